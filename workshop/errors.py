@@ -1,0 +1,95 @@
+"""The project's own errors.
+
+Every layer raises these instead of library exceptions, so the command line and the pages can
+tell *bad input* (the user can fix it; exit status 2) from *failure* (something broke; exit
+status 1) without knowing which library was underneath. ``workshop.store`` turns
+``duckdb.Error`` into :class:`StoreError` and its subclasses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class KopkartaError(Exception):
+    """Base of every error this project raises on purpose."""
+
+    #: Exit status the command line uses for this error: 2 bad input, 1 failure.
+    exit_status = 1
+
+
+class BadInput(KopkartaError):
+    """The user gave something we refuse (a broken file, an unknown id, a wrong argument)."""
+
+    exit_status = 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a map document, and where (``segments[1].flows[3].to``)."""
+
+    place: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.place}: {self.message}" if self.place else self.message
+
+
+class MapFormatError(BadInput):
+    """A map document breaks the schema or the rules of ``map-format.md``."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        first = str(self.problems[0]) if self.problems else "invalid map"
+        more = len(self.problems) - 1
+        suffix = f" (and {more} more problem{'s' if more != 1 else ''})" if more > 0 else ""
+        super().__init__(first + suffix)
+
+
+class NotFound(BadInput):
+    """A workshop, element or join code that does not exist."""
+
+
+class Forbidden(BadInput):
+    """A facilitator-only action without the right key."""
+
+
+class StoreError(KopkartaError):
+    """The database failed (disk, corruption, an unexpected DuckDB error)."""
+
+
+class DatabaseLocked(StoreError):
+    """Another process holds the database file (DuckDB allows one writing process)."""
+
+
+class Conflict(BadInput):
+    """A write that contradicts the current state (an id already taken, an undo that no longer applies)."""
+
+
+@dataclass
+class StaleEditInfo:
+    current: dict[str, Any] | None
+    version: int | None
+    by: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class StaleEdit(Conflict):
+    """An update based on an old version: refused, and carries the current value.
+
+    ``current`` is the element as it is now (``None`` if it was deleted), ``version`` its
+    version and ``by`` the participant who made that version, so a page can show the other
+    person's version and let the user re-apply theirs.
+    """
+
+    def __init__(self, current: dict[str, Any] | None, version: int | None, by: str | None):
+        self.current = current
+        self.version = version
+        self.by = by
+        who = f" by {by}" if by else ""
+        if current is None:
+            msg = "this element was deleted meanwhile"
+        else:
+            msg = f"this element was changed meanwhile{who} (now version {version})"
+        super().__init__(msg)
