@@ -1,0 +1,35 @@
+"""Small helpers the Streamlit pages share (language choice, the shared store).
+
+The Streamlit side of the app (beside ``pages/``); the ``workshop`` package never imports
+streamlit. It holds no domain rules and no SQL.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workshop.i18n import LANGUAGES, t
+from workshop.services.app import shared_store
+
+
+def current_language() -> str:
+    """The viewer's language: chosen in the sidebar, else ``?lang=``, else English."""
+    if "lang" not in st.session_state:
+        wanted = st.query_params.get("lang", "en")
+        st.session_state["lang"] = wanted if wanted in LANGUAGES else "en"
+    return st.session_state["lang"]
+
+
+def language_picker() -> str:
+    names = {"en": "English", "sv": "Svenska", "nb": "Norsk bokmål"}
+    lang = current_language()
+    st.sidebar.selectbox(
+        t("ui.language", lang), LANGUAGES, index=LANGUAGES.index(lang), format_func=names.get, key="lang"
+    )
+    return st.session_state["lang"]
+
+
+@st.cache_resource
+def store():
+    """The process's store, shared by every session."""
+    return shared_store()

@@ -1,0 +1,51 @@
+"""The map analysis: the gaps a facilitator should raise, and each segment's no-decision risk.
+
+Pure Python on a validated map document (networkx for reachability; no streamlit, duckdb or
+pyvis), so the pages, the command line and the exports all get the same answer.
+:func:`analyze` is the one entry point; the codes and their rules are the contract of
+``map-format.md`` ("The analysis"). Modules:
+
+* :mod:`.codes` – the codes in contract order; :mod:`.result` – the dataclasses handed back;
+* :mod:`.context` – shared read-only views with defaults applied;
+* :mod:`.journey`, :mod:`.group`, :mod:`.case`, :mod:`.deals` – one small check per code;
+* :mod:`.findings` – runs the checks in order; :mod:`.messages` – their words;
+* :mod:`.risk` – the documented no-decision risk formula.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workshop.model.defaults import get
+
+from .codes import CODES
+from .context import MapContext, SegmentView
+from .findings import segment_findings
+from .messages import advice, title
+from .result import Analysis, Finding, RiskLine, SegmentResult
+from .risk import RISK_TABLE, breakdown, risk
+
+__all__ = [
+    "CODES",
+    "RISK_TABLE",
+    "Analysis",
+    "Finding",
+    "RiskLine",
+    "SegmentResult",
+    "advice",
+    "analyze",
+    "breakdown",
+    "risk",
+    "title",
+]
+
+
+def analyze(doc: dict[str, Any], lang: str | None = None) -> Analysis:
+    """Analyse a validated map document; messages in ``lang`` (default: the workshop's language)."""
+    lang = lang or get("workshop", doc["workshop"], "language")
+    ctx = MapContext(doc)
+    results = []
+    for seg in ctx.segments:
+        found = segment_findings(SegmentView(ctx, seg), lang)
+        results.append(SegmentResult(seg["id"], risk(found), found, breakdown(found)))
+    return Analysis(ctx.workshop_id, results)

@@ -1,0 +1,240 @@
+"""The command line, a thin shell over the services: ``python -m workshop COMMAND``.
+
+``main(argv) -> int``: exit status 0 done, 1 failure, 2 bad input (file, id, arguments), with
+one clear line on stderr and never a traceback for bad input (set ``KOPKARTA_DEBUG=1`` to see
+tracebacks of unexpected failures). The command line is an operator's tool: whoever can read
+the database file is its administrator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+from . import demo
+from .errors import BadInput, KopkartaError
+
+PROG = "python -m workshop"
+
+
+class _ArgumentError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2 (instead of usage + exit)
+        raise _ArgumentError(f"{self.prog}: {message} (see --help)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog=PROG, description="Köpkarta: map how a customer segment buys.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    db_help = "database file (default: $KOPKARTA_DB or sessions/kopkarta.duckdb)"
+
+    imp = sub.add_parser("import", help="read a map file into the database and print the workshop id")
+    imp.add_argument("file")
+    imp.add_argument("--db", help=db_help)
+    mode = imp.add_mutually_exclusive_group()
+    mode.add_argument("--replace", action="store_true", help="swap an existing workshop with the same id atomically")
+    mode.add_argument("--as-new", action="store_true", help="store under a fresh workshop id")
+
+    exp = sub.add_parser("export", help="write a workshop's map in a format")
+    exp.add_argument("workshop")
+    exp.add_argument("--format", required=True, help="json (more formats come with the exports)")
+    exp.add_argument("--out", required=True, help="output file, or - for standard output")
+    exp.add_argument("--db", help=db_help)
+
+    ana = sub.add_parser("analyze", help="findings and no-decision risk of a workshop or a map file")
+    ana.add_argument("target", metavar="WORKSHOP|FILE")
+    ana.add_argument("--json", action="store_true", help="machine output (map-format.md)")
+    ana.add_argument("--lang", choices=["en", "sv", "nb"], help="language of the messages (default: the workshop's)")
+    ana.add_argument("--db", help=db_help)
+
+    lst = sub.add_parser("list", help="the workshops in the database")
+    lst.add_argument("--json", action="store_true")
+    lst.add_argument("--db", help=db_help)
+
+    dem = sub.add_parser("demo", help="load the bundled example workshop")
+    dem.add_argument("--db", help=db_help)
+
+    bak = sub.add_parser("backup", help="write a consistent copy of the database file")
+    bak.add_argument("--out", required=True)
+    bak.add_argument("--db", help=db_help)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    except _ArgumentError as exc:
+        _err(str(exc))
+        return 2
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+    try:
+        return _COMMANDS[args.command](args)
+    except KopkartaError as exc:
+        _err(f"{PROG} {args.command}: {exc}")
+        return exc.exit_status
+    except KeyboardInterrupt:
+        _err(f"{PROG} {args.command}: interrupted")
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the last line of defence of a command line
+        if os.environ.get("KOPKARTA_DEBUG"):
+            raise
+        _err(f"{PROG} {args.command}: unexpected failure: {type(exc).__name__}: {exc}")
+        return 1
+
+
+def _err(line: str) -> None:
+    print(line.replace("\n", " "), file=sys.stderr)
+
+
+def _store(args):
+    from .store import Store
+
+    return Store(Path(args.db) if args.db else None)
+
+
+# -- commands ----------------------------------------------------------------------------
+def _cmd_import(args) -> int:
+    from .model.reader import read_map_file
+    from .services.maps import import_document
+
+    doc = read_map_file(args.file)  # validated before the database is even opened
+    mode = "replace" if args.replace else "as_new" if args.as_new else "new"
+    with _store(args) as store:
+        result = import_document(store, doc, mode=mode, actor="cli")
+    print(result.workshop_id)
+    if result.created:
+        _err(f"join code {result.created.join_code}; facilitator key {result.created.facilitator_key} (shown once: save it)")
+    return 0
+
+
+def _cmd_export(args) -> int:
+    from .exports import FORMATS, render
+    from .services.maps import export_document
+
+    if args.format not in FORMATS:
+        raise BadInput(f"unknown format '{args.format}'; known formats: {', '.join(FORMATS)}")
+    with _store(args) as store:
+        doc = export_document(store, args.workshop)
+    data = render(doc, args.format)
+    if args.out == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return 0
+    out = Path(args.out)
+    if out.is_dir():
+        raise BadInput(f"{out} is a folder; give a file name")
+    tmp = out.with_name(out.name + ".part")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, out)  # never leave a half-written file under the real name
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise BadInput(f"cannot write {out}: {exc.strerror}") from exc
+    return 0
+
+
+def _cmd_analyze(args) -> int:
+    from .analysis import analyze
+    from .model.reader import read_map_file
+    from .services.maps import export_document
+
+    target = Path(args.target)
+    if target.suffix.lower() == ".json" or target.is_file():
+        doc = read_map_file(target)  # a file is analysed directly: no database needed
+    else:
+        with _store(args) as store:
+            doc = export_document(store, args.target)
+    result = analyze(doc, lang=args.lang)
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        print(_analysis_text(doc, result, args.lang or doc["workshop"].get("language", "en")))
+    return 0
+
+
+def _analysis_text(doc: dict[str, Any], result, lang: str) -> str:
+    from .i18n import t
+
+    names = {s["id"]: s["name"] for s in doc["segments"]}
+    lines = [f"{doc['workshop']['title']} ({doc['workshop']['id']})"]
+    for seg in result.segments:
+        lines.append("")
+        lines.append(f"{names.get(seg.id, seg.id)} [{seg.id}]: {t('cli.risk', lang)} {seg.risk}/100")
+        if not seg.findings:
+            lines.append(f"  {t('cli.no_findings', lang)}")
+        for f in seg.findings:
+            lines.append(f"  - {f.code}: {f.message}")
+    return "\n".join(lines)
+
+
+def _cmd_list(args) -> int:
+    with _store(args) as store:
+        rows = store.list_workshops()
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": w.id,
+                        "title": w.title,
+                        "language": w.language,
+                        "join_code": w.join_code,
+                        "counts": w.counts,
+                        "last_change": w.last_change.isoformat() if w.last_change else None,
+                        "version": w.version,
+                    }
+                    for w in rows
+                ],
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+        return 0
+    if not rows:
+        print("no workshops yet: create one in the app, or run 'python -m workshop demo'")
+        return 0
+    for w in rows:
+        counts = ", ".join(f"{n} {k}" for k, n in sorted(w.counts.items()))
+        when = w.last_change.strftime("%Y-%m-%d %H:%M") if w.last_change else "-"
+        print(f"{w.id}\t{w.join_code}\t{w.language}\t{when}\t{w.title}\t({counts})")
+    return 0
+
+
+def _cmd_demo(args) -> int:
+    from .services.maps import import_document
+
+    doc = demo.example()
+    with _store(args) as store:
+        if store.exists(doc["workshop"]["id"]):
+            print(doc["workshop"]["id"])
+            _err("the demo workshop is already in the database; nothing changed")
+            return 0
+        result = import_document(store, doc, actor="cli")
+    print(result.workshop_id)
+    _err(f"join code {result.created.join_code}; facilitator key {result.created.facilitator_key} (shown once: save it)")
+    return 0
+
+
+def _cmd_backup(args) -> int:
+    with _store(args) as store:
+        out = store.backup(args.out)
+    print(out)
+    return 0
+
+
+_COMMANDS = {
+    "import": _cmd_import,
+    "export": _cmd_export,
+    "analyze": _cmd_analyze,
+    "list": _cmd_list,
+    "demo": _cmd_demo,
+    "backup": _cmd_backup,
+}

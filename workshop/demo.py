@@ -1,0 +1,199 @@
+"""The one source of demo and seed data: the bundled example workshops and synthetic maps.
+
+The ``demo`` command, the tests, the browser tests' server and the benchmarks all take their
+data from here, so they exercise the same maps (like Datasette's ``fixtures.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from importlib import resources
+from typing import Any
+
+#: bundled example maps (copies of ``shared/spec/examples``), by name
+EXAMPLES = {
+    "fleet": "fleet-telematics.en.json",
+    "kommun": "kommun-bokning.sv.json",
+}
+DEMO = "fleet"
+
+
+def example(name: str = DEMO) -> dict[str, Any]:
+    """A bundled example map as a fresh document."""
+    text = resources.files("workshop").joinpath("data", EXAMPLES[name]).read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def example_bytes(name: str = DEMO) -> bytes:
+    return resources.files("workshop").joinpath("data", EXAMPLES[name]).read_bytes()
+
+
+def synthetic_map(
+    *,
+    workshop_id: str = "synthetic",
+    segments: int = 4,
+    stages: int = 12,
+    steps: int = 10,
+    roles: int = 40,
+    motives: int = 25,
+    objections: int = 50,
+    votes: int = 1500,
+    deals: int = 60,
+    participants: int = 30,
+    seed: int = 7,
+) -> dict[str, Any]:
+    """A valid map of the given size (defaults: the benchmarks' "large map"), deterministic by seed.
+
+    Per segment: ``stages`` × ``steps`` steps, ``roles`` roles, ``motives`` motives and
+    ``objections`` objections; across the workshop: ``votes`` votes and ``deals`` deals.
+    """
+    rnd = random.Random(seed)
+    people = [
+        {"id": f"p{i}", "name": f"Participant {i}", "function": rnd.choice(["sales", "product", "marketing", "management"])}
+        for i in range(participants)
+    ]
+    segs, all_motives, addressable = [], [], []
+    for g in range(segments):
+        sid = f"g{g}"
+        role_ids = [f"g{g}r{r}" for r in range(roles)]
+        stage_list = []
+        step_ids: list[str] = []
+        for s in range(stages):
+            st_id = f"g{g}s{s}"
+            stage_steps = []
+            for k in range(steps):
+                step_id = f"{st_id}t{k}"
+                step_ids.append(step_id)
+                stage_steps.append(
+                    {
+                        "id": step_id,
+                        "text": f"Customer step {k + 1} of stage {s + 1}",
+                        "kind": rnd.choice(["action", "meeting", "decision", "approval", "document", "evaluation"]),
+                        "owner": rnd.choice(role_ids),
+                        "behind_the_scenes": rnd.random() < 0.3,
+                    }
+                )
+            stage = {
+                "id": st_id,
+                "name": f"Stage {s + 1}",
+                "customer_goal": f"What the customer wants from stage {s + 1}",
+                "steps": stage_steps,
+                "seller_stage": f"Seller stage {s + 1}",
+                "seller_activities": ["Share a relevant case", "Ask the stage's questions"],
+                "questions": [f"How will you know stage {s + 1} is done?"],
+            }
+            if rnd.random() < 0.85:
+                stage["exit_criteria"] = [f"Evidence {s + 1}a", f"Evidence {s + 1}b"]
+            if rnd.random() < 0.7:
+                stage["buyer_enablement"] = ["Checklist", "Template"]
+            stage_list.append(stage)
+        flows = [{"from": a, "to": b} for a, b in zip(step_ids, step_ids[1:])]
+        for _ in range(stages):
+            a, b = sorted(rnd.sample(range(len(step_ids)), 2))
+            flows.append({"from": step_ids[b], "to": step_ids[a], "kind": "loop", "label": "Back for more evidence"})
+        stage_ids = [st["id"] for st in stage_list]
+        role_list = []
+        for r, rid in enumerate(role_ids):
+            role = {
+                "id": rid,
+                "name": f"Role {r + 1}",
+                "function": rnd.choice(["executive", "finance", "it", "security", "legal", "procurement", "operations", "user", "other"]),
+                "decision_roles": rnd.sample(
+                    ["problem_owner", "budget_owner", "approver", "technical_approver", "legal", "procurement", "user", "champion", "influencer", "blocker"],
+                    rnd.randint(0, 2),
+                ),
+                "influence": rnd.randint(1, 5),
+                "stance": rnd.randint(-2, 2),
+                "involvement": {
+                    st: rnd.choice(["decides", "approves", "influences", "consulted", "informed"])
+                    for st in rnd.sample(stage_ids, rnd.randint(0, 4))
+                },
+            }
+            if rnd.random() < 0.5:
+                role["our_contact"] = rnd.choice(["Anna", "Lars", "Mia"])
+            role_list.append(role)
+        relations = []
+        for _ in range(roles + roles // 2):
+            a, b = rnd.sample(role_ids, 2)
+            relations.append({"from": a, "to": b, "kind": rnd.choice(["reports_to", "influences", "trusts", "conflicts"])})
+        motive_list = [
+            {
+                "id": f"g{g}m{m}",
+                "text": f"Buying motive {m + 1}",
+                "kind": rnd.choice(["business", "personal", "risk"]),
+                "roles": rnd.sample(role_ids, rnd.randint(1, 3)),
+                "importance": rnd.randint(1, 5),
+            }
+            for m in range(motives)
+        ]
+        all_motives.extend(m["id"] for m in motive_list)
+        objection_list = []
+        for o in range(objections):
+            obj = {
+                "id": f"g{g}o{o}",
+                "text": f"Objection {o + 1}",
+                "kind": rnd.choice(["substance", "risk", "mandate"]),
+                "stage": rnd.choice(stage_ids),
+                "roles": rnd.sample(role_ids, rnd.randint(0, 2)),
+                "no_decision_cause": rnd.choice(["none", "unclear_ownership", "budget", "fear_of_change", "no_agreement", "no_priority"]),
+                "severity": rnd.randint(1, 5),
+            }
+            if rnd.random() < 0.6:
+                obj["responses"] = ["A prepared answer"]
+            objection_list.append(obj)
+        criteria = ["shared_problem", "decision_roles_visible", "why_now", "procurement_early", "success_measured", "decision_package"]
+        segs.append(
+            {
+                "id": sid,
+                "name": f"Segment {g + 1}",
+                "procurement": rnd.choice(["none", "informal", "procurement_function", "formal_tender"]),
+                "why_now": "New regulation",
+                "stages": stage_list,
+                "flows": flows,
+                "roles": role_list,
+                "relations": relations,
+                "motives": motive_list,
+                "objections": objection_list,
+                "consensus": {c: {"status": rnd.choice(["yes", "partly", "no", "unknown"])} for c in criteria},
+            }
+        )
+        addressable.extend(step_ids + role_ids + [m["id"] for m in motive_list] + [o["id"] for o in objection_list])
+    usps = [
+        {"id": f"u{u}", "text": f"Unique selling point {u + 1}", "motives": rnd.sample(all_motives, rnd.randint(0, 3))}
+        for u in range(15)
+    ]
+    deal_list = []
+    for d in range(deals):
+        seg = segs[d % segments]
+        deal = {
+            "id": f"d{d}",
+            "name": f"Deal {d + 1}",
+            "segment": seg["id"],
+            "stage": rnd.choice(seg["stages"])["id"],
+            "roles_engaged": rnd.sample([r["id"] for r in seg["roles"]], 3),
+        }
+        if rnd.random() < 0.7:
+            deal["next_internal_step"] = "The steering group meets"
+        deal_list.append(deal)
+    return {
+        "format": "kopkarta-map",
+        "version": 1,
+        "workshop": {"id": workshop_id, "title": "Synthetic large map", "language": "en"},
+        "participants": people,
+        "usps": usps,
+        "segments": segs,
+        "notes": [
+            {"id": f"n{i}", "text": f"Note {i}", "author": rnd.choice(people)["id"], "about": rnd.choice(addressable)}
+            for i in range(100)
+        ],
+        "votes": [
+            {"participant": rnd.choice(people)["id"], "about": rnd.choice(addressable), "round": 1 + i % 3, "dots": rnd.randint(1, 3)}
+            for i in range(votes)
+        ],
+        "deals": deal_list,
+        "actions": [
+            {"id": f"a{i}", "text": f"Action {i}", "kind": "sales_enablement", "about": rnd.choice(addressable), "status": "open"}
+            for i in range(40)
+        ],
+    }

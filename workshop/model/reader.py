@@ -1,0 +1,382 @@
+"""The only way in for a map document from untrusted bytes: parse, then validate.
+
+Map files come from users, mail and other installations, so nothing here trusts them. The
+reader refuses, with a message that names the place, anything that is not a version-1
+Köpkarta map, and it never lets a library error (``RecursionError``, ``UnicodeDecodeError``,
+``json.JSONDecodeError``, ``jsonschema.ValidationError``) escape: every refusal is a
+:class:`~workshop.errors.MapFormatError` (bad input, exit status 2).
+
+Limits: a map is at most ``MAX_MAP_BYTES`` (10 MB, 10 * 1024 * 1024 bytes) of UTF-8 and
+nests at most ``MAX_DEPTH`` (32) levels of objects and arrays; a real map needs 7. The checks
+run in this order, each only when the earlier ones passed: size, encoding, JSON syntax,
+top-level object, depth, ``format``, ``version``, schema, the rules of ``map-format.md``
+(:mod:`.rules`).
+
+Pure: the standard library and jsonschema only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import math
+import os
+import re
+from collections import deque
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from ..errors import BadInput, MapFormatError, Problem
+from .elements import FORMAT, VERSION
+from .rules import check_rules, place
+
+#: the largest map accepted, in bytes (10 MB)
+MAX_MAP_BYTES = 10 * 1024 * 1024
+#: the deepest nesting of objects and arrays accepted (the document itself is level 1)
+MAX_DEPTH = 32
+#: at most this many problems are reported (the rest are counted)
+MAX_PROBLEMS = 50
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _fail(message: str, where: str = "") -> MapFormatError:
+    return MapFormatError([Problem(where, message)])
+
+
+# --- bytes to a document -----------------------------------------------------------------
+
+
+def read_map_file(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read and validate a map file, checking its size before reading it.
+
+    A missing or unreadable file is :class:`BadInput` naming the path; a file that is not a
+    valid map is :class:`MapFormatError`.
+    """
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_MAP_BYTES:
+            raise _too_big(size)
+        with p.open("rb") as f:
+            # bounded: a file that grows, or a device that reports size 0, cannot flood memory
+            data = f.read(MAX_MAP_BYTES + 1)
+    except FileNotFoundError:
+        raise BadInput(f"cannot read the map file '{p}': there is no such file") from None
+    except IsADirectoryError:
+        raise BadInput(f"cannot read the map file '{p}': it is a directory") from None
+    except PermissionError:
+        raise BadInput(f"cannot read the map file '{p}': permission denied") from None
+    except OSError as e:
+        raise BadInput(f"cannot read the map file '{p}': {e.strerror or e}") from None
+    if len(data) > MAX_MAP_BYTES:
+        raise _fail(f"the file is more than {MAX_MAP_BYTES // (1024 * 1024)} MB; the limit is 10 MB")
+    return read_map(data)
+
+
+def read_map(data: bytes | str) -> dict[str, Any]:
+    """Parse and validate an untrusted map document; return it as plain JSON values."""
+    text = _decode(data)
+    if not text.strip():
+        raise _fail("the file is empty; a map file is a JSON object")
+    doc = _parse_json(text)
+    validate(doc)
+    return doc
+
+
+def _too_big(size: int) -> MapFormatError:
+    mb = size / (1024 * 1024)
+    shown = f"{mb:.1f} MB" if round(mb, 1) > 10 else f"{size:,} bytes"
+    return _fail(f"the file is {shown}; the limit is 10 MB ({MAX_MAP_BYTES:,} bytes)")
+
+
+def _decode(data: bytes | str) -> str:
+    """Bytes (or text) to text, with the size limit; a UTF-8 byte order mark is accepted."""
+    if isinstance(data, str):
+        if len(data) > MAX_MAP_BYTES:  # each character is at least one byte
+            raise _too_big(len(data))
+        try:
+            size = len(data.encode("utf-8"))
+        except UnicodeEncodeError as e:
+            raise _fail(f"the text is not valid Unicode: a lone surrogate at character {e.start}") from None
+        if size > MAX_MAP_BYTES:
+            raise _too_big(size)
+        return data[1:] if data.startswith("\ufeff") else data
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"read_map wants bytes or str, not {type(data).__name__}")
+    data = bytes(data)
+    if len(data) > MAX_MAP_BYTES:
+        raise _too_big(len(data))
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _fail("the file is UTF-16 text (it starts with a UTF-16 byte order mark); save it as UTF-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise _fail(
+            f"the file is not UTF-8 text: byte {e.start} (line {line}) is 0x{data[e.start]:02x}, "
+            "which UTF-8 does not allow there; save the file as UTF-8"
+        ) from None
+
+
+class _Refused(ValueError):
+    """Raised from inside the JSON parser's hooks; turned into a MapFormatError."""
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            shown = key if len(key) <= 60 else key[:60] + "…"
+            raise _Refused(f"the key '{shown}' appears twice in the same object; JSON keys must be unique")
+        out[key] = value
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    raise _Refused(f"{name} is not allowed: a map file holds plain JSON numbers (no NaN or Infinity)")
+
+
+def _finite_float(s: str) -> float:
+    value = float(s)
+    if not math.isfinite(value):
+        raise _Refused(f"the number {s[:30]} is too large")
+    return value
+
+
+def _parse_json(text: str) -> dict[str, Any]:
+    try:
+        doc = json.loads(
+            text,
+            object_pairs_hook=_no_duplicates,
+            parse_constant=_no_constant,
+            parse_float=_finite_float,
+        )
+    except json.JSONDecodeError as e:
+        raise _fail(f"the file is not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}") from None
+    except RecursionError:
+        raise _fail(f"the document is nested too deeply; the limit is {MAX_DEPTH} levels") from None
+    except _Refused as e:
+        raise _fail(str(e)) from None
+    except ValueError as e:  # e.g. an integer with more digits than Python converts
+        raise _fail(f"the file holds a value that cannot be read: {str(e)[:100]}") from None
+    return doc
+
+
+# --- a document to a valid map -----------------------------------------------------------
+
+
+def validate(doc: Any) -> None:
+    """Raise :class:`MapFormatError` unless ``doc`` is a valid version-1 map.
+
+    Checks the shape (object, depth), ``format`` and ``version``, then the schema, then (only
+    when the schema passes) the rules of ``map-format.md``. Changes nothing.
+    """
+    if not isinstance(doc, dict):
+        raise _fail(f"a map file is a JSON object, not {_kind_of(doc)}")
+    _check_depth(doc)
+    _check_header(doc)
+    problems = _schema_problems(doc)
+    if not problems:
+        problems = check_rules(doc)
+    if problems:
+        raise MapFormatError(_capped(problems))
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, (int, float)):
+        return "a number"
+    return type(value).__name__
+
+
+def _check_depth(doc: dict[str, Any]) -> None:
+    """Iteratively (no recursion to exhaust), before jsonschema recurses through the document."""
+    stack: list[tuple[Any, int, tuple[str | int, ...]]] = [(doc, 1, ())]
+    while stack:
+        value, depth, path = stack.pop()
+        if depth > MAX_DEPTH:
+            raise _fail(f"nested too deeply: more than {MAX_DEPTH} levels of objects and arrays", place(path[:12]) + "…")
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1, (*path, k)) for k, v in value.items() if isinstance(v, (dict, list)))
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1, (*path, i)) for i, v in enumerate(value) if isinstance(v, (dict, list)))
+
+
+def _check_header(doc: dict[str, Any]) -> None:
+    """``format`` and ``version`` first: a file that is not a v1 map gets that message, not 40 others."""
+    if "format" not in doc:
+        raise _fail(f'missing; a map file starts with "format": "{FORMAT}"', "format")
+    if doc["format"] != FORMAT:
+        raise _fail(f"this is not a Köpkarta map: format is {_short(doc['format'])}, not \"{FORMAT}\"", "format")
+    if "version" not in doc:
+        raise _fail(f"missing; this reader knows version {VERSION}", "version")
+    version = doc["version"]
+    if type(version) is not int or version != VERSION:
+        raise _fail(f"version {_short(version)} is not supported; this reader knows version {VERSION}", "version")
+
+
+def _capped(problems: list[Problem]) -> list[Problem]:
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    rest = len(problems) - MAX_PROBLEMS
+    return [*problems[:MAX_PROBLEMS], Problem("", f"… and {rest} more problem{'s' if rest != 1 else ''}")]
+
+
+# --- the schema ---------------------------------------------------------------------------
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
+
+_FORMATS = jsonschema.FormatChecker(formats=())
+
+
+@_FORMATS.checks("date")
+def _is_date(value: object) -> bool:
+    """RFC 3339 full-date (``2026-12-15``), a real day of the calendar."""
+    if not isinstance(value, str):
+        return True
+    if not _DATE.fullmatch(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+@_FORMATS.checks("date-time")
+def _is_date_time(value: object) -> bool:
+    """RFC 3339 date-time: a ``T`` and a time zone (``Z`` or ``+01:00``), so it names one instant."""
+    if not isinstance(value, str):
+        return True
+    if not _DATE_TIME.fullmatch(value):
+        return False
+    normal = value.upper().replace("Z", "+00:00")
+    try:
+        dt.datetime.fromisoformat(normal[:19] + normal[19:].split("+")[0].split("-")[0][:7] + normal[-6:])
+    except ValueError:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=1)
+def _validator() -> jsonschema.protocols.Validator:
+    """Built once: the schema shipped with the package, Draft 2020-12, with format checks."""
+    text = resources.files("workshop.model").joinpath("map.schema.json").read_text(encoding="utf-8")
+    schema = json.loads(text)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema, format_checker=_FORMATS)
+
+
+def schema() -> dict[str, Any]:
+    """The map schema (a copy of the one the reader uses)."""
+    return json.loads(json.dumps(_validator().schema))
+
+
+def _schema_problems(doc: dict[str, Any]) -> list[Problem]:
+    """Every schema error as a short human problem, in document order."""
+    found: dict[tuple[tuple[int, ...], str, str], Problem] = {}
+    for error in _validator().iter_errors(doc):
+        for path, message in _describe(error):
+            key = (_position(doc, path), place(path), message)
+            found.setdefault(key, Problem(place(path), message))
+        if len(found) > 20 * MAX_PROBLEMS:
+            break
+    return [found[k] for k in sorted(found)]
+
+
+def _position(doc: Any, path: tuple[str | int, ...]) -> tuple[int, ...]:
+    """Where a path is in the document, as numbers that sort in the order of the file."""
+    out: list[int] = []
+    node = doc
+    for step in path:
+        if isinstance(node, dict):
+            keys = list(node)
+            out.append(keys.index(step) if step in node else len(keys))
+            node = node.get(step)
+        elif isinstance(node, list) and isinstance(step, int) and step < len(node):
+            out.append(step)
+            node = node[step]
+        else:
+            out.append(0)
+            node = None
+    return tuple(out)
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """A value as a user would recognise it, never the whole of a huge one."""
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return f"a list of {len(value)} item{'s' if len(value) != 1 else ''}"
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_TYPE_NAMES = {
+    "object": "an object",
+    "array": "a list",
+    "string": "a string",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+}
+_ID_PATTERN = "^[A-Za-z0-9_.:-]{1,64}$"
+_ID_HINT = "an id is 1 to 64 letters (A-Z, a-z), digits or _ . : -"
+_FORMAT_EXAMPLES = {"date": "2026-12-15", "date-time": "2026-10-14T09:00:00Z"}
+
+
+def _describe(error: jsonschema.ValidationError) -> list[tuple[tuple[str | int, ...], str]]:
+    """(path, message) pairs for one jsonschema error, in words a workshop user understands."""
+    path = tuple(error.absolute_path)
+    keyword, expected, value = error.validator, error.validator_value, error.instance
+    if "propertyNames" in error.relative_schema_path:
+        return [(path, f"the key {_short(value)} is not a valid id; {_ID_HINT}")]
+    if keyword == "required":
+        return [((*path, key), "is required but missing") for key in expected if key not in value]
+    if keyword == "additionalProperties":
+        allowed = set(error.schema.get("properties", {}))
+        return [((*path, key), "is not part of the map format (unexpected key)") for key in value if key not in allowed]
+    if keyword == "type":
+        names = [expected] if isinstance(expected, str) else list(expected)
+        wanted = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
+        return [(path, f"should be {wanted}, not {_short(value)}")]
+    if keyword == "enum":
+        choices = ", ".join(str(c) for c in expected)
+        return [(path, f"{_short(value)} is not one of: {choices}")]
+    if keyword == "const":
+        return [(path, f"should be {_short(expected)}, not {_short(value)}")]
+    if keyword == "pattern":
+        if expected == _ID_PATTERN:
+            return [(path, f"{_short(value)} is not a valid id; {_ID_HINT}")]
+        return [(path, f"{_short(value)} does not have the expected form")]
+    if keyword == "minLength":
+        return [(path, "must not be empty")]
+    if keyword == "maxLength":
+        return [(path, f"is {len(value)} characters long; the limit is {expected}")]
+    if keyword == "minimum":
+        return [(path, f"{_short(value)} is too small; the lowest allowed is {expected}")]
+    if keyword == "maximum":
+        return [(path, f"{_short(value)} is too large; the highest allowed is {expected}")]
+    if keyword == "minItems":
+        return [(path, f"needs at least {expected} item{'s' if expected != 1 else ''}")]
+    if keyword == "uniqueItems":
+        return [(path, "lists the same value more than once")]
+    if keyword == "format":
+        example = _FORMAT_EXAMPLES.get(expected, "")
+        hint = f" (for example {example})" if example else ""
+        return [(path, f"{_short(value)} is not a valid {expected}{hint}")]
+    message = error.message if len(error.message) <= 120 else error.message[:119] + "…"
+    return [(path, message)]

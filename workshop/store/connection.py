@@ -1,0 +1,61 @@
+"""Opening the DuckDB file, and turning DuckDB's errors into the project's own.
+
+This is the one place that knows what DuckDB's exceptions look like (the adapter pattern: the
+rest of the code catches :class:`workshop.errors.StoreError` and its subclasses).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+from ..errors import DatabaseLocked, StoreError
+
+#: environment variable that names the database file
+DB_ENV = "KOPKARTA_DB"
+
+
+def default_db_path() -> Path:
+    """``$KOPKARTA_DB``, else ``sessions/kopkarta.duckdb`` beside the project."""
+    env = os.environ.get(DB_ENV)
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "sessions" / "kopkarta.duckdb"
+
+
+def connect(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open (or create) the database file; a file held by another process is a clear error."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # No extension may be fetched at run time (workshops run offline).
+        return duckdb.connect(str(path), config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    except duckdb.IOException as exc:
+        text = str(exc)
+        if "lock" in text.lower():
+            raise DatabaseLocked(
+                f"the database {path} is in use by another process (DuckDB lets one process hold a file): "
+                "stop the app first, or use the app's import/export page"
+            ) from exc
+        raise StoreError(f"cannot open the database {path}: {_first_line(text)}") from exc
+    except duckdb.Error as exc:
+        raise StoreError(f"cannot open the database {path}: {_first_line(str(exc))}") from exc
+
+
+@contextlib.contextmanager
+def translated(what: str) -> Iterator[None]:
+    """Run a block, turning any ``duckdb.Error`` into :class:`StoreError` naming ``what``."""
+    try:
+        yield
+    except duckdb.Error as exc:
+        raise StoreError(f"{what} failed in the database: {_first_line(str(exc))}") from exc
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else text
+
+
+DuckDBError = duckdb.Error
