@@ -10,6 +10,7 @@ import streamlit as st
 
 from workshop.i18n import LANGUAGES, t
 from workshop.services.app import shared_store
+from workshop.store import default_db_path
 
 
 def current_language() -> str:
@@ -29,7 +30,11 @@ def language_picker() -> str:
     return st.session_state["lang"]
 
 
-@st.cache_resource
 def store():
-    """The process's store, shared by every session."""
-    return shared_store()
+    """The process's store, shared by every session (``$KOPKARTA_DB`` or ``sessions/``)."""
+    return _store_for(str(default_db_path()))
+
+
+@st.cache_resource(show_spinner=False)
+def _store_for(path: str):
+    return shared_store(path)

@@ -1,8 +1,8 @@
 """What the Streamlit app needs once per process: the open store.
 
-Streamlit reruns page scripts constantly; the store (one DuckDB connection, one writer
-thread) must be opened once per process and shared, and closed with a checkpoint when the
-process ends.
+Streamlit reruns page scripts constantly; a database file must be opened once per process
+(DuckDB lets one process hold it) and shared by every session, and closed with a checkpoint
+when the process ends.
 """
 
 from __future__ import annotations
@@ -11,17 +11,17 @@ import atexit
 import threading
 from pathlib import Path
 
-from ..store import Store
+from ..store import Store, default_db_path
 
 _lock = threading.Lock()
-_store: Store | None = None
+_stores: dict[Path, Store] = {}
 
 
 def shared_store(path: Path | str | None = None) -> Store:
-    """The process's one store (opened on first use; closed at exit)."""
-    global _store
+    """The process's store for ``path`` (default: ``$KOPKARTA_DB`` or ``sessions/``)."""
+    key = Path(path or default_db_path()).resolve()
     with _lock:
-        if _store is None:
-            _store = Store(path)
-            atexit.register(_store.close)
-        return _store
+        if key not in _stores:
+            _stores[key] = Store(key)
+            atexit.register(_stores[key].close)
+        return _stores[key]

@@ -1,11 +1,11 @@
 """Live edits of single elements: add, update, delete, move, and undo one's last change.
 
 Every edit runs as one job on the writer thread (:mod:`.writer`): it checks its preconditions
-(the element's fields against the schema, every reference against the map, the version the
-edit was based on) *before* writing, then appends its event and changes the element in the
-same transaction. So the map in the database always reads back as a valid map file, a stale
-edit is refused with the current value instead of overwriting it, and every change can be
-traced and undone.
+(the element's fields against the schema, every reference against the writer's index of the
+map, the version the edit was based on) *before* writing, then appends its event and changes
+the element in the same transaction. So the map in the database always reads back as a valid
+map file, a stale edit is refused with the current value instead of overwriting it, and every
+change can be traced and undone.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from ..model.element_schema import check_element
 from ..model.elements import Element, criterion_id, new_internal_id
 from ..model.kinds import KINDS
 from ..model.references import SEGMENT, references
+from .index import Entry, MapIndex
 from .rows import ELEMENT_COLUMNS, element, from_snapshot, snapshot
 
 #: the kinds whose fields name other elements (searched when something is deleted)
@@ -40,7 +41,6 @@ _ID_PREFIX = {
 
 
 class Editing:
-    # -- public edits ---------------------------------------------------------------------
     def add(
         self,
         workshop_id: str,
@@ -57,10 +57,10 @@ class Editing:
         data = dict(data)
 
         def job(tx):
-            _require_workshop(tx, workshop_id)
+            idx = tx.index(workshop_id)
             spec = KINDS[kind]
             if spec.has_id:
-                data.setdefault("id", _fresh_id(tx, workshop_id, kind))
+                data.setdefault("id", _fresh_id(idx, kind))
             _raise_problems(check_element(kind, data))
             if spec.has_id:
                 eid = data["id"]
@@ -68,14 +68,14 @@ class Editing:
                 eid = criterion_id(parent or "", data["criterion"])
             else:
                 eid = new_internal_id(kind)
-            if _get(tx, workshop_id, eid) is not None:
+            if eid in idx:
                 raise Conflict(f"the id '{eid}' is already used in this workshop")
-            el = Element(eid, kind, parent, 0.0, data)
-            _check_parent(tx, workshop_id, el)
-            _check_references(tx, workshop_id, el)
-            el.pos = _position(tx, workshop_id, kind, parent, index, exclude=None)
+            _check_parent(idx, kind, parent)
+            _check_references(idx, Element(eid, kind, parent, 0.0, data))
+            pos = _position(tx, idx, workshop_id, kind, parent, index, exclude=None)
+            el = Element(eid, kind, parent, pos, data)
             seq = tx.record(workshop_id, actor, "add", kind, eid, None, [snapshot(el)])
-            _insert(tx, workshop_id, el, seq, actor)
+            _insert(tx, idx, workshop_id, el, seq, actor)
             el.version, el.by = seq, actor
             return el
 
@@ -96,7 +96,8 @@ class Editing:
         """
 
         def job(tx):
-            old = _get(tx, workshop_id, eid)
+            idx = tx.index(workshop_id)
+            old = _get(tx, workshop_id, eid) if eid in idx else None
             if old is None:
                 raise StaleEdit(None, None, None) if based_on else NotFound(f"no element '{eid}'")
             if old.version != based_on:
@@ -114,12 +115,15 @@ class Editing:
                 return old
             _raise_problems(check_element(old.kind, data))
             new = Element(old.eid, old.kind, old.parent, old.pos, data, old.lists)
-            _check_references(tx, workshop_id, new)
+            _check_references(idx, new)
+            if old.kind == "deal" and data.get("segment") != old.data.get("segment"):
+                _refuse_if_referenced(tx, workshop_id, {eid}, scoped_only=True)
             seq = tx.record(workshop_id, actor, "update", old.kind, eid, [snapshot(old)], [snapshot(new)])
             tx.write(
                 "UPDATE elements SET data = ?, version = ?, author = ? WHERE workshop_id = ? AND eid = ?",
                 [json.dumps(data, ensure_ascii=False), seq, actor, workshop_id, eid],
             )
+            idx.put(_entry(new, seq, actor))
             new.version, new.by = seq, actor
             return new
 
@@ -129,15 +133,19 @@ class Editing:
         """Delete an element and everything inside it; refused while others refer to it."""
 
         def job(tx):
-            el = _get(tx, workshop_id, eid)
-            if el is None:
+            idx = tx.index(workshop_id)
+            entry = idx.get(eid)
+            if entry is None:
                 raise NotFound(f"no element '{eid}'")
-            if based_on is not None and el.version != based_on:
+            if based_on is not None and entry.version != based_on:
+                el = _get(tx, workshop_id, eid)
                 raise StaleEdit(el.data, el.version, el.by)
-            gone = [el, *_descendants(tx, workshop_id, el.eid)]
-            _refuse_if_referenced(tx, workshop_id, {g.eid for g in gone})
-            seq = tx.record(workshop_id, actor, "delete", el.kind, eid, [snapshot(g) for g in gone], None)
-            _delete(tx, workshop_id, [g.eid for g in gone])
+            ids = [eid, *(d.eid for d in idx.descendants(eid))]
+            _refuse_if_referenced(tx, workshop_id, set(ids))
+            found = _get_many(tx, workshop_id, ids)
+            gone = [found[i] for i in ids]
+            seq = tx.record(workshop_id, actor, "delete", entry.kind, eid, [snapshot(g) for g in gone], None)
+            _delete(tx, idx, workshop_id, ids)
             return seq
 
         return self._writer.submit(job)
@@ -146,10 +154,12 @@ class Editing:
         """Move an element to ``index`` among its siblings of the same kind (order is meaning)."""
 
         def job(tx):
-            el = _get(tx, workshop_id, eid)
-            if el is None:
+            idx = tx.index(workshop_id)
+            entry = idx.get(eid)
+            if entry is None:
                 raise NotFound(f"no element '{eid}'")
-            pos = _position(tx, workshop_id, el.kind, el.parent, index, exclude=eid)
+            el = _get(tx, workshop_id, eid)
+            pos = _position(tx, idx, workshop_id, el.kind, el.parent, index, exclude=eid)
             if pos == el.pos:
                 return el
             new = Element(el.eid, el.kind, el.parent, pos, el.data, el.lists)
@@ -158,6 +168,7 @@ class Editing:
                 "UPDATE elements SET pos = ?, version = ?, author = ? WHERE workshop_id = ? AND eid = ?",
                 [pos, seq, actor, workshop_id, eid],
             )
+            idx.put(_entry(new, seq, actor))
             new.version, new.by = seq, actor
             return new
 
@@ -171,6 +182,7 @@ class Editing:
         """
 
         def job(tx):
+            idx = tx.index(workshop_id)
             rows = tx.execute(
                 "SELECT seq, op, kind, eid, before, after FROM events e "
                 "WHERE workshop_id = ? AND actor = ? AND op IN (?, ?, ?, ?) "
@@ -183,45 +195,43 @@ class Editing:
             seq, op, kind, eid, before_json, after_json = rows[0]
             before = [from_snapshot(s) for s in json.loads(before_json or "[]")]
             after = [from_snapshot(s) for s in json.loads(after_json or "[]")]
-            current = _get_many(tx, workshop_id, [a.eid for a in after])
             for a in after:
-                now = current.get(a.eid)
+                now = idx.get(a.eid)
                 if now is None or now.version != seq:
-                    who = f" by {now.by}" if now is not None and now.by else ""
+                    who = f" by {now.author}" if now is not None and now.author else ""
                     raise Conflict(f"'{a.eid}' was changed{who} after your change, so it cannot be undone")
-            restored = {b.eid for b in before}
-            removed = [a for a in after if a.eid not in restored]
-            removed_ids = {r.eid for r in removed}
+            restored = {b.eid: b for b in before}
+            removed = {a.eid for a in after if a.eid not in restored}
             for r in removed:
-                if any(c.eid not in removed_ids for c in _descendants(tx, workshop_id, r.eid)):
-                    raise Conflict(f"others have added to '{r.eid}' since, so it cannot be undone")
-            _refuse_if_referenced(tx, workshop_id, removed_ids)
+                if any(c.eid not in removed for c in idx.descendants(r)):
+                    raise Conflict(f"others have added to '{r}' since, so it cannot be undone")
+            _refuse_if_referenced(tx, workshop_id, removed)
+            current = {a.eid for a in after}
             for b in before:
-                if b.eid not in current and _get(tx, workshop_id, b.eid) is not None:
+                if b.eid not in current and b.eid in idx:
                     raise Conflict(f"the id '{b.eid}' has been taken meanwhile")
-                if b.parent is not None and b.parent not in restored and _get(tx, workshop_id, b.parent) is None:
+                if b.parent is not None and b.parent not in restored and (b.parent not in idx or b.parent in removed):
                     raise Conflict(f"'{b.eid}' belonged to '{b.parent}', which is gone")
-                _check_references(tx, workshop_id, b, pending={x.eid: x for x in before}, removed=removed_ids)
+                _check_references(idx, b, pending=restored, removed=removed)
             new_seq = tx.record(
                 workshop_id, actor, "undo", kind, eid, [snapshot(a) for a in after], [snapshot(b) for b in before], undoes=seq
             )
-            _delete(tx, workshop_id, [a.eid for a in after])
+            _delete(tx, idx, workshop_id, [a.eid for a in after])
             for b in before:
-                _insert(tx, workshop_id, b, new_seq, actor)
+                _insert(tx, idx, workshop_id, b, new_seq, actor)
             return {"seq": seq, "op": op, "kind": kind, "eid": eid}
 
         return self._writer.submit(job)
 
 
 # -- checks and row helpers (run inside the writer's transaction) ------------------------
-def _require_workshop(tx, workshop_id: str) -> None:
-    if not tx.execute("SELECT 1 FROM workshops WHERE id = ?", [workshop_id]).fetchall():
-        raise NotFound(f"no workshop '{workshop_id}'")
-
-
 def _raise_problems(problems: list[Problem]) -> None:
     if problems:
         raise MapFormatError(problems)
+
+
+def _entry(el: Element, version: int, author: str | None) -> Entry:
+    return Entry(el.eid, el.kind, el.parent, el.pos, version, author, el.data.get("segment") if el.kind == "deal" else None)
 
 
 def _get(tx, workshop_id: str, eid: str) -> Element | None:
@@ -242,91 +252,64 @@ def _get_many(tx, workshop_id: str, eids: Iterable[str]) -> dict[str, Element]:
     return {r[0]: element(r) for r in rows}
 
 
-def _fresh_id(tx, workshop_id: str, kind: str) -> str:
+def _fresh_id(idx: MapIndex, kind: str) -> str:
     while True:
         eid = f"{_ID_PREFIX[kind]}-{secrets.token_hex(3)}"
-        if _get(tx, workshop_id, eid) is None:
+        if eid not in idx:
             return eid
 
 
-def _segment_of(el: Element, lookup) -> str | None:
-    """The segment an element belongs to (``lookup(eid)`` finds other elements)."""
-    if el.kind == "segment":
-        return el.eid
-    if el.kind == "deal":
-        return el.data.get("segment")
-    if el.kind == "step":
-        stage = lookup(el.parent) if el.parent else None
-        return stage.parent if stage is not None else None
-    if KINDS[el.kind].parent == "segment":
-        return el.parent
-    return None
-
-
-def _check_parent(tx, workshop_id: str, el: Element) -> None:
-    want = KINDS[el.kind].parent
+def _check_parent(idx: MapIndex, kind: str, parent: str | None) -> None:
+    want = KINDS[kind].parent
     if want is None:
-        if el.parent is not None:
-            raise BadInput(f"a {el.kind} belongs to the workshop itself, not inside '{el.parent}'")
+        if parent is not None:
+            raise BadInput(f"a {kind} belongs to the workshop itself, not inside '{parent}'")
         return
-    parent = _get(tx, workshop_id, el.parent) if el.parent else None
-    if parent is None or parent.kind != want:
-        raise BadInput(f"a {el.kind} must be placed in a {want}; '{el.parent}' is not one")
+    found = idx.get(parent)
+    if found is None or found.kind != want:
+        raise BadInput(f"a {kind} must be placed in a {want}; '{parent}' is not one")
 
 
 def _check_references(
-    tx,
-    workshop_id: str,
+    idx: MapIndex,
     el: Element,
     pending: dict[str, Element] | None = None,
     removed: set[str] = frozenset(),
 ) -> None:
     """Every id the element names exists, is of the right kind, and lies in its segment."""
-    pending = pending or {}
     refs = list(references(el.kind, el.data))
     if not refs:
         return
-    found = _get_many(tx, workshop_id, [r.target for r in refs])
-    found.update(pending)
+    pending = pending or {}
 
-    def lookup(eid: str) -> Element | None:
+    def lookup(eid: str) -> Entry | None:
+        if eid in pending:
+            return _entry(pending[eid], 0, None)
         if eid in removed:
             return None
-        if eid not in found:
-            got = _get(tx, workshop_id, eid)
-            if got is not None:
-                found[eid] = got
-        return found.get(eid)
+        return idx.get(eid)
 
-    own_segment = _segment_of(el, lookup)
+    def segment(entry_kind: str, parent: str | None, deal_segment: str | None, eid: str) -> str | None:
+        if entry_kind == "step":
+            stage = lookup(parent) if parent else None
+            return stage.parent if stage is not None else None
+        return idx.segment_of(entry_kind, parent, deal_segment, eid)
+
+    own = segment(el.kind, el.parent, el.data.get("segment") if el.kind == "deal" else None, el.eid)
     problems = []
     for ref in refs:
         target = lookup(ref.target)
         what = " or ".join(ref.kinds) if len(ref.kinds) <= 2 else "element"
+        in_segment = f" in segment '{own}'" if ref.scope == SEGMENT and own else ""
         if target is None or target.kind not in ref.kinds:
-            where = f" in segment '{own_segment}'" if ref.scope == SEGMENT and own_segment else ""
-            problems.append(Problem(ref.place, f"no {what} '{ref.target}'{where}"))
-        elif ref.scope == SEGMENT and _segment_of(target, lookup) != own_segment:
-            problems.append(Problem(ref.place, f"no {what} '{ref.target}' in segment '{own_segment}'"))
+            problems.append(Problem(ref.place, f"no {what} '{ref.target}'{in_segment}"))
+        elif ref.scope == SEGMENT and segment(target.kind, target.parent, target.segment, target.eid) != own:
+            problems.append(Problem(ref.place, f"no {what} '{ref.target}'{in_segment}"))
     _raise_problems(problems)
 
 
-def _descendants(tx, workshop_id: str, eid: str) -> list[Element]:
-    out: list[Element] = []
-    frontier = [eid]
-    while frontier:
-        rows = tx.execute(
-            f"SELECT {ELEMENT_COLUMNS} FROM elements WHERE workshop_id = ? AND parent IN (SELECT unnest(?::VARCHAR[])) "
-            "ORDER BY parent, pos",
-            [workshop_id, frontier],
-        ).fetchall()
-        children = [element(r) for r in rows]
-        out.extend(children)
-        frontier = [c.eid for c in children]
-    return out
-
-
-def _refuse_if_referenced(tx, workshop_id: str, eids: set[str]) -> None:
+def _refuse_if_referenced(tx, workshop_id: str, eids: set[str], scoped_only: bool = False) -> None:
+    """Refuse to remove (or, with ``scoped_only``, move to another segment) what others name."""
     if not eids:
         return
     rows = tx.execute(
@@ -339,7 +322,7 @@ def _refuse_if_referenced(tx, workshop_id: str, eids: set[str]) -> None:
         if el.eid in eids:
             continue
         for ref in references(el.kind, el.data):
-            if ref.target in eids:
+            if ref.target in eids and (not scoped_only or ref.scope == SEGMENT):
                 users.append(f"{el.kind} '{_label(el)}' ({ref.place})")
                 break
     if users:
@@ -355,31 +338,32 @@ def _label(el: Element) -> str:
     return el.eid
 
 
-def _position(tx, workshop_id: str, kind: str, parent: str | None, index: int | None, exclude: str | None) -> float:
+def _position(
+    tx, idx: MapIndex, workshop_id: str, kind: str, parent: str | None, index: int | None, exclude: str | None
+) -> float:
     """A position among the siblings of the same kind that puts the element at ``index``."""
-    rows = tx.execute(
-        "SELECT eid, pos FROM elements WHERE workshop_id = ? AND kind = ? AND parent IS NOT DISTINCT FROM ? ORDER BY pos",
-        [workshop_id, kind, parent],
-    ).fetchall()
-    siblings = [(e, p) for e, p in rows if e != exclude]
-    if index is None or index >= len(siblings):
-        return (siblings[-1][1] + 1.0) if siblings else 0.0
+    if index is None:
+        last = idx.last_pos(kind, parent)
+        return 0.0 if last is None else last + 1.0
+    siblings = [e for e in idx.siblings(kind, parent) if e.eid != exclude]
+    if index >= len(siblings):
+        return (siblings[-1].pos + 1.0) if siblings else 0.0
     index = max(0, index)
-    after = siblings[index][1]
-    before = siblings[index - 1][1] if index > 0 else after - 2.0
+    after = siblings[index].pos
+    before = siblings[index - 1].pos if index > 0 else after - 2.0
     mid = (before + after) / 2.0
     if not (before < mid < after):  # positions worn out by many moves: renumber the list
-        for i, (eid, _) in enumerate(siblings):
-            tx.write("UPDATE elements SET pos = ? WHERE workshop_id = ? AND eid = ?", [float(2 * i), workshop_id, eid])
+        for i, sib in enumerate(siblings):
+            tx.write("UPDATE elements SET pos = ? WHERE workshop_id = ? AND eid = ?", [float(2 * i), workshop_id, sib.eid])
+            sib.pos = float(2 * i)
+            idx.put(sib)
         return float(2 * index - 1)
     return mid
 
 
-def _insert(tx, workshop_id: str, el: Element, version: int, author: str | None) -> None:
-    tx.write(
-        "INSERT INTO elements (workshop_id, eid, kind, parent, pos, data, lists, version, author) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
+def _insert(tx, idx: MapIndex, workshop_id: str, el: Element, version: int, author: str | None) -> None:
+    tx.insert_element(
+        (
             workshop_id,
             el.eid,
             el.kind,
@@ -389,12 +373,17 @@ def _insert(tx, workshop_id: str, el: Element, version: int, author: str | None)
             json.dumps(list(el.lists)),
             version,
             author,
-        ],
+        )
     )
+    idx.put(_entry(el, version, author))
 
 
-def _delete(tx, workshop_id: str, eids: list[str]) -> None:
+def _delete(tx, idx: MapIndex, workshop_id: str, eids: list[str]) -> None:
     if eids:
         tx.write(
             "DELETE FROM elements WHERE workshop_id = ? AND eid IN (SELECT unnest(?::VARCHAR[]))", [workshop_id, eids]
         )
+        for eid in eids:
+            idx.remove(eid)
+
+

@@ -12,7 +12,7 @@ a PostgreSQL backend can follow.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from .rows import utc_now
 
 MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (
@@ -25,7 +25,7 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
                 key_hash VARCHAR NOT NULL,
                 data JSON NOT NULL,
                 lists JSON NOT NULL,
-                created_at TIMESTAMPTZ NOT NULL
+                created_at TIMESTAMP NOT NULL
             )""",
             """CREATE TABLE elements (
                 workshop_id VARCHAR NOT NULL,
@@ -41,7 +41,7 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             """CREATE TABLE events (
                 workshop_id VARCHAR NOT NULL,
                 seq BIGINT NOT NULL,
-                happened_at TIMESTAMPTZ NOT NULL,
+                happened_at TIMESTAMP NOT NULL,
                 actor VARCHAR,
                 op VARCHAR NOT NULL,
                 kind VARCHAR,
@@ -58,7 +58,7 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
 def apply_migrations(con) -> list[int]:
     """Apply the migrations this database lacks; return the numbers applied."""
     con.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
     )
     done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
     applied = []
@@ -71,7 +71,7 @@ def apply_migrations(con) -> list[int]:
                 con.execute(sql)
             con.execute(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                [number, name, datetime.now(timezone.utc)],
+                [number, name, utc_now()],
             )
             con.execute("COMMIT")
         except Exception:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from typing import Any
 
 from ..model.elements import Element
@@ -22,3 +23,13 @@ def snapshot(el: Element) -> dict[str, Any]:
 
 def from_snapshot(snap: dict[str, Any]) -> Element:
     return Element(snap["eid"], snap["kind"], snap["parent"], snap["pos"], snap["data"], tuple(snap["lists"]))
+
+
+def utc_now() -> datetime:
+    """Now, in UTC, as the naive timestamp the database keeps (TIMESTAMP columns hold UTC)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """A timestamp read from the database, marked as UTC."""
+    return value.replace(tzinfo=timezone.utc) if value is not None else None

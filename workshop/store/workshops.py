@@ -7,12 +7,13 @@ import hmac
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from ..errors import Conflict, NotFound
 from ..model.elements import Element, Flattened
-from .rows import ELEMENT_COLUMNS, element
+from ..model.kinds import KINDS
+from .rows import ELEMENT_COLUMNS, as_utc, element, utc_now
 
 #: Join codes use letters and digits that cannot be mistaken for each other when read off a
 #: projector or typed on a phone (no 0/O, 1/I/L, 2/Z, 5/S, 8/B).
@@ -71,7 +72,7 @@ class WorkshopQueries:
         if not rows:
             raise NotFound(f"no workshop '{workshop_id}'")
         wid, code, data, lists, created = rows[0]
-        return WorkshopInfo(wid, code, json.loads(data), tuple(json.loads(lists)), created)
+        return WorkshopInfo(wid, code, json.loads(data), tuple(json.loads(lists)), as_utc(created))
 
     def exists(self, workshop_id: str) -> bool:
         return bool(self._query("reading a workshop", "SELECT 1 FROM workshops WHERE id = ?", [workshop_id]))
@@ -117,8 +118,8 @@ class WorkshopQueries:
                     title=meta.get("title", wid),
                     language=meta.get("language", "en"),
                     join_code=code,
-                    counts=counts.get(wid, {}),
-                    last_change=last or created,
+                    counts={k: counts[wid][k] for k in KINDS if k in counts.get(wid, {})},
+                    last_change=as_utc(last or created),
                     version=self.version(wid),
                 )
             )
@@ -150,7 +151,7 @@ class WorkshopQueries:
             out.append(
                 {
                     "seq": seq,
-                    "at": at,
+                    "at": as_utc(at),
                     "actor": actor,
                     "op": op,
                     "kind": kind,
@@ -197,9 +198,10 @@ class WorkshopQueries:
                         hash_key(key),
                         json.dumps(flat.workshop, ensure_ascii=False),
                         json.dumps(list(flat.lists)),
-                        datetime.now(timezone.utc),
+                        utc_now(),
                     ],
                 )
+            tx.forget(wid)
             seq = tx.record(
                 wid, actor, "import", "workshop", wid, before, {"elements": len(flat.elements), "replace": bool(exists)}
             )
@@ -214,6 +216,7 @@ class WorkshopQueries:
                 raise NotFound(f"no workshop '{workshop_id}'")
             tx.write("DELETE FROM elements WHERE workshop_id = ?", [workshop_id])
             tx.write("DELETE FROM workshops WHERE id = ?", [workshop_id])
+            tx.forget(workshop_id)
             tx.record(workshop_id, actor, "delete_workshop", "workshop", workshop_id, None, None)
 
         self._writer.submit(job)

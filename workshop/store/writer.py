@@ -17,11 +17,12 @@ from __future__ import annotations
 import json
 import queue
 import threading
-from datetime import datetime, timezone
 from typing import Any, Callable, Generic, TypeVar
 
-from ..errors import KopkartaError, StoreError
+from ..errors import KopkartaError, NotFound, StoreError
 from .connection import DuckDBError
+from .index import MapIndex
+from .rows import utc_now
 
 T = TypeVar("T")
 MAX_GROUP = 256
@@ -45,16 +46,36 @@ class _Restart(Exception):
 class Tx:
     """What a job may do inside the writer's transaction."""
 
-    def __init__(self, cursor, committed: dict[str, int]):
+    def __init__(self, cursor, committed: dict[str, int], indexes: dict[str, MapIndex]):
         self._cur = cursor
         self._committed = committed
+        self._indexes = indexes
         self.pending: dict[str, int] = {}
+        self.touched: set[str] = set()
         self.wrote = False
+        self._events: list[tuple] = []
+        self._elements: list[tuple] = []
+
+    def index(self, workshop_id: str) -> MapIndex:
+        """The workshop's element index (see :mod:`.index`); unknown workshop: NotFound."""
+        self.touched.add(workshop_id)
+        idx = self._indexes.get(workshop_id)
+        if idx is None:
+            if not self._cur.execute("SELECT 1 FROM workshops WHERE id = ?", [workshop_id]).fetchall():
+                raise NotFound(f"no workshop '{workshop_id}'")
+            idx = self._indexes[workshop_id] = MapIndex.load(self._cur, workshop_id)
+        return idx
+
+    def forget(self, workshop_id: str) -> None:
+        """Drop the workshop's index (after a change the index does not follow, like an import)."""
+        self._indexes.pop(workshop_id, None)
 
     def execute(self, sql: str, params: list[Any] | None = None):
+        self.flush()
         return self._cur.execute(sql, params or [])
 
     def write(self, sql: str, params: list[Any] | None = None):
+        self.flush()
         self.wrote = True
         return self._cur.execute(sql, params or [])
 
@@ -74,13 +95,12 @@ class Tx:
     ) -> int:
         """Append one event and move the workshop's change counter by one; returns its number."""
         seq = self.version(workshop_id) + 1
-        self.write(
-            "INSERT INTO events (workshop_id, seq, happened_at, actor, op, kind, eid, before, after, undoes) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
+        self.wrote = True
+        self._events.append(
+            (
                 workshop_id,
                 seq,
-                datetime.now(timezone.utc),
+                utc_now(),
                 actor,
                 op,
                 kind,
@@ -88,16 +108,63 @@ class Tx:
                 None if before is None else json.dumps(before, ensure_ascii=False),
                 None if after is None else json.dumps(after, ensure_ascii=False),
                 undoes,
-            ],
+            )
         )
         self.pending[workshop_id] = seq
         return seq
+
+    def insert_element(self, row: tuple) -> None:
+        """Queue one element row (workshop_id, eid, kind, parent, pos, data, lists, version, author)."""
+        self.wrote = True
+        self._elements.append(row)
+
+    def flush(self) -> None:
+        """Write queued rows, one statement per table for the whole group of jobs.
+
+        Appending rows in bulk is what lets 30 simultaneous votes cost about one commit and two
+        statements instead of thirty of each. Any other statement flushes first, so every
+        query sees every earlier change of the transaction.
+        """
+        if len(self._events) == 1 and len(self._elements) <= 1:  # a lone change: plain rows are cheaper
+            self._cur.execute(
+                "INSERT INTO events (workshop_id, seq, happened_at, actor, op, kind, eid, before, after, undoes) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                list(self._events.pop()),
+            )
+            if self._elements:
+                self._cur.execute(
+                    "INSERT INTO elements (workshop_id, eid, kind, parent, pos, data, lists, version, author) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    list(self._elements.pop()),
+                )
+            return
+        if self._events:
+            cols = list(zip(*self._events))
+            self._events = []
+            self._cur.execute(
+                "INSERT INTO events (workshop_id, seq, happened_at, actor, op, kind, eid, before, after, undoes) "
+                "SELECT unnest(?::VARCHAR[]), unnest(?::BIGINT[]), unnest(?::TIMESTAMP[]), unnest(?::VARCHAR[]), "
+                "unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), CAST(unnest(?::VARCHAR[]) AS JSON), "
+                "CAST(unnest(?::VARCHAR[]) AS JSON), unnest(?::BIGINT[])",
+                [list(c) for c in cols],
+            )
+        if self._elements:
+            cols = list(zip(*self._elements))
+            self._elements = []
+            self._cur.execute(
+                "INSERT INTO elements (workshop_id, eid, kind, parent, pos, data, lists, version, author) "
+                "SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
+                "unnest(?::DOUBLE[]), CAST(unnest(?::VARCHAR[]) AS JSON), CAST(unnest(?::VARCHAR[]) AS JSON), "
+                "unnest(?::BIGINT[]), unnest(?::VARCHAR[])",
+                [list(c) for c in cols],
+            )
 
 
 class Writer:
     def __init__(self, connection, committed: dict[str, int]):
         self._cur = connection.cursor()
         self._committed = committed
+        self._indexes: dict[str, MapIndex] = {}
         self._queue: "queue.Queue[_Job | None]" = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="kopkarta-writer", daemon=True)
         self._closed = False
@@ -171,7 +238,7 @@ class Writer:
                 return
 
     def _run_group(self, group: list[_Job]) -> None:
-        tx = Tx(self._cur, self._committed)
+        tx = Tx(self._cur, self._committed, self._indexes)
         try:
             self._cur.execute("BEGIN TRANSACTION")
             for job in group:
@@ -189,21 +256,24 @@ class Writer:
                 except Exception as exc:  # a bug in a job must not kill the writer
                     job.error = exc
                     raise _Restart from exc
+            tx.flush()
             self._cur.execute("COMMIT")
         except _Restart:
-            self._rollback()
+            self._rollback(tx)
             if len(group) > 1:
                 raise
             return
         except DuckDBError as exc:
-            self._rollback()
+            self._rollback(tx)
             if len(group) > 1:
                 raise _Restart from exc
             group[0].error = StoreError(f"the change could not be committed: {str(exc).splitlines()[0]}")
             return
         self._committed.update(tx.pending)
 
-    def _rollback(self) -> None:
+    def _rollback(self, tx: Tx) -> None:
+        for workshop_id in tx.touched:  # indexes may hold rolled-back changes: reload later
+            self._indexes.pop(workshop_id, None)
         try:
             self._cur.execute("ROLLBACK")
         except DuckDBError:

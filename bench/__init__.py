@@ -1,0 +1,1 @@
+"""Benchmarks: their own command (see README), never part of the test run."""

@@ -1,0 +1,54 @@
+"""Shared fixtures: a real DuckDB file in a temporary folder (never a mock), and the demo maps."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from workshop import demo  # noqa: E402
+from workshop.services.maps import import_document  # noqa: E402
+from workshop.store import Store  # noqa: E402
+
+SHARED_SPEC = ROOT.parent / "shared" / "spec"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "kopkarta.duckdb"
+
+
+@pytest.fixture
+def store(db_path: Path):
+    s = Store(db_path)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def fleet() -> dict:
+    return demo.example("fleet")
+
+
+@pytest.fixture
+def kommun() -> dict:
+    return demo.example("kommun")
+
+
+@pytest.fixture
+def fleet_store(store, fleet):
+    """A store holding the fleet example workshop (id ``fleet-launch``)."""
+    import_document(store, fleet, actor="test")
+    return store
+
+
+@pytest.fixture
+def env_without_db(monkeypatch):
+    monkeypatch.delenv("KOPKARTA_DB", raising=False)
+    return os.environ

@@ -1,0 +1,95 @@
+"""The architecture's boundaries, checked on the source (the tree must stay readable).
+
+* ``workshop.model`` and ``workshop.analysis`` are pure: no streamlit, duckdb or pyvis.
+* Nothing but ``workshop.store`` imports duckdb; the ``workshop`` package never imports streamlit.
+* Pages hold no SQL; the package's copies of the contract match ``shared/spec``.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PKG = ROOT / "workshop"
+SPEC = ROOT.parent / "shared" / "spec"
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def python_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+@pytest.mark.parametrize("package", ["model", "analysis"])
+def test_domain_is_pure(package):
+    for path in python_files(PKG / package):
+        bad = imported_modules(path) & {"streamlit", "duckdb", "pyvis"}
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_only_the_store_imports_duckdb():
+    offenders = []
+    for folder in (PKG, ROOT / "pages", ROOT / "ui"):
+        for path in python_files(folder):
+            if (PKG / "store") in path.parents:
+                continue
+            if "duckdb" in imported_modules(path):
+                offenders.append(str(path.relative_to(ROOT)))
+    for path in [ROOT / "streamlit_app.py"]:
+        if "duckdb" in imported_modules(path):
+            offenders.append(path.name)
+    assert offenders == []
+
+
+def test_the_package_never_imports_streamlit():
+    offenders = [str(p.relative_to(ROOT)) for p in python_files(PKG) if "streamlit" in imported_modules(p)]
+    assert offenders == []
+
+
+SQL = re.compile(r"\b(SELECT\s+.+\s+FROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+TABLE)\b", re.I | re.S)
+
+
+def test_pages_hold_no_sql():
+    for path in python_files(ROOT / "pages") + python_files(ROOT / "ui") + [ROOT / "streamlit_app.py"]:
+        assert not SQL.search(path.read_text(encoding="utf-8")), f"SQL in {path.relative_to(ROOT)}"
+
+
+def test_sql_is_never_formatted_with_values():
+    """Parameters are bound: no f-string or %-formatting builds SQL with a value in it."""
+    for path in python_files(PKG / "store"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.JoinedStr):
+                text = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+                names = [ast.unparse(v.value) for v in node.values if isinstance(v, ast.FormattedValue)]
+                if SQL.search(text):
+                    # only the fixed column list may be spliced into SQL
+                    assert set(names) <= {"ELEMENT_COLUMNS"}, f"{path.name}: SQL formatted with {names}"
+
+
+@pytest.mark.skipif(not SPEC.exists(), reason="shared/spec is not beside this checkout")
+def test_package_copies_match_the_contract():
+    assert (PKG / "model" / "map.schema.json").read_text() == (SPEC / "map.schema.json").read_text()
+    for name in ("fleet-telematics.en.json", "kommun-bokning.sv.json"):
+        assert (PKG / "data" / name).read_text() == (SPEC / "examples" / name).read_text()
+    for path in (SPEC / "examples").glob("*.findings.json"):
+        assert (ROOT / "tests" / "spec" / path.name).read_text() == path.read_text()
+
+
+def test_no_module_is_huge():
+    for path in python_files(PKG) + python_files(ROOT / "pages"):
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        assert lines < 600, f"{path.relative_to(ROOT)} has {lines} lines: split it"
