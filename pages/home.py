@@ -9,7 +9,7 @@ from workshop.errors import KopkartaError
 from workshop.i18n import t
 from workshop.services import maps
 from workshop.services.overview import workshop_overview
-from ui import language_picker, store
+from ui import language_picker, md_escape, store
 
 lang = language_picker()
 db = store()
@@ -22,7 +22,7 @@ if not rows:
     st.info(t("home.empty", lang))
 for row in rows:
     with st.container(border=True):
-        st.subheader(row["title"], anchor=False)
+        st.subheader(md_escape(row["title"]), anchor=False)
         cols = st.columns(4)
         cols[0].metric(t("home.segments", lang), row["segments"])
         cols[1].metric(t("home.steps", lang), row["steps"])

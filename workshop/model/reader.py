@@ -164,7 +164,9 @@ def _parse_json(text: str) -> dict[str, Any]:
         raise _fail(f"the document is nested too deeply; the limit is {MAX_DEPTH} levels") from None
     except _Refused as e:
         raise _fail(str(e)) from None
-    except ValueError as e:  # e.g. an integer with more digits than Python converts
+    except ValueError as e:  # an integer with more digits than Python converts (4300)
+        if "digits" in str(e):
+            raise _fail("the file holds a number with too many digits") from None
         raise _fail(f"the file holds a value that cannot be read: {str(e)[:100]}") from None
     return doc
 
@@ -263,10 +265,9 @@ def _is_date_time(value: object) -> bool:
         return True
     if not _DATE_TIME.fullmatch(value):
         return False
-    normal = value.upper().replace("Z", "+00:00")
     try:
-        dt.datetime.fromisoformat(normal[:19] + normal[19:].split("+")[0].split("-")[0][:7] + normal[-6:])
-    except ValueError:
+        dt.datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+    except ValueError:  # a day or hour that does not exist, or an offset beyond 24 hours
         return False
     return True
 

@@ -1,0 +1,45 @@
+"""The text catalogues: the same keys and placeholders in every language, and a stable file format."""
+
+from __future__ import annotations
+
+import json
+import string
+from pathlib import Path
+
+import pytest
+
+from workshop.i18n import LANGUAGES, catalogue
+
+I18N = Path(__file__).resolve().parents[1] / "workshop" / "i18n"
+
+
+def placeholders(text: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_same_keys_as_english(lang):
+    en, other = set(catalogue("en")), set(catalogue(lang))
+    assert sorted(en - other) == [], f"missing in {lang}.json"
+    assert sorted(other - en) == [], f"only in {lang}.json, not in en.json"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_placeholders_match_english(lang):
+    en = catalogue("en")
+    for key, text in catalogue(lang).items():
+        assert placeholders(text) == placeholders(en[key]), f"{lang}.json {key}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_texts_are_non_empty_strings(lang):
+    for key, text in catalogue(lang).items():
+        assert isinstance(text, str) and text.strip(), f"{lang}.json {key}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_file_format_is_stable(lang):
+    """Sorted keys, 2-space indent, real UTF-8 characters: merges stay small and readable."""
+    raw = (I18N / f"{lang}.json").read_text(encoding="utf-8")
+    data = json.loads(raw)
+    assert raw == json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
