@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from workshop.i18n import LANGUAGES, catalogue
+from workshop.i18n import LANGUAGES, areas, catalogue
 
 I18N = Path(__file__).resolve().parents[1] / "workshop" / "i18n"
 
@@ -37,9 +37,18 @@ def test_texts_are_non_empty_strings(lang):
         assert isinstance(text, str) and text.strip(), f"{lang}.json {key}"
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_file_format_is_stable(lang):
+def test_every_key_has_every_language_once():
+    seen: dict[str, str] = {}
+    for area, keys in areas().items():
+        for key, texts in keys.items():
+            assert key not in seen, f"{key} is defined in {seen.get(key)} and {area}"
+            seen[key] = area
+            assert sorted(texts) == sorted(LANGUAGES), f"texts/{area}.json {key}: {sorted(texts)}"
+
+
+@pytest.mark.parametrize("path", sorted((I18N / "texts").glob("*.json")), ids=lambda p: p.name)
+def test_file_format_is_stable(path):
     """Sorted keys, 2-space indent, real UTF-8 characters: merges stay small and readable."""
-    raw = (I18N / f"{lang}.json").read_text(encoding="utf-8")
+    raw = path.read_text(encoding="utf-8")
     data = json.loads(raw)
     assert raw == json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

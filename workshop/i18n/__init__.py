@@ -1,9 +1,14 @@
 """Every user-facing text, in English, Swedish and Norwegian (bokmål).
 
-Texts live in one JSON file per language (``en.json``, ``sv.json``, ``nb.json``) with the same
-keys; a test proves no key is missing in any language. :func:`t` looks a key up and fills in
-named placeholders (``{name}``). A missing key in a non-English file falls back to English
-rather than crashing a workshop; the test makes sure that never ships.
+Texts live in ``texts/<area>.json``, one file per part of the product (the analysis, the home
+page, the process page, ...), each key holding its three languages side by side::
+
+    {"home.title": {"en": "...", "sv": "...", "nb": "..."}}
+
+so a missing translation is visible next to the others, and people working on different pages
+never edit the same file. A test proves every key has all three languages with the same
+placeholders and that no key is defined twice. :func:`t` looks a key up and fills in named
+placeholders (``{name}``).
 """
 
 from __future__ import annotations
@@ -15,6 +20,18 @@ from typing import Any
 
 LANGUAGES: tuple[str, ...] = ("en", "sv", "nb")
 DEFAULT_LANGUAGE = "en"
+LANGUAGE_NAMES = {"en": "English", "sv": "Svenska", "nb": "Norsk bokmål"}
+
+
+@lru_cache(maxsize=1)
+def areas() -> dict[str, dict[str, dict[str, str]]]:
+    """area name -> key -> language -> text, as written in ``texts/``."""
+    folder = resources.files(__package__).joinpath("texts")
+    out = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".json"):
+            out[entry.name[: -len(".json")]] = json.loads(entry.read_text(encoding="utf-8"))
+    return out
 
 
 @lru_cache(maxsize=None)
@@ -22,8 +39,12 @@ def catalogue(lang: str) -> dict[str, str]:
     """All texts of one language (key -> text)."""
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; known: {', '.join(LANGUAGES)}")
-    text = resources.files(__package__).joinpath(f"{lang}.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    out: dict[str, str] = {}
+    for keys in areas().values():
+        for key, texts in keys.items():
+            if lang in texts:
+                out[key] = texts[lang]
+    return out
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:

@@ -111,16 +111,16 @@ def _decode(data: bytes | str) -> str:
     data = bytes(data)
     if len(data) > MAX_MAP_BYTES:
         raise _too_big(len(data))
-    if data.startswith(_BOM):
-        data = data[len(_BOM) :]
+    skip = len(_BOM) if data.startswith(_BOM) else 0
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _fail("the file is UTF-16 text (it starts with a UTF-16 byte order mark); save it as UTF-8")
     try:
-        return data.decode("utf-8")
+        return data[skip:].decode("utf-8")
     except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
+        offset = skip + e.start  # counted from the start of the file, from 0, as hex editors do
+        line = data.count(b"\n", 0, offset) + 1
         raise _fail(
-            f"the file is not UTF-8 text: byte {e.start} (line {line}) is 0x{data[e.start]:02x}, "
+            f"the file is not UTF-8 text: the byte at offset {offset} (line {line}) is 0x{data[offset]:02x}, "
             "which UTF-8 does not allow there; save the file as UTF-8"
         ) from None
 
