@@ -1,43 +1,136 @@
-"""Home: the workshops in this database, with their gaps at a glance, and map import.
+"""Home: join a workshop with its code, create one, or see the one you are in.
 
-The live workshop (create, join, every part of the map) is built on top of this page.
+``/?join=CODE`` fills in the code; ``/?join=CODE&name=NAME`` joins at once (what the QR code on
+the projector opens on a phone). A wrong code says only that it is wrong.
 """
 
 import streamlit as st
 
-from workshop.errors import KopkartaError
-from workshop.i18n import t
-from workshop.services import maps
-from workshop.services.overview import workshop_overview
 from ui import language_picker, md_escape, store
+from ui.session import current_identity, forget, remember
+from workshop.errors import KopkartaError, NotFound
+from workshop.i18n import LANGUAGE_NAMES, LANGUAGES, t
+from workshop.services import live, sharing
+from workshop.services.overview import workshop_overview
+from workshop.templates import TEMPLATES
 
-lang = language_picker()
 db = store()
+me = current_identity()
+lang = language_picker(live.snapshot(db, me.workshop_id).language if me else None)
 
+
+def _functions(value: str) -> str:
+    return t(f"function.{value}", lang)
+
+
+def _join_at_once() -> None:
+    code, name = st.query_params.get("join"), st.query_params.get("name")
+    if me is None and code and name:
+        try:
+            remember(live.join(db, code, name, "other"))
+        except KopkartaError:
+            st.session_state["join_error"] = True
+            del st.query_params["name"]
+        st.rerun()
+
+
+def _join_form() -> None:
+    with st.form("join", border=True):
+        code = st.text_input(t("home.code", lang), value=st.query_params.get("join", ""), max_chars=12, key="join_code")
+        name = st.text_input(t("home.name", lang), max_chars=200, key="join_name")
+        function = st.selectbox(t("home.function", lang), live.FUNCTIONS, format_func=_functions, key="join_function")
+        pressed = st.form_submit_button(t("home.join", lang), type="primary")
+    if st.session_state.pop("join_error", False):
+        st.error(t("home.wrong_code", lang))
+    if pressed:
+        try:
+            remember(live.join(db, code, name, function))
+        except NotFound:
+            st.error(t("home.wrong_code", lang))
+        except KopkartaError as exc:
+            st.error(t("home.join_failed", lang, error=str(exc)))
+        else:
+            st.rerun()
+
+
+def _create_form() -> None:
+    with st.form("create", border=True):
+        title = st.text_input(t("home.title_field", lang), max_chars=200, key="create_title")
+        question = st.text_area(t("home.question", lang), value=t("home.question_default", lang), max_chars=4000, key="create_question", height=70)
+        offering = st.text_input(t("home.offering", lang), max_chars=200, key="create_offering")
+        language = st.selectbox(t("home.language", lang), LANGUAGES, index=LANGUAGES.index(lang), format_func=LANGUAGE_NAMES.get, key="create_language")
+        start = st.radio(t("home.start", lang), [*TEMPLATES, "upload"], format_func=lambda v: t(f"home.start.{v}", lang), key="create_start")
+        upload = st.file_uploader(t("home.upload", lang), type=["json"], key="create_upload")
+        name = st.text_input(t("home.name", lang), max_chars=200, key="create_name")
+        function = st.selectbox(t("home.function", lang), live.FUNCTIONS, format_func=_functions, key="create_function")
+        pressed = st.form_submit_button(t("home.create", lang), type="primary")
+    if not pressed:
+        return
+    if start == "upload" and upload is None:
+        st.error(t("home.upload_missing", lang))
+        return
+    try:
+        made = live.create_workshop(
+            db,
+            title=title,
+            question=question,
+            offering=offering,
+            language=language,
+            template=start if start != "upload" else "blank",
+            upload=upload.getvalue() if start == "upload" else None,
+            name=name,
+            function=function,
+        )
+    except KopkartaError as exc:
+        st.error(t("home.create_failed", lang, error=str(exc)))
+        return
+    st.session_state["new_workshop"] = {"code": made.join_code, "key": made.facilitator_key}
+    st.session_state["lang"] = language
+    remember(made.me)
+    st.rerun()
+
+
+def _my_workshop() -> None:
+    snap = live.snapshot(db, me.workshop_id)
+    info = db.workshop(me.workshop_id)
+    st.header(md_escape(snap.doc["workshop"]["title"]), anchor=False)
+    if snap.doc["workshop"].get("question"):
+        st.text(snap.doc["workshop"]["question"])
+    st.caption(t("home.joined_as", lang, name=md_escape(me.name)))
+    new = st.session_state.get("new_workshop")
+    if new:
+        st.warning(t("home.key_warning", lang))
+        st.code(new["key"], language=None)
+        if st.button(t("home.key_saved", lang), key="key_saved"):
+            del st.session_state["new_workshop"]
+            st.rerun()
+    left, right = st.columns([2, 1])
+    link = sharing.join_link(st.context.url, info.join_code)
+    with left:
+        st.metric(t("home.code", lang), info.join_code)
+        st.text(link)
+        row = workshop_overview(db, lang, [me.workshop_id])[0]
+        c = st.columns(4)
+        c[0].metric(t("home.segments", lang), row["segments"])
+        c[1].metric(t("home.steps", lang), row["steps"])
+        c[2].metric(t("home.findings", lang), row["findings"])
+        c[3].metric(t("home.risk", lang), f"{row['risk']}/100")
+        st.page_link("pages/process.py", label=t("home.go_process", lang), icon="🧭")
+    with right:
+        st.image(sharing.qr_png(link), caption=t("home.qr_caption", lang), width=220)
+    if st.button(t("home.leave", lang), key="leave"):
+        forget()
+        st.rerun()
+
+
+_join_at_once()
 st.title(t("home.title", lang))
 st.write(t("home.lead", lang))
-
-rows = workshop_overview(db, lang)
-if not rows:
-    st.info(t("home.empty", lang))
-for row in rows:
-    with st.container(border=True):
-        st.subheader(md_escape(row["title"]), anchor=False)
-        cols = st.columns(4)
-        cols[0].metric(t("home.segments", lang), row["segments"])
-        cols[1].metric(t("home.steps", lang), row["steps"])
-        cols[2].metric(t("home.findings", lang), row["findings"])
-        cols[3].metric(t("home.risk", lang), f"{row['risk']}/100")
-        st.caption(t("home.code", lang, code=row["join_code"], id=row["id"]))
-
-st.divider()
-st.subheader(t("home.import", lang), anchor=False)
-upload = st.file_uploader(t("home.import_help", lang), type=["json"], key="import_file")
-if upload is not None and st.button(t("home.import_button", lang), key="import_submit"):
-    try:
-        result = maps.import_bytes(db, upload.getvalue(), mode="as_new", actor="app")
-    except KopkartaError as exc:
-        st.error(t("home.import_failed", lang, error=str(exc)))
-    else:
-        st.success(t("home.imported", lang, id=result.workshop_id))
-        st.warning(t("home.key_once", lang, key=result.created.facilitator_key, code=result.created.join_code))
+if me is not None:
+    _my_workshop()
+else:
+    join_tab, create_tab = st.tabs([t("home.tab_join", lang), t("home.tab_create", lang)])
+    with join_tab:
+        _join_form()
+    with create_tab:
+        _create_form()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from workshop.i18n import LANGUAGES, t
+from workshop.i18n import LANGUAGE_NAMES, LANGUAGES, t
 from workshop.services.app import shared_store
 from workshop.store import default_db_path
 
@@ -25,20 +25,18 @@ def md_escape(text: str) -> str:
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text).replace("\n", " ")
 
 
-def current_language() -> str:
-    """The viewer's language: chosen in the sidebar, else ``?lang=``, else English."""
+def current_language(default: str | None = None) -> str:
+    """The viewer's language: chosen in the sidebar, else ``?lang=``, else the workshop's."""
     if "lang" not in st.session_state:
-        wanted = st.query_params.get("lang", "en")
+        wanted = st.query_params.get("lang") or default or "en"
         st.session_state["lang"] = wanted if wanted in LANGUAGES else "en"
     return st.session_state["lang"]
 
 
-def language_picker() -> str:
-    names = {"en": "English", "sv": "Svenska", "nb": "Norsk bokmål"}
-    lang = current_language()
-    st.sidebar.selectbox(
-        t("ui.language", lang), LANGUAGES, index=LANGUAGES.index(lang), format_func=names.get, key="lang"
-    )
+def language_picker(default: str | None = None) -> str:
+    names = LANGUAGE_NAMES
+    lang = current_language(default)
+    st.sidebar.selectbox(t("ui.language", lang), LANGUAGES, format_func=names.get, key="lang")
     return st.session_state["lang"]
 
 

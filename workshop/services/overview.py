@@ -1,24 +1,25 @@
-"""The home page's summary of every workshop: size, findings and the highest risk."""
+"""A summary of workshops: size, findings and the highest no-decision risk."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
 from ..analysis import analyze
 from ..store import Store
-from .maps import export_document
+from .live import snapshot
 
 
-def workshop_overview(store: Store, lang: str) -> list[dict[str, Any]]:
+def workshop_overview(store: Store, lang: str, workshop_ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    wanted = set(workshop_ids) if workshop_ids is not None else None
     out = []
     for w in store.list_workshops():
-        doc = export_document(store, w.id)
-        result = analyze(doc, lang=lang)
+        if wanted is not None and w.id not in wanted:
+            continue
+        result = analyze(snapshot(store, w.id).doc, lang=lang)
         out.append(
             {
                 "id": w.id,
                 "title": w.title,
-                "join_code": w.join_code,
                 "segments": w.counts.get("segment", 0),
                 "steps": w.counts.get("step", 0),
                 "findings": len(result.all_findings()),

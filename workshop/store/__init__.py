@@ -11,10 +11,11 @@ from __future__ import annotations
 from .connection import DB_ENV, default_db_path
 from .core import StoreBase
 from .editing import Editing
+from .participants import ParticipantTokens
 from .workshops import Created, WorkshopInfo, WorkshopQueries, WorkshopSummary, hash_key
 
 
-class Store(Editing, WorkshopQueries, StoreBase):
+class Store(ParticipantTokens, Editing, WorkshopQueries, StoreBase):
     """One open database file: workshops, their elements and their change log."""
 
 

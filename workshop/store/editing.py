@@ -52,34 +52,8 @@ class Editing:
         index: int | None = None,
     ) -> Element:
         """Add an element (at the end of its list, or at ``index``); returns it as stored."""
-        if kind not in KINDS:
-            raise BadInput(f"unknown kind of element '{kind}'")
         data = dict(data)
-
-        def job(tx):
-            idx = tx.index(workshop_id)
-            spec = KINDS[kind]
-            if spec.has_id:
-                data.setdefault("id", _fresh_id(idx, kind))
-            _raise_problems(check_element(kind, data))
-            if spec.has_id:
-                eid = data["id"]
-            elif kind == "criterion":
-                eid = criterion_id(parent or "", data["criterion"])
-            else:
-                eid = new_internal_id(kind)
-            if eid in idx:
-                raise Conflict(f"the id '{eid}' is already used in this workshop")
-            _check_parent(idx, kind, parent)
-            _check_references(idx, Element(eid, kind, parent, 0.0, data))
-            pos = _position(tx, idx, workshop_id, kind, parent, index, exclude=None)
-            el = Element(eid, kind, parent, pos, data)
-            seq = tx.record(workshop_id, actor, "add", kind, eid, None, [snapshot(el)])
-            _insert(tx, idx, workshop_id, el, seq, actor)
-            el.version, el.by = seq, actor
-            return el
-
-        return self._writer.submit(job)
+        return self._writer.submit(lambda tx: add_in(tx, workshop_id, kind, data, parent, actor, index))
 
     def update(
         self,
@@ -222,6 +196,34 @@ class Editing:
             return {"seq": seq, "op": op, "kind": kind, "eid": eid}
 
         return self._writer.submit(job)
+
+
+# -- jobs other store modules compose ------------------------------------------------------
+def add_in(tx, workshop_id: str, kind: str, data: dict[str, Any], parent: str | None, actor: str | None, index: int | None) -> Element:
+    """Add an element inside the writer's transaction (see :meth:`Editing.add`)."""
+    if kind not in KINDS:
+        raise BadInput(f"unknown kind of element '{kind}'")
+    idx = tx.index(workshop_id)
+    spec = KINDS[kind]
+    if spec.has_id:
+        data.setdefault("id", _fresh_id(idx, kind))
+    _raise_problems(check_element(kind, data))
+    if spec.has_id:
+        eid = data["id"]
+    elif kind == "criterion":
+        eid = criterion_id(parent or "", data["criterion"])
+    else:
+        eid = new_internal_id(kind)
+    if eid in idx:
+        raise Conflict(f"the id '{eid}' is already used in this workshop")
+    _check_parent(idx, kind, parent)
+    _check_references(idx, Element(eid, kind, parent, 0.0, data))
+    pos = _position(tx, idx, workshop_id, kind, parent, index, exclude=None)
+    el = Element(eid, kind, parent, pos, data)
+    seq = tx.record(workshop_id, actor, "add", kind, eid, None, [snapshot(el)])
+    _insert(tx, idx, workshop_id, el, seq, actor)
+    el.version, el.by = seq, actor
+    return el
 
 
 # -- checks and row helpers (run inside the writer's transaction) ------------------------

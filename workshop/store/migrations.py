@@ -52,6 +52,18 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             )""",
         ],
     ),
+    (
+        2,
+        "participant tokens (a participant is recognised again after a reload)",
+        [
+            """CREATE TABLE participant_tokens (
+                token_hash VARCHAR NOT NULL,
+                workshop_id VARCHAR NOT NULL,
+                participant_id VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL
+            )""",
+        ],
+    ),
 ]
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from ..errors import Conflict, NotFound
 from ..model.elements import Element, Flattened
 from ..model.kinds import KINDS
+from .connection import translated
 from .rows import ELEMENT_COLUMNS, as_utc, element, utc_now
 
 #: Join codes use letters and digits that cannot be mistaken for each other when read off a
@@ -223,13 +224,17 @@ class WorkshopQueries:
 
     def load(self, workshop_id: str) -> tuple[dict[str, Any], tuple[str, ...], list[Element]]:
         """Workshop object, present top-level lists and elements, read in one transaction."""
-        cur = self._cursor()
-        from .connection import translated
+        return self.load_versioned(workshop_id)[1:]
 
+    def load_versioned(self, workshop_id: str) -> tuple[int, dict[str, Any], tuple[str, ...], list[Element]]:
+        """Like :meth:`load`, with the change number the read reflects (from the same transaction)."""
+        cur = self._cursor()
         with translated("reading the map"):
             cur.execute("BEGIN TRANSACTION")
             try:
-                return self._load_in(cur, workshop_id)
+                loaded = self._load_in(cur, workshop_id)
+                seq = cur.execute("SELECT max(seq) FROM events WHERE workshop_id = ?", [workshop_id]).fetchone()[0]
+                return (int(seq or 0), *loaded)
             finally:
                 cur.execute("COMMIT")
 

@@ -1,0 +1,43 @@
+"""Sticky notes: anyone can attach a note to any element from any page."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import streamlit as st
+
+from workshop.errors import KopkartaError
+from workshop.i18n import t
+from workshop.services import editing
+
+from . import md_escape
+from .layout import Page
+
+
+def show_notes(page: Page, eid: str) -> None:
+    """The notes about one element, as plain text with their authors."""
+    for note in page.snap.notes_about(eid):
+        who = page.snap.participant_name(note.get("author")) or t("notes.anonymous", page.lang)
+        st.caption("📝 " + md_escape(who) + ": " + md_escape(note["text"]))
+
+
+def note_adder(page: Page, choices: Sequence[tuple[str, str]], key: str) -> None:
+    """A sidebar form to put a note on one of ``choices`` (element id, plain label)."""
+    labels = dict(choices)
+    with st.sidebar.form(f"{key}:note", clear_on_submit=True):
+        st.markdown("**" + t("notes.add", page.lang) + "**")
+        about = st.selectbox(
+            t("notes.about", page.lang), [None, *labels], format_func=lambda e: labels.get(e, t("notes.whole", page.lang)), key=f"{key}:note_about"
+        )
+        text = st.text_area(t("notes.text", page.lang), max_chars=4000, key=f"{key}:note_text", height=80)
+        pressed = st.form_submit_button(t("notes.post", page.lang))
+    if pressed:
+        if not text.strip():
+            st.sidebar.error(t("notes.empty", page.lang))
+            return
+        try:
+            editing.add_note(page.db, page.me, text, about)
+        except KopkartaError as exc:
+            st.sidebar.error(str(exc))
+        else:
+            st.sidebar.success(t("notes.posted", page.lang))

@@ -1,0 +1,45 @@
+"""Who is at this browser: join, create, and being recognised again after a reload.
+
+Session state dies on a reload and a sleeping phone drops its session, so the participant's
+token also lives in the address (``?t=...``); every page puts it back if navigation dropped it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workshop.errors import NotFound
+from workshop.services.live import Identity, identify
+
+from . import store
+
+
+def current_identity() -> Identity | None:
+    me: Identity | None = st.session_state.get("me")
+    if me is None:
+        token = st.query_params.get("t")
+        if token:
+            try:
+                me = identify(store(), token)
+            except NotFound:
+                del st.query_params["t"]
+                st.session_state["identity_lost"] = True
+                return None
+            st.session_state["me"] = me
+    if me is not None and st.query_params.get("t") != me.token:
+        st.query_params["t"] = me.token
+    return me
+
+
+def remember(me: Identity) -> None:
+    st.session_state["me"] = me
+    st.query_params["t"] = me.token
+    for key in ("join", "name"):
+        if key in st.query_params:
+            del st.query_params[key]
+
+
+def forget() -> None:
+    st.session_state.pop("me", None)
+    if "t" in st.query_params:
+        del st.query_params["t"]

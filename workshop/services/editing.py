@@ -1,0 +1,55 @@
+"""Edits the pages make on behalf of a participant.
+
+Every edit is attributed to the participant (the event log's ``actor``); an edit of an existing
+element carries the version the participant saw, so a stale save is refused
+(:class:`workshop.errors.StaleEdit`) instead of overwriting someone else's change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model.elements import Element
+from ..store import Store
+from .live import Identity
+
+
+def add(store: Store, me: Identity, kind: str, data: dict[str, Any], parent: str | None = None, index: int | None = None) -> Element:
+    return store.add(me.workshop_id, kind, _clean(data), parent=parent, actor=me.participant_id, index=index)
+
+
+def update(store: Store, me: Identity, eid: str, changes: dict[str, Any], based_on: int) -> Element:
+    """Change fields; a value of ``None`` (or an empty text or list) removes the field."""
+    cleaned = {k: (None if v in ("", [], {}) else v) for k, v in changes.items()}
+    return store.update(me.workshop_id, eid, cleaned, based_on=based_on, actor=me.participant_id)
+
+
+def delete(store: Store, me: Identity, eid: str, based_on: int | None = None) -> int:
+    return store.delete(me.workshop_id, eid, based_on=based_on, actor=me.participant_id)
+
+
+def move(store: Store, me: Identity, eid: str, index: int) -> Element:
+    return store.move(me.workshop_id, eid, index, actor=me.participant_id)
+
+
+def undo(store: Store, me: Identity) -> dict[str, Any]:
+    return store.undo_last(me.workshop_id, me.participant_id)
+
+
+def add_note(store: Store, me: Identity, text: str, about: str | None) -> Element:
+    data: dict[str, Any] = {"text": text.strip(), "author": me.participant_id}
+    if about:
+        data["about"] = about
+    return add(store, me, "note", data)
+
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    """Drop empty optional fields and trim texts (the map keeps absent fields absent)."""
+    out = {}
+    for key, value in data.items():
+        if isinstance(value, str):
+            value = value.strip()
+        if value in ("", None, [], {}):
+            continue
+        out[key] = value
+    return out

@@ -1,0 +1,180 @@
+"""The live workshop: create, join, recognise a participant again, and read the current map.
+
+Many browser sessions look at the same workshop; :func:`snapshot` reads the map once per change
+(cached by the workshop's change counter) and every session shares that read.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import BadInput, NotFound
+from ..i18n import LANGUAGES
+from ..model.elements import Element, assemble
+from ..model.kinds import KINDS
+from ..model.reader import read_map
+from ..store import Store
+from ..templates import TEMPLATES, template_map
+from .maps import import_document
+
+FUNCTIONS = ("sales", "product", "marketing", "management", "customer_success", "other")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is using this browser: a participant of a workshop, and the token that proves it."""
+
+    workshop_id: str
+    participant_id: str
+    name: str
+    token: str
+
+
+@dataclass(frozen=True)
+class NewWorkshop:
+    workshop_id: str
+    join_code: str
+    facilitator_key: str
+    me: Identity
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The map as of one change number, with each element's version (for stale-edit checks)."""
+
+    version: int
+    doc: dict[str, Any]
+    elements: dict[str, Element] = field(repr=False)
+
+    @property
+    def language(self) -> str:
+        return self.doc["workshop"].get("language", "en")
+
+    def element(self, eid: str) -> Element | None:
+        return self.elements.get(eid)
+
+    def of_kind(self, kind: str, parent: str | None = ...) -> list[Element]:  # type: ignore[assignment]
+        """Elements of a kind (under ``parent`` when given), in map order."""
+        out = [e for e in self.elements.values() if e.kind == kind and (parent is ... or e.parent == parent)]
+        return sorted(out, key=lambda e: e.pos)
+
+    def segment(self, segment_id: str) -> dict[str, Any]:
+        for seg in self.doc["segments"]:
+            if seg["id"] == segment_id:
+                return seg
+        raise NotFound(f"no segment '{segment_id}'")
+
+    def notes_about(self, eid: str) -> list[dict[str, Any]]:
+        return [n for n in self.doc.get("notes", []) if n.get("about") == eid]
+
+    def label(self, eid: str, limit: int = 60) -> str:
+        """A plain-text label of any element (its name or text), shortened."""
+        el = self.elements.get(eid)
+        if el is None:
+            return eid
+        text = str(el.data.get("name") or el.data.get("text") or eid)
+        return text if len(text) <= limit else text[: limit - 1] + "…"
+
+    def participant_name(self, pid: str | None) -> str:
+        el = self.elements.get(pid or "")
+        return el.data.get("name", pid) if el is not None and el.kind == "participant" else (pid or "")
+
+
+def _clean_line(text: str, what: str, limit: int = 200) -> str:
+    text = " ".join((text or "").split())
+    if not text:
+        raise BadInput(f"{what} is empty")
+    if len(text) > limit:
+        raise BadInput(f"{what} is longer than {limit} characters")
+    return text
+
+
+def create_workshop(
+    store: Store,
+    *,
+    title: str,
+    language: str,
+    template: str,
+    name: str,
+    function: str,
+    question: str | None = None,
+    offering: str | None = None,
+    upload: bytes | None = None,
+) -> NewWorkshop:
+    """A new workshop from a template or an uploaded map file; its creator joins it at once."""
+    if language not in LANGUAGES:
+        raise BadInput(f"unknown language '{language}'")
+    if function not in FUNCTIONS:
+        raise BadInput(f"unknown function '{function}'")
+    name = _clean_line(name, "your name")
+    if upload is not None:
+        doc = read_map(upload)
+    else:
+        if template not in TEMPLATES:
+            raise BadInput(f"unknown starting point '{template}'")
+        title = _clean_line(title, "the title")
+        question = " ".join((question or "").split())[:4000] or None
+        offering = " ".join((offering or "").split())[:200] or None
+        doc = template_map(template, workshop_id="w-new", title=title, lang=language, question=question, offering=offering)
+    doc = {**doc, "workshop": {**doc["workshop"], "id": _fresh_id(store)}}
+    imported = import_document(store, doc, mode="new", actor=None)
+    me = _join_as(store, imported.workshop_id, name, function)
+    return NewWorkshop(imported.workshop_id, imported.created.join_code, imported.created.facilitator_key, me)
+
+
+def join(store: Store, code: str, name: str, function: str = "other") -> Identity:
+    """Join a workshop by its code; a wrong code says only that it is wrong."""
+    if function not in FUNCTIONS:
+        function = "other"
+    workshop_id = store.find_by_join_code(code or "")
+    return _join_as(store, workshop_id, _clean_line(name, "your name"), function)
+
+
+def identify(store: Store, token: str) -> Identity:
+    """The participant a token belongs to (after a reload); NotFound when it is not valid."""
+    workshop_id, participant_id = store.participant_for_token(token)
+    snap = snapshot(store, workshop_id)
+    return Identity(workshop_id, participant_id, snap.participant_name(participant_id), token)
+
+
+def _join_as(store: Store, workshop_id: str, name: str, function: str) -> Identity:
+    participant, token = store.add_participant(workshop_id, {"name": name, "function": function})
+    return Identity(workshop_id, participant.eid, name, token)
+
+
+def _fresh_id(store: Store) -> str:
+    while True:
+        candidate = f"w-{secrets.token_hex(4)}"
+        if not store.exists(candidate):
+            return candidate
+
+
+# -- the shared read of the current map ------------------------------------------------------
+_cache: "OrderedDict[tuple[int, str, int], Snapshot]" = OrderedDict()
+_cache_lock = threading.Lock()
+_CACHE_SIZE = 64
+
+
+def snapshot(store: Store, workshop_id: str) -> Snapshot:
+    """The current map, read once per change and shared by every session in the process."""
+    key = (id(store), workshop_id, store.version(workshop_id))
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit is not None:
+            _cache.move_to_end(key)
+            return hit
+    version, workshop, lists, elements = store.load_versioned(workshop_id)
+    snap = Snapshot(version, assemble(workshop, lists, elements), {e.eid: e for e in elements})
+    with _cache_lock:
+        _cache[(id(store), workshop_id, version)] = snap
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return snap
+
+
+def kinds_with_ids() -> list[str]:
+    return [k for k, spec in KINDS.items() if spec.has_id]
