@@ -1,16 +1,38 @@
 """Köpkarta's entry point: the navigation between the app's pages.
 
 Run with ``streamlit run streamlit_app.py`` (or the README's start command). Pages live in
-``pages/`` and stay thin: they read through :mod:`workshop.services` and render.
+``pages/`` and stay thin: they read through :mod:`workshop.services` and render. Every page has
+a stable address (``/process``, ``/group``, ...), the same in every language.
 """
 
 import streamlit as st
 
-from workshop.i18n import t
 from ui import current_language
+from workshop.i18n import t
 
 st.set_page_config(page_title="Köpkarta", page_icon="🧭", layout="wide")
 
 lang = current_language()
-home = st.Page("pages/home.py", title=t("nav.home", lang), icon="🏠", url_path="home", default=True)
-st.navigation([home]).run()
+
+PAGES = {
+    "nav.section.workshop": [("home", ":material/home:")],
+    "nav.section.map": [
+        ("process", ":material/route:"),
+        ("group", ":material/groups:"),
+        ("motives", ":material/target:"),
+        ("friction", ":material/report:"),
+        ("consensus", ":material/handshake:"),
+        ("map", ":material/hub:"),
+        ("insights", ":material/insights:"),
+    ],
+    "nav.section.after": [("deals", ":material/work:"), ("actions", ":material/checklist:")],
+}
+
+nav = {
+    t(section, lang): [
+        st.Page(f"pages/{name}.py", title=t(f"nav.{name}", lang), icon=icon, url_path=name, default=(name == "home"))
+        for name, icon in pages
+    ]
+    for section, pages in PAGES.items()
+}
+st.navigation(nav).run()

@@ -2,7 +2,7 @@
 # System packages the browser tests need: Debian's Chromium and its driver.
 # Never downloads a browser of its own (no `playwright install`): it uses /usr/bin/chromium.
 set -euo pipefail
-if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && [ -d /usr/share/fonts/truetype/noto ]; then
   exit 0
 fi
 sudo=""
@@ -11,4 +11,4 @@ if [ "$(id -u)" != 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -q
-$sudo apt-get install -y -q --no-install-recommends chromium chromium-driver fonts-dejavu-core
+$sudo apt-get install -y -q --no-install-recommends chromium chromium-driver fonts-dejavu-core fonts-noto-color-emoji

@@ -154,7 +154,7 @@ def is_editing(eid: str) -> bool:
 
 
 def edit_button(el: Element, lang: str, key: str) -> None:
-    if st.button("✏️", key=f"{key}:open", help=t("form.edit", lang)):
+    if st.button("", icon=":material/edit:", type="tertiary", key=f"{key}:open", help=t("form.edit", lang)):
         st.session_state.setdefault("editing", {})[el.eid] = el.version
         st.session_state.setdefault("opened_data", {})[el.eid] = dict(el.data)
         st.rerun()

@@ -1,0 +1,199 @@
+"""The customer's buying process: a column per buying stage, with the seller's mirrored stage
+beneath it (the buyer-aligned sales process); also a checklist and a flowchart of the flows.
+
+Thin: reads the shared snapshot, renders, and calls services through :mod:`ui.forms`.
+"""
+
+import streamlit as st
+
+from ui import md_escape
+from ui.fields import flow_fields, stage_fields, step_fields
+from ui.forms import add_form, edit_button, edit_form, is_editing
+from ui.layout import workshop_page
+from ui.notes import note_adder, show_notes
+from workshop.errors import KopkartaError
+from workshop.i18n import t
+from workshop.model.defaults import get
+from workshop.render.flowchart import flowchart_dot
+from workshop.services import editing
+
+page = workshop_page("process")
+db, me, snap, lang = page.db, page.me, page.snap, page.lang
+seg = page.segment
+stages = seg.get("stages", [])
+roles = {r["id"]: r["name"] for r in seg.get("roles", [])}
+KIND_ICON = {"action": "▸", "meeting": "👥", "decision": "⚖️", "approval": "✅", "document": "📄", "evaluation": "🔍"}
+
+st.title(t("process.title", lang))
+st.caption(t("process.lead", lang, segment=md_escape(seg["name"])))
+
+
+def _quick_add() -> None:
+    """The quick 'add a step' row (keys add_step_text / add_step_submit are relied on by tests)."""
+    if not stages:
+        return
+
+    def submit() -> None:
+        text = st.session_state.get("add_step_text", "").strip()
+        if not text:
+            st.session_state["add_step_error"] = t("process.step_empty", lang)
+            return
+        try:
+            editing.add(db, me, "step", {"text": text}, parent=st.session_state["add_step_stage"])
+        except KopkartaError as exc:
+            st.session_state["add_step_error"] = str(exc)
+        else:
+            st.session_state["add_step_text"] = ""
+
+    ids = [s["id"] for s in stages]
+    names = {s["id"]: s["name"] for s in stages}
+    if st.session_state.get("add_step_stage") not in ids:
+        st.session_state["add_step_stage"] = ids[0]
+    c1, c2, c3 = st.columns([2, 5, 1], vertical_alignment="bottom")
+    c1.selectbox(t("process.in_stage", lang), ids, format_func=names.get, key="add_step_stage")
+    c2.text_input(t("process.new_step", lang), key="add_step_text", max_chars=4000, placeholder=t("process.new_step_hint", lang))
+    c3.button(t("process.add_step", lang), key="add_step_submit", type="primary", on_click=submit)
+    error = st.session_state.pop("add_step_error", None)
+    if error:
+        st.error(error)
+
+
+def _move(eid: str, index: int) -> None:
+    try:
+        editing.move(db, me, eid, index)
+    except KopkartaError as exc:
+        st.session_state["flash"] = ("warning", str(exc))
+
+
+def _bullets(title_key: str, items: list[str], empty_key: str | None = None) -> None:
+    st.markdown(f"**{t(title_key, lang)}**")
+    if items:
+        for item in items:
+            st.text("• " + item)
+    elif empty_key:
+        st.caption("⚠️ " + t(empty_key, lang))
+
+
+def _step(stage: dict, i: int, step: dict) -> None:
+    el = snap.element(step["id"])
+    hidden = get("step", step, "behind_the_scenes")
+    kind = get("step", step, "kind")
+    with st.container(border=True):
+        top = st.columns([6, 1, 1, 1], gap="small", vertical_alignment="center")
+        top[0].text(f"{KIND_ICON.get(kind, '▸')} {step['text']}")
+        if top[1].button("", icon=":material/arrow_upward:", type="tertiary", key=f"up:{step['id']}", disabled=i == 0, help=t("process.move_up", lang)):
+            _move(step["id"], i - 1)
+            st.rerun()
+        if top[2].button("", icon=":material/arrow_downward:", type="tertiary", key=f"down:{step['id']}", disabled=i == len(stage.get("steps", [])) - 1, help=t("process.move_down", lang)):
+            _move(step["id"], i + 1)
+            st.rerun()
+        with top[3]:
+            edit_button(el, lang, f"step:{step['id']}")
+        meta = [t(f"option.step_kind.{kind}", lang)]
+        if step.get("owner"):
+            meta.append(roles.get(step["owner"], step["owner"]))
+        if hidden:
+            meta.append("🕶 " + t("process.hidden", lang))
+        st.caption(md_escape(" · ".join(meta)))
+        show_notes(page, step["id"])
+        if is_editing(el.eid):
+            edit_form(me, snap, el, step_fields(seg, lang), key=f"step:{step['id']}", lang=lang)
+
+
+def _stage(i: int, stage: dict) -> None:
+    el = snap.element(stage["id"])
+    with st.container(border=True):
+        head = st.columns([5, 1, 1, 1], gap="small", vertical_alignment="center")
+        head[0].markdown(f"**{i + 1}. {md_escape(stage['name'])}**")
+        if head[1].button("", icon=":material/arrow_back:", type="tertiary", key=f"left:{stage['id']}", disabled=i == 0, help=t("process.move_left", lang)):
+            _move(stage["id"], i - 1)
+            st.rerun()
+        if head[2].button("", icon=":material/arrow_forward:", type="tertiary", key=f"right:{stage['id']}", disabled=i == len(stages) - 1, help=t("process.move_right", lang)):
+            _move(stage["id"], i + 1)
+            st.rerun()
+        with head[3]:
+            edit_button(el, lang, f"stage:{stage['id']}")
+        if is_editing(el.eid):
+            edit_form(me, snap, el, stage_fields(lang), key=f"stage:{stage['id']}", lang=lang)
+        if stage.get("customer_goal"):
+            st.text("🎯 " + stage["customer_goal"])
+        show_notes(page, stage["id"])
+        st.markdown(f"**{t('process.steps', lang)}**")
+        steps = stage.get("steps", [])
+        if not steps:
+            st.caption("⚠️ " + t("process.no_steps", lang))
+        for j, step in enumerate(steps):
+            _step(stage, j, step)
+        _bullets("process.exit_criteria", stage.get("exit_criteria", []), "process.no_exit")
+        _bullets("process.must_be_true", stage.get("must_be_true", []))
+        _bullets("process.questions", stage.get("questions", []))
+    with st.container(border=True):
+        st.markdown(f"**{t('process.seller_side', lang)}**")
+        st.text("🤝 " + (stage.get("seller_stage") or "—"))
+        _bullets("process.seller_activities", stage.get("seller_activities", []))
+        _bullets("process.buyer_enablement", stage.get("buyer_enablement", []), "process.no_enablement")
+
+
+def _columns() -> None:
+    if not stages:
+        st.info(t("process.empty", lang))
+    per_row = 4 if len(stages) > 4 else max(len(stages), 1)
+    for start in range(0, len(stages), per_row):
+        cols = st.columns(per_row, gap="small")
+        for offset, stage in enumerate(stages[start : start + per_row]):
+            with cols[offset]:
+                _stage(start + offset, stage)
+    with st.expander(t("process.add_stage", lang), expanded=not stages):
+        add_form(me, "stage", stage_fields(lang), parent=page.segment_id, key="add_stage", lang=lang, submit="process.add_stage")
+
+
+def _checklist() -> None:
+    if not stages:
+        st.info(t("process.empty", lang))
+    for i, stage in enumerate(stages):
+        st.markdown(f"### {i + 1}. {md_escape(stage['name'])}")
+        for step in stage.get("steps", []):
+            hidden = " 🕶" if get("step", step, "behind_the_scenes") else ""
+            owner = f" ({roles.get(step['owner'], step['owner'])})" if step.get("owner") else ""
+            st.text(f"☐ {step['text']}{owner}{hidden}")
+        st.markdown(f"**{t('process.exit_criteria', lang)}**")
+        for crit in stage.get("exit_criteria", []) or []:
+            st.text(f"✔ {crit}")
+        if not stage.get("exit_criteria"):
+            st.caption("⚠️ " + t("process.no_exit", lang))
+
+
+def _flowchart() -> None:
+    st.graphviz_chart(flowchart_dot(seg, lambda key: t(key, lang) if key.startswith("option.") else t(f"process.{key}", lang)), width="stretch")
+    st.caption(t("process.flow_legend", lang))
+    flows = seg.get("flows", [])
+    steps = {s["id"]: s["text"] for stage in stages for s in stage.get("steps", [])}
+    flow_els = snap.of_kind("flow", page.segment_id)
+    for el in flow_els:
+        f = el.data
+        c1, c2 = st.columns([8, 1], vertical_alignment="center")
+        kind = t(f"option.flow_kind.{get('flow', f, 'kind')}", lang)
+        label = f" — {f['label']}" if f.get("label") else ""
+        c1.text(f"{steps.get(f['from'], f['from'])[:50]} → {steps.get(f['to'], f['to'])[:50]} ({kind}){label}")
+        with c2:
+            edit_button(el, lang, f"flow:{el.eid}")
+        if is_editing(el.eid):
+            edit_form(me, snap, el, flow_fields(seg, lang), key=f"flow:{el.eid}", lang=lang)
+    if not flows:
+        st.caption(t("process.no_flows", lang))
+    if len(steps) >= 2:
+        with st.expander(t("process.add_flow", lang)):
+            add_form(me, "flow", flow_fields(seg, lang), parent=page.segment_id, key="add_flow", lang=lang, submit="process.add_flow")
+
+
+_quick_add()
+view = st.segmented_control(
+    t("process.view", lang), ["columns", "checklist", "flowchart"], default="columns", format_func=lambda v: t(f"process.view.{v}", lang), key="process_view"
+) or "columns"
+{"columns": _columns, "checklist": _checklist, "flowchart": _flowchart}[view]()
+
+choices = [(s["id"], f"{t('kind.stage', lang)}: {s['name']}") for s in stages] + [
+    (st_["id"], f"{t('kind.step', lang)}: {st_['text'][:50]}") for s in stages for st_ in s.get("steps", [])
+]
+note_adder(page, choices, "process")
+page.done()
