@@ -52,3 +52,13 @@ def fleet_store(store, fleet):
 def env_without_db(monkeypatch):
     monkeypatch.delenv("KOPKARTA_DB", raising=False)
     return os.environ
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    """Page tests: the app on a fresh database file (see ``apptest_support``)."""
+    from apptest_support import App
+
+    path = tmp_path / "app.duckdb"
+    monkeypatch.setenv("KOPKARTA_DB", str(path))
+    return App(path)

@@ -1,45 +1,96 @@
-"""Every page under Streamlit's AppTest: renders without exception, empty and with the demo."""
+"""Home and process pages under AppTest: they render, and every edit path changes the store."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from workshop import demo
-from workshop.services.app import shared_store
-from workshop.services.maps import import_document
-
-ROOT = Path(__file__).resolve().parents[1]
+from apptest_support import ROOT
+from workshop.services.live import snapshot
 
 
-@pytest.fixture
-def app_db(tmp_path, monkeypatch):
-    path = tmp_path / "app.duckdb"
-    monkeypatch.setenv("KOPKARTA_DB", str(path))
-    return path
+def test_home_without_identity_offers_join_and_create(app):
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert [t.label for t in at.tabs] == ["Join a workshop", "Create a workshop"]
 
 
-def run_app(lang: str | None = None) -> AppTest:
+def test_join_by_code_and_wrong_code(app):
+    me = app.workshop("demo")
+    code = app.store.workshop(me.workshop_id).join_code
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    at.text_input(key="join_code").input("ZZZZZZ")
+    at.text_input(key="join_name").input("Eve")
+    at.button[0].click().run()
+    assert any("does not match" in e.value for e in at.error)
+    at.text_input(key="join_code").input(code.lower())
+    at.button[0].click().run()
+    assert not at.exception
+    assert "t" in at.query_params
+    names = [p["name"] for p in snapshot(app.store, me.workshop_id).doc["participants"]]
+    assert "Eve" in names
+
+
+def test_join_link_with_name_joins_at_once(app):
+    me = app.workshop("demo")
+    code = app.store.workshop(me.workshop_id).join_code
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
-    if lang:
-        at.query_params["lang"] = lang
-    return at.run()
-
-
-def test_home_empty(app_db):
-    at = run_app()
+    at.query_params["join"] = code
+    at.query_params["name"] = "Phone user"
+    at.run()
     assert not at.exception
-    assert any("python -m workshop demo" in i.value for i in at.info)
+    assert any(m.label == "Join code" and m.value == code for m in at.metric)
 
 
-@pytest.mark.parametrize("lang, word", [("en", "Customer steps"), ("sv", "Kundens steg"), ("nb", "Kundens steg")])
-def test_home_with_demo(app_db, lang, word):
-    import_document(shared_store(app_db), demo.example("fleet"))
-    at = run_app(lang)
+def test_create_workshop_from_template(app):
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    at.text_input(key="create_title").input("Hur kommuner köper")
+    at.selectbox(key="create_language").select("sv")
+    at.radio(key="create_start").set_value("tender")
+    at.text_input(key="create_name").input("Karin")
+    at.button[1].click().run()
     assert not at.exception
-    labels = [m.label for m in at.metric]
-    assert word in labels
-    steps = next(m for m in at.metric if m.label == word)
-    assert steps.value == "12"
+    assert any("facilitator" in w.value.lower() or "facilitator" in w.value for w in at.warning)
+    ws = app.store.list_workshops()
+    assert [w.title for w in ws] == ["Hur kommuner köper"] and ws[0].language == "sv"
+    assert ws[0].counts["stage"] == 6
+
+
+def test_process_renders_demo(app):
+    at = app.open("process", "demo")
+    assert not at.exception
+    assert at.text_input(key="add_step_text") is not None
+    assert any(t.value.endswith("Fleet manager notices rising fuel cost") for t in at.text)
+
+
+def test_process_blank_tells_what_to_do_and_adds_a_stage(app):
+    at = app.open("process", "blank")
+    assert not at.exception
+    assert any("No buying stages yet" in i.value for i in at.info)
+    at.text_input(key="add_stage:name").input("Recognise the problem")
+    at.text_area(key="add_stage:exit_criteria").input("Problem owner named\nCost of doing nothing known")
+    at.button(key="FormSubmitter:add_stage-Add a buying stage").click().run()
+    assert not at.exception
+    stage = snapshot(app.store, app.me.workshop_id).doc["segments"][0]["stages"][0]
+    assert stage["name"] == "Recognise the problem"
+    assert stage["exit_criteria"] == ["Problem owner named", "Cost of doing nothing known"]
+
+
+def test_process_quick_add_step_changes_store(app):
+    at = app.open("process", "demo")
+    before = app.store.version(app.me.workshop_id)
+    at.text_input(key="add_step_text").input("Board approves the budget")
+    at.button(key="add_step_submit").click().run()
+    assert not at.exception
+    doc = snapshot(app.store, app.me.workshop_id).doc
+    texts = [s["text"] for s in doc["segments"][0]["stages"][0]["steps"]]
+    assert texts[-1] == "Board approves the budget"
+    assert app.store.version(app.me.workshop_id) == before + 1
+    assert app.store.events(app.me.workshop_id, limit=1)[0]["actor"] == app.me.participant_id
+
+
+def test_process_views_render(app):
+    at = app.open("process", "demo")
+    for view in ("checklist", "flowchart", "columns"):
+        at.segmented_control(key="process_view").set_value(view).run()
+        assert not at.exception

@@ -34,10 +34,16 @@ def current_language(default: str | None = None) -> str:
 
 
 def language_picker(default: str | None = None) -> str:
-    names = LANGUAGE_NAMES
+    """The language chooser in the sidebar; returns the viewer's language."""
     lang = current_language(default)
-    st.sidebar.selectbox(t("ui.language", lang), LANGUAGES, format_func=names.get, key="lang")
+    if st.session_state.get("lang_choice") != lang:
+        st.session_state["lang_choice"] = lang  # follow changes made elsewhere (a new workshop)
+    st.sidebar.selectbox(t("ui.language", lang), LANGUAGES, format_func=LANGUAGE_NAMES.get, key="lang_choice", on_change=_chosen)
     return st.session_state["lang"]
+
+
+def _chosen() -> None:
+    st.session_state["lang"] = st.session_state["lang_choice"]
 
 
 def store():

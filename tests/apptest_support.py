@@ -1,0 +1,56 @@
+"""Helpers for page tests: a database in a temp folder, a joined participant, a page under AppTest.
+
+Usage::
+
+    def test_something(app):
+        at = app.open("process", workshop="demo")   # or workshop="blank"
+        ...
+        app.store  # the real Store behind the app (same process, shared with AppTest)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from workshop import demo
+from workshop.services import live
+from workshop.services.app import shared_store
+from workshop.services.maps import import_document
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class App:
+    db_path: Path
+
+    @property
+    def store(self):
+        return shared_store(self.db_path)
+
+    def workshop(self, kind: str = "demo") -> live.Identity:
+        """A workshop (the fleet demo, or a blank / b2b template) and a participant in it."""
+        if kind == "demo":
+            doc = demo.example("fleet")
+            if not self.store.exists(doc["workshop"]["id"]):
+                import_document(self.store, doc)
+            code = self.store.workshop(doc["workshop"]["id"]).join_code
+            return live.join(self.store, code, "Tester", "sales")
+        made = live.create_workshop(self.store, title="Test workshop", language="en", template=kind, name="Tester", function="sales")
+        return made.me
+
+    def open(self, page: str, workshop: str = "demo", me: live.Identity | None = None, lang: str | None = None) -> AppTest:
+        """The app at ``page`` as a joined participant; returns the AppTest after its first run."""
+        me = me or self.workshop(workshop)
+        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+        at.query_params["t"] = me.token
+        if lang:
+            at.query_params["lang"] = lang
+        at.run()
+        if page != "home":
+            at.switch_page(f"pages/{page}.py").run()
+        self.me = me
+        return at
