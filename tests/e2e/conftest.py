@@ -8,6 +8,7 @@ wait for ``/_stcore/health``. Chromium is the system one (``/usr/bin/chromium``,
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -87,7 +88,11 @@ def server(tmp_path_factory):
         [sys.executable, "-m", "workshop", "demo", "--db", str(db)], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert seeded.returncode == 0, seeded.stderr
+    listed = subprocess.run(
+        [sys.executable, "-m", "workshop", "list", "--json", "--db", str(db)], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     srv = Server(db, folder / "server.log")
+    srv.join_code = json.loads(listed.stdout)[0]["join_code"]
     try:
         srv.wait_healthy()
         yield srv

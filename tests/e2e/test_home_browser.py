@@ -9,23 +9,25 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path(os.environ.get("KOPKARTA_SHOTS", "")) if os.environ.get("KOPKARTA_SHOTS") else None
+SHOTS = Path(os.environ["KOPKARTA_SHOTS"]) if os.environ.get("KOPKARTA_SHOTS") else None
 
 
-def test_home_shows_the_demo_workshop(server, page):
+def test_home_offers_join_and_create(server, page):
     page.goto(server.url + "/")
-    page.get_by_text("How logistics firms buy fleet telematics").wait_for(timeout=30000)
-    steps = page.locator('[data-testid="stMetric"]', has_text="Customer steps")
-    steps.wait_for(timeout=30000)
-    assert "12" in steps.inner_text()
-    assert page.locator('[data-testid="stMetric"]').count() >= 4
+    page.get_by_role("tab", name="Join a workshop").wait_for(timeout=30000)
+    assert page.get_by_role("tab", name="Create a workshop").count() == 1
+    assert page.get_by_text("fleet telematics").count() == 0  # no workshop is listed to strangers
     if SHOTS:
         page.screenshot(path=str(SHOTS / "home-en.png"), full_page=True)
 
 
-def test_home_in_swedish(server, page):
-    page.goto(server.url + "/?lang=sv")
-    page.get_by_text("Kundens steg").first.wait_for(timeout=30000)
-    assert page.get_by_text("Importera en kartfil").count() >= 1
+def test_join_link_opens_the_workshop_with_code_and_qr(server, page):
+    page.goto(f"{server.url}/?join={server.join_code}&name=Omar&lang=sv")
+    page.get_by_text("Du deltar som Omar").wait_for(timeout=30000)
+    assert page.get_by_text(server.join_code).count() >= 1
+    page.get_by_text("Skanna för att ansluta").wait_for(timeout=30000)  # the QR code's caption
+    assert page.locator("img").count() >= 1
+    steps = page.locator('[data-testid="stMetric"]', has_text="Kundens steg")
+    assert "12" in steps.inner_text()
     if SHOTS:
         page.screenshot(path=str(SHOTS / "home-sv.png"), full_page=True)

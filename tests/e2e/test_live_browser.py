@@ -1,0 +1,50 @@
+"""Two participants in two real browsers: one adds a step, the other sees it without reloading."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_step_added_by_one_appears_for_the_other(server, browser):
+    code = server.join_code
+    anna = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    lars = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()  # a phone
+    for page, name in ((anna, "Anna"), (lars, "Lars")):
+        page.goto(f"{server.url}/?join={code}&name={name}")
+        page.wait_for_url("**t=*", timeout=30000)
+    token_anna = anna.url.split("t=")[1]
+    token_lars = lars.url.split("t=")[1]
+    anna.goto(f"{server.url}/process?t={token_anna}")
+    lars.goto(f"{server.url}/process?t={token_lars}")
+    lars.get_by_text("Recognise the problem").first.wait_for(timeout=30000)
+    anna.locator(".st-key-add_step_text input").wait_for(timeout=30000)
+
+    text = f"Board discusses the budget {time.time_ns()}"
+    anna.locator(".st-key-add_step_text input").fill(text)
+    anna.locator(".st-key-add_step_submit button").click()
+    started = time.monotonic()
+    lars.get_by_text(text).first.wait_for(timeout=10000)  # no reload on Lars's side
+    assert time.monotonic() - started < 10
+    # and Anna's own page shows it too, with the field cleared for the next step
+    anna.get_by_text(text).first.wait_for(timeout=10000)
+    assert anna.locator(".st-key-add_step_text input").input_value() == ""
+
+
+def test_reload_keeps_the_participant(server, browser):
+    page = browser.new_context().new_page()
+    page.goto(f"{server.url}/?join={server.join_code}&name=Mia")
+    page.wait_for_url("**t=*", timeout=30000)
+    page.get_by_text("You take part as Mia").wait_for(timeout=30000)
+    page.reload()
+    page.get_by_text("You take part as Mia").wait_for(timeout=30000)
+
+
+def test_wrong_code_reveals_nothing(server, browser):
+    page = browser.new_context().new_page()
+    page.goto(f"{server.url}/?join=ZZZZZZ&name=Eve")
+    page.get_by_text("does not match any workshop").wait_for(timeout=30000)
+    assert page.get_by_text("fleet telematics").count() == 0
