@@ -94,3 +94,74 @@ def test_process_views_render(app):
     for view in ("checklist", "flowchart", "columns"):
         at.segmented_control(key="process_view").set_value(view).run()
         assert not at.exception
+
+
+def test_stale_edit_is_refused_then_can_be_reapplied(app):
+    anna = app.open("process", "demo")
+    code = app.store.workshop(app.me.workshop_id).join_code
+    from workshop.services import live
+
+    lars_me = live.join(app.store, code, "Lars", "product")
+    lars = app.open("process", me=lars_me)
+    for at in (anna, lars):
+        at.button(key="step:st1:open").click().run()
+        assert not at.exception
+    version = snapshot(app.store, lars_me.workshop_id).element("st1").version
+    anna.text_area(key=f"step:st1:edit:{version}:text").input("Anna's wording")
+    anna.button(key=f"FormSubmitter:step:st1:edit:{version}-Save").click().run()
+    assert snapshot(app.store, lars_me.workshop_id).doc["segments"][0]["stages"][0]["steps"][0]["text"] == "Anna's wording"
+
+    lars.text_area(key=f"step:st1:edit:{version}:text").input("Lars's wording")
+    lars.button(key=f"FormSubmitter:step:st1:edit:{version}-Save").click().run()
+    assert not lars.exception
+    assert any("changed this while you were editing" in w.value for w in lars.warning)
+    assert any("Anna's wording" in t.value for t in lars.text)  # the other person's version is shown
+    assert snapshot(app.store, lars_me.workshop_id).doc["segments"][0]["stages"][0]["steps"][0]["text"] == "Anna's wording"
+
+    lars.button(key="step:st1:mine").click().run()
+    assert not lars.exception
+    step = snapshot(app.store, lars_me.workshop_id).doc["segments"][0]["stages"][0]["steps"][0]
+    assert step["text"] == "Lars's wording"
+    assert app.store.events(lars_me.workshop_id, limit=1)[0]["actor"] == lars_me.participant_id
+
+
+def test_undo_button_undoes_my_last_change(app):
+    at = app.open("process", "demo")
+    at.text_input(key="add_step_text").input("Temporary step")
+    at.button(key="add_step_submit").click().run()
+    assert "Temporary step" in str(snapshot(app.store, app.me.workshop_id).doc)
+    at.button(key="undo_last").click().run()
+    assert not at.exception
+    assert "Temporary step" not in str(snapshot(app.store, app.me.workshop_id).doc)
+
+
+def test_reorder_stage_and_step(app):
+    at = app.open("process", "demo")
+    at.button(key="right:s1").click().run()
+    at.button(key="down:st1").click().run()
+    assert not at.exception
+    doc = snapshot(app.store, app.me.workshop_id).doc
+    stages = doc["segments"][0]["stages"]
+    assert [s["id"] for s in stages[:2]] == ["s2", "s1"]
+    assert [s["id"] for s in stages[1]["steps"]] == ["st2", "st1"]
+
+
+def test_note_on_a_step(app):
+    at = app.open("process", "demo")
+    at.selectbox(key="process:note_about").select("st3")
+    at.text_area(key="process:note_text").input("Ask which trade press they read")
+    at.button(key="FormSubmitter:process:note-Post note").click().run()
+    assert not at.exception
+    notes = snapshot(app.store, app.me.workshop_id).doc["notes"]
+    assert notes[-1]["about"] == "st3" and notes[-1]["author"] == app.me.participant_id
+
+
+def test_hostile_text_is_shown_as_text(app):
+    at = app.open("process", "demo")
+    payload = "<script>window.__pwned=1</script> [click](javascript:alert(1)) **bold**"
+    at.text_input(key="add_step_text").input(payload)
+    at.button(key="add_step_submit").click().run()
+    assert not at.exception
+    assert any(t.value.endswith(payload) for t in at.text)  # st.text: shown literally
+    for md in at.markdown:
+        assert "javascript:alert" not in md.value or "\\(javascript" in md.value

@@ -197,3 +197,50 @@ def synthetic_map(
             for i in range(40)
         ],
     }
+
+
+#: texts that try to run as HTML or script; every view and export must show them literally
+HOSTILE_TEXTS = (
+    "<script>window.__kopkarta_xss=1</script>",
+    "<img src=x onerror=\"window.__kopkarta_xss=2\">",
+    "</script><script>window.__kopkarta_xss=3</script>",
+    "[click me](javascript:window.__kopkarta_xss=4) ![img](x)",
+    "\"><svg onload=window.__kopkarta_xss=5>",
+    "**bold** _it_ `code` # heading",
+    "Köp åäö ÆØÅ 🚚 \u200fשלום\u200e",
+)
+
+_TEXT_FIELDS = {
+    "title", "question", "offering", "name", "text", "description", "why_now", "customer_goal", "seller_stage",
+    "personal_risk", "success_measure", "our_contact", "label", "next_internal_step", "notes", "note", "owner_name",
+}
+_LIST_FIELDS = {"exit_criteria", "must_be_true", "seller_activities", "buyer_enablement", "questions", "responses"}
+
+
+def hostile_map(workshop_id: str = "hostile") -> dict[str, Any]:
+    """The fleet example with every user text replaced by one of :data:`HOSTILE_TEXTS`.
+
+    Each text keeps a short unique prefix (``#3 ``) so a test can find it on the page.
+    """
+    doc = example("fleet")
+    counter = iter(range(10_000))
+
+    def hostile() -> str:
+        n = next(counter)
+        return f"#{n} {HOSTILE_TEXTS[n % len(HOSTILE_TEXTS)]}"
+
+    def walk(node: Any, key: str | None = None) -> Any:
+        if isinstance(node, dict):
+            return {k: walk(v, k) for k, v in node.items()}
+        if isinstance(node, list):
+            if key in _LIST_FIELDS:
+                return [hostile() for _ in node]
+            return [walk(v) for v in node]
+        if isinstance(node, str) and key in _TEXT_FIELDS:
+            return hostile()[:200] if key in ("title", "name", "label", "seller_stage", "our_contact", "offering") else hostile()
+        return node
+
+    doc = walk(doc)
+    doc["workshop"]["id"] = workshop_id
+    doc["workshop"]["language"] = "en"
+    return doc

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from workshop import demo
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("KOPKARTA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -88,11 +90,19 @@ def server(tmp_path_factory):
         [sys.executable, "-m", "workshop", "demo", "--db", str(db)], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert seeded.returncode == 0, seeded.stderr
+    hostile = folder / "hostile.json"
+    hostile.write_text(json.dumps(demo.hostile_map()), encoding="utf-8")
+    loaded = subprocess.run(
+        [sys.executable, "-m", "workshop", "import", str(hostile), "--db", str(db)], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert loaded.returncode == 0, loaded.stderr
     listed = subprocess.run(
         [sys.executable, "-m", "workshop", "list", "--json", "--db", str(db)], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     srv = Server(db, folder / "server.log")
-    srv.join_code = json.loads(listed.stdout)[0]["join_code"]
+    codes = {w["id"]: w["join_code"] for w in json.loads(listed.stdout)}
+    srv.join_code = codes["fleet-launch"]
+    srv.hostile_code = codes["hostile"]
     try:
         srv.wait_healthy()
         yield srv
