@@ -74,21 +74,24 @@ def _bullets(title_key: str, items: list[str], empty_key: str | None = None) -> 
         st.caption("⚠️ " + t(empty_key, lang))
 
 
-def _step(stage: dict, i: int, step: dict) -> None:
+def _step(stage: dict, i: int, step: dict, arrange: bool) -> None:
     el = snap.element(step["id"])
     hidden = get("step", step, "behind_the_scenes")
     kind = get("step", step, "kind")
     with st.container(border=True):
-        top = st.columns([6, 1, 1, 1], gap="small", vertical_alignment="center")
-        top[0].text(f"{KIND_ICON.get(kind, '▸')} {step['text']}")
-        if top[1].button("", icon=":material/arrow_upward:", type="tertiary", key=f"up:{step['id']}", disabled=i == 0, help=t("process.move_up", lang)):
-            _move(step["id"], i - 1)
-            st.rerun()
-        if top[2].button("", icon=":material/arrow_downward:", type="tertiary", key=f"down:{step['id']}", disabled=i == len(stage.get("steps", [])) - 1, help=t("process.move_down", lang)):
-            _move(step["id"], i + 1)
-            st.rerun()
-        with top[3]:
-            edit_button(el, lang, f"step:{step['id']}")
+        if arrange:
+            top = st.columns([6, 1, 1, 1], gap="small", vertical_alignment="center")
+            top[0].text(f"{KIND_ICON.get(kind, '▸')} {step['text']}")
+            if top[1].button("", icon=":material/arrow_upward:", type="tertiary", key=f"up:{step['id']}", disabled=i == 0, help=t("process.move_up", lang)):
+                _move(step["id"], i - 1)
+                st.rerun()
+            if top[2].button("", icon=":material/arrow_downward:", type="tertiary", key=f"down:{step['id']}", disabled=i == len(stage.get("steps", [])) - 1, help=t("process.move_down", lang)):
+                _move(step["id"], i + 1)
+                st.rerun()
+            with top[3]:
+                edit_button(el, lang, f"step:{step['id']}")
+        else:
+            st.text(f"{KIND_ICON.get(kind, '▸')} {step['text']}")
         meta = [t(f"option.step_kind.{kind}", lang)]
         if step.get("owner"):
             meta.append(roles.get(step["owner"], step["owner"]))
@@ -100,19 +103,26 @@ def _step(stage: dict, i: int, step: dict) -> None:
             edit_form(me, snap, el, step_fields(seg, lang), key=f"step:{step['id']}", lang=lang)
 
 
-def _stage(i: int, stage: dict) -> None:
+def _stage_controls(i: int, stage: dict, el) -> None:
+    head = st.columns([5, 1, 1, 1], gap="small", vertical_alignment="center")
+    head[0].markdown(f"**{i + 1}. {md_escape(stage['name'])}**")
+    if head[1].button("", icon=":material/arrow_back:", type="tertiary", key=f"left:{stage['id']}", disabled=i == 0, help=t("process.move_left", lang)):
+        _move(stage["id"], i - 1)
+        st.rerun()
+    if head[2].button("", icon=":material/arrow_forward:", type="tertiary", key=f"right:{stage['id']}", disabled=i == len(stages) - 1, help=t("process.move_right", lang)):
+        _move(stage["id"], i + 1)
+        st.rerun()
+    with head[3]:
+        edit_button(el, lang, f"stage:{stage['id']}")
+
+
+def _stage(i: int, stage: dict, arrange: bool) -> None:
     el = snap.element(stage["id"])
     with st.container(border=True):
-        head = st.columns([5, 1, 1, 1], gap="small", vertical_alignment="center")
-        head[0].markdown(f"**{i + 1}. {md_escape(stage['name'])}**")
-        if head[1].button("", icon=":material/arrow_back:", type="tertiary", key=f"left:{stage['id']}", disabled=i == 0, help=t("process.move_left", lang)):
-            _move(stage["id"], i - 1)
-            st.rerun()
-        if head[2].button("", icon=":material/arrow_forward:", type="tertiary", key=f"right:{stage['id']}", disabled=i == len(stages) - 1, help=t("process.move_right", lang)):
-            _move(stage["id"], i + 1)
-            st.rerun()
-        with head[3]:
-            edit_button(el, lang, f"stage:{stage['id']}")
+        if not arrange:
+            st.markdown(f"**{i + 1}. {md_escape(stage['name'])}**")
+        else:
+            _stage_controls(i, stage, el)
         if is_editing(el.eid):
             edit_form(me, snap, el, stage_fields(lang), key=f"stage:{stage['id']}", lang=lang)
         if stage.get("customer_goal"):
@@ -123,7 +133,7 @@ def _stage(i: int, stage: dict) -> None:
         if not steps:
             st.caption("⚠️ " + t("process.no_steps", lang))
         for j, step in enumerate(steps):
-            _step(stage, j, step)
+            _step(stage, j, step, arrange)
         _bullets("process.exit_criteria", stage.get("exit_criteria", []), "process.no_exit")
         _bullets("process.must_be_true", stage.get("must_be_true", []))
         _bullets("process.questions", stage.get("questions", []))
@@ -135,6 +145,7 @@ def _stage(i: int, stage: dict) -> None:
 
 
 def _columns() -> None:
+    arrange = st.toggle(t("process.arrange", lang), key="process_arrange", help=t("process.arrange_help", lang))
     if not stages:
         st.info(t("process.empty", lang))
     per_row = 4 if len(stages) > 4 else max(len(stages), 1)
@@ -142,7 +153,7 @@ def _columns() -> None:
         cols = st.columns(per_row, gap="small")
         for offset, stage in enumerate(stages[start : start + per_row]):
             with cols[offset]:
-                _stage(start + offset, stage)
+                _stage(start + offset, stage, arrange)
     with st.expander(t("process.add_stage", lang), expanded=not stages):
         add_form(me, "stage", stage_fields(lang), parent=page.segment_id, key="add_stage", lang=lang, submit="process.add_stage")
 

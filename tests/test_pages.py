@@ -104,6 +104,7 @@ def test_stale_edit_is_refused_then_can_be_reapplied(app):
     lars_me = live.join(app.store, code, "Lars", "product")
     lars = app.open("process", me=lars_me)
     for at in (anna, lars):
+        at.toggle(key="process_arrange").set_value(True).run()
         at.button(key="step:st1:open").click().run()
         assert not at.exception
     version = snapshot(app.store, lars_me.workshop_id).element("st1").version
@@ -137,6 +138,7 @@ def test_undo_button_undoes_my_last_change(app):
 
 def test_reorder_stage_and_step(app):
     at = app.open("process", "demo")
+    at.toggle(key="process_arrange").set_value(True).run()
     at.button(key="right:s1").click().run()
     at.button(key="down:st1").click().run()
     assert not at.exception

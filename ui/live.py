@@ -14,7 +14,7 @@ import streamlit as st
 
 from . import store
 
-POLL_SECONDS = 1.0
+POLL_SECONDS = 0.5
 
 
 def follow(workshop_id: str, drawn_version: int) -> None:
