@@ -186,30 +186,28 @@ def edit_form(me: Identity, snap: Snapshot, el: Element, fields: Sequence[Field]
         _close(el.eid)
         st.rerun()
     if remove:
-        try:
-            editing.delete(store(), me, el.eid, based_on=base)
-        except StaleEdit as exc:
-            st.session_state.setdefault("conflicts", {})[el.eid] = {"changes": None, "current": exc.current, "version": exc.version, "by": exc.by}
-            st.rerun()
-        except KopkartaError as exc:
-            _report(exc, lang)
-        else:
-            _close(el.eid)
-            st.rerun()
+        _attempt(me, el.eid, None, base, lang)
     if save:
-        base_data = snap_data_at(el, base)
-        changes = _to_data(el.kind, fields, values, base_data)
-        try:
-            if changes:
-                editing.update(store(), me, el.eid, changes, based_on=base)
-        except StaleEdit as exc:
-            st.session_state.setdefault("conflicts", {})[el.eid] = {"changes": changes, "current": exc.current, "version": exc.version, "by": exc.by}
-            st.rerun()
-        except KopkartaError as exc:
-            _report(exc, lang)
-        else:
-            _close(el.eid)
-            st.rerun()
+        changes = _to_data(el.kind, fields, values, snap_data_at(el, base))
+        _attempt(me, el.eid, changes, base, lang)
+
+
+def _attempt(me: Identity, eid: str, changes: dict[str, Any] | None, base: int, lang: str) -> None:
+    """Save ``changes`` (or delete, when ``None``) based on version ``base``; a stale save
+    becomes a conflict to resolve, any other refusal a message."""
+    try:
+        if changes is None:
+            editing.delete(store(), me, eid, based_on=base)
+        elif changes:
+            editing.update(store(), me, eid, changes, based_on=base)
+    except StaleEdit as exc:
+        st.session_state.setdefault("conflicts", {})[eid] = {"changes": changes, "current": exc.current, "version": exc.version, "by": exc.by}
+        st.rerun()
+    except KopkartaError as exc:
+        _report(exc, lang)
+    else:
+        _close(eid)
+        st.rerun()
 
 
 def snap_data_at(el: Element, base: int) -> dict[str, Any]:

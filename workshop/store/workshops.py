@@ -206,7 +206,10 @@ class WorkshopQueries:
             seq = tx.record(
                 wid, actor, "import", "workshop", wid, before, {"elements": len(flat.elements), "replace": bool(exists)}
             )
-            self._insert_many(tx, wid, flat.elements, seq, actor)
+            for e in flat.elements:  # appended in bulk by the writer (one statement)
+                tx.insert_element(
+                    (wid, e.eid, e.kind, e.parent, float(e.pos), json.dumps(e.data, ensure_ascii=False), json.dumps(list(e.lists)), seq, actor)
+                )
             return None if exists else Created(wid, code, key)
 
         return self._writer.submit(job)
@@ -257,25 +260,3 @@ class WorkshopQueries:
             code = "".join(secrets.choice(JOIN_ALPHABET) for _ in range(JOIN_LENGTH))
             if code not in taken:
                 return code
-
-    @staticmethod
-    def _insert_many(tx, workshop_id: str, elements: list[Element], version: int, author: str | None) -> None:
-        """Insert many elements with one statement (column lists unnested: fast and portable)."""
-        if not elements:
-            return
-        tx.write(
-            "INSERT INTO elements (workshop_id, eid, kind, parent, pos, data, lists, version, author) "
-            "SELECT ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::DOUBLE[]), "
-            "CAST(unnest(?::VARCHAR[]) AS JSON), CAST(unnest(?::VARCHAR[]) AS JSON), ?, ?",
-            [
-                workshop_id,
-                [e.eid for e in elements],
-                [e.kind for e in elements],
-                [e.parent for e in elements],
-                [float(e.pos) for e in elements],
-                [json.dumps(e.data, ensure_ascii=False) for e in elements],
-                [json.dumps(list(e.lists)) for e in elements],
-                version,
-                author,
-            ],
-        )
