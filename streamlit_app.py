@@ -25,7 +25,7 @@ PAGES = {
         ("map", ":material/hub:"),
         ("insights", ":material/insights:"),
     ],
-    "nav.section.after": [("deals", ":material/work:"), ("actions", ":material/checklist:")],
+    "nav.section.after": [("deals", ":material/work:"), ("actions", ":material/checklist:"), ("export", ":material/download:")],
 }
 
 nav = {

@@ -7,7 +7,7 @@ Thin: reads the shared snapshot, renders, and calls services through :mod:`ui.fo
 import streamlit as st
 
 from ui import md_escape
-from ui.fields import flow_fields, stage_fields, step_fields
+from ui.fields import flow_fields, segment_fields, stage_fields, step_fields
 from ui.forms import add_form, edit_button, edit_form, is_editing
 from ui.layout import workshop_page
 from ui.notes import note_adder, show_notes
@@ -158,6 +158,23 @@ def _columns() -> None:
         add_form(me, "stage", stage_fields(lang), parent=page.segment_id, key="add_stage", lang=lang, submit="process.add_stage")
 
 
+def _segments() -> None:
+    """Edit the current customer segment, or add another (each segment has its own journey)."""
+    with st.expander(t("process.segments", lang)):
+        el = snap.element(page.segment_id)
+        st.markdown("**" + md_escape(seg["name"]) + "**")
+        if seg.get("description"):
+            st.text(seg["description"])
+        edit_button(el, lang, f"segment:{el.eid}")
+        if is_editing(el.eid):
+            edit_form(me, snap, el, segment_fields(lang), key=f"segment:{el.eid}", lang=lang)
+        st.divider()
+        added = add_form(me, "segment", segment_fields(lang), parent=None, key="add_segment", lang=lang, submit="process.add_segment")
+        if added is not None:
+            st.session_state["segment_next"] = added.eid
+            st.rerun()
+
+
 def _checklist() -> None:
     if not stages:
         st.info(t("process.empty", lang))
@@ -202,6 +219,7 @@ view = st.segmented_control(
     t("process.view", lang), ["columns", "checklist", "flowchart"], default="columns", format_func=lambda v: t(f"process.view.{v}", lang), key="process_view"
 ) or "columns"
 {"columns": _columns, "checklist": _checklist, "flowchart": _flowchart}[view]()
+_segments()
 
 choices = [(s["id"], f"{t('kind.stage', lang)}: {s['name']}") for s in stages] + [
     (st_["id"], f"{t('kind.step', lang)}: {st_['text'][:50]}") for s in stages for st_ in s.get("steps", [])

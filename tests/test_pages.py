@@ -167,3 +167,20 @@ def test_hostile_text_is_shown_as_text(app):
     assert any(t.value.endswith(payload) for t in at.text)  # st.text: shown literally
     for md in at.markdown:
         assert "javascript:alert" not in md.value or "\\(javascript" in md.value
+
+
+def test_export_page_offers_the_map_file(app):
+    at = app.open("export", "demo")
+    assert not at.exception
+    assert any(d.label == "Download" for d in at.get("download_button"))
+
+
+def test_add_a_segment_and_switch_to_it(app):
+    at = app.open("process", "demo")
+    at.text_input(key="add_segment:name").input("Large enterprises")
+    at.button(key="FormSubmitter:add_segment-Add a customer segment").click().run()
+    assert not at.exception
+    doc = snapshot(app.store, app.me.workshop_id).doc
+    assert [s["name"] for s in doc["segments"]] == ["Mid-size logistics firms (50-500 trucks)", "Large enterprises"]
+    assert at.selectbox(key="segment").value == doc["segments"][1]["id"]
+    assert any("No buying stages yet" in i.value for i in at.info)

@@ -239,3 +239,27 @@ def test_delete_workshop(fleet_store):
     assert not fleet_store.exists(W)
     with pytest.raises(NotFound):
         export_document(fleet_store, W)
+
+
+def test_a_new_segment_is_a_valid_map_part_and_the_last_cannot_go(fleet_store):
+    from workshop.model.reader import validate
+
+    seg = fleet_store.add(W, "segment", {"name": "Large enterprises"}, actor="p-anna")
+    doc = export_document(fleet_store, W)
+    assert doc["segments"][-1] == {"name": "Large enterprises", "id": seg.eid, "stages": []}
+    validate(doc)
+    with pytest.raises(Conflict):
+        fleet_store.delete(W, "midsize", actor="p-anna")  # deals and roles refer to it anyway
+    fleet_store.delete(W, seg.eid, actor="p-anna")
+    store2 = fleet_store
+    only = export_document(store2, W)["segments"]
+    assert [s["id"] for s in only] == ["midsize"]
+
+
+def test_the_last_segment_cannot_be_deleted(store):
+    from workshop.templates import template_map
+
+    import_document(store, template_map("blank", workshop_id="w-blank", title="Blank", lang="en"))
+    with pytest.raises(Conflict) as err:
+        store.delete("w-blank", "seg-1")
+    assert "at least one customer segment" in str(err.value)

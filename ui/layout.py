@@ -82,6 +82,8 @@ def _segment_picker(snap: Snapshot, lang: str) -> str:
     segments = snap.doc["segments"]
     ids = [s["id"] for s in segments]
     names = {s["id"]: s["name"] for s in segments}
+    if "segment_next" in st.session_state:  # a segment just added: show it
+        st.session_state["segment"] = st.session_state.pop("segment_next")
     wanted = st.session_state.get("segment") or st.query_params.get("seg")
     if wanted not in ids:
         wanted = ids[0]

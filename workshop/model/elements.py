@@ -116,7 +116,7 @@ def _assemble_element(el: Element, by_parent: dict[str | None, list[Element]]) -
     children = by_parent.get(el.eid, []) if spec.children else []
     for list_key in spec.children:
         mine = [c for c in children if KINDS[c.kind].list_key == list_key]
-        if not mine and list_key not in el.lists:
+        if not mine and list_key not in el.lists and list_key not in spec.required:
             continue
         if list_key == "consensus":
             by_name = {c.data["criterion"]: c for c in mine}

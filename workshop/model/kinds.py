@@ -22,6 +22,8 @@ class Kind:
     has_id: bool = True
     #: keys of the parent-owned lists of children, in the schema's order
     children: tuple[str, ...] = ()
+    #: child lists the schema requires (written even when empty)
+    required: tuple[str, ...] = ()
 
 
 KINDS: dict[str, Kind] = {
@@ -34,6 +36,7 @@ KINDS: dict[str, Kind] = {
             "segments",
             None,
             children=("stages", "flows", "roles", "relations", "motives", "objections", "consensus"),
+            required=("stages",),
         ),
         Kind("stage", "stages", "segment", children=("steps",)),
         Kind("step", "steps", "stage"),

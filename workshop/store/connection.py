@@ -38,7 +38,7 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
         if "lock" in text.lower():
             raise DatabaseLocked(
                 f"the database {path} is in use by another process (DuckDB lets one process hold a file): "
-                "stop the app first, or use the app's import/export page"
+                "stop the app first, or use the app instead (its Export page, or Create a workshop from a map file)"
             ) from exc
         raise StoreError(f"cannot open the database {path}: {_first_line(text)}") from exc
     except duckdb.Error as exc:

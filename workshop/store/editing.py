@@ -114,6 +114,8 @@ class Editing:
             if based_on is not None and entry.version != based_on:
                 el = _get(tx, workshop_id, eid)
                 raise StaleEdit(el.data, el.version, el.by)
+            if entry.kind == "segment" and len(idx.siblings("segment", None)) == 1:
+                raise Conflict("a map needs at least one customer segment; add another before deleting this one")
             ids = [eid, *(d.eid for d in idx.descendants(eid))]
             _refuse_if_referenced(tx, workshop_id, set(ids))
             found = _get_many(tx, workshop_id, ids)
