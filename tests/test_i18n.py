@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import string
 from pathlib import Path
 
@@ -52,3 +53,34 @@ def test_file_format_is_stable(path):
     raw = path.read_text(encoding="utf-8")
     data = json.loads(raw)
     assert raw == json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def test_pages_show_no_untranslated_literal_text():
+    """Pages and UI helpers pass no hard-coded words to Streamlit: every text comes from t()."""
+    import ast
+
+    root = Path(__file__).resolve().parents[1]
+    shown = {
+        "title", "header", "subheader", "markdown", "caption", "text", "write", "info", "warning", "error",
+        "success", "button", "form_submit_button", "download_button", "text_input", "text_area", "selectbox",
+        "multiselect", "radio", "checkbox", "toggle", "expander", "tabs", "metric", "page_link", "popover",
+        "select_slider", "number_input", "date_input", "segmented_control", "toast", "link_button",
+    }
+    offenders = []
+    for path in sorted((root / "pages").glob("*.py")) + sorted((root / "ui").glob("*.py")) + [root / "streamlit_app.py"]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in shown):
+                continue
+            for arg in node.args[:1]:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value.endswith(".py"):
+                    continue  # a page's file, not a text
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and any(ch.isalpha() for ch in arg.value):
+                    offenders.append(f"{path.name}:{node.lineno} {arg.value[:40]!r}")
+                if isinstance(arg, ast.JoinedStr):
+                    literal = "".join(v.value for v in arg.values if isinstance(v, ast.Constant))
+                    # icons (:material/x:), colours (:red[...]) and HTML markup are not words
+                    literal = re.sub(r":material/[a-z_]+:|:[a-z]+\[|<[^>]*>?|[a-z-]+:[^;\"]*;?|&[a-z]+;", " ", literal)
+                    words = [w for w in literal.replace("*", " ").split() if sum(ch.isalpha() for ch in w) > 2]
+                    if words:
+                        offenders.append(f"{path.name}:{node.lineno} {literal[:40]!r}")
+    assert offenders == [], "\n".join(offenders)
