@@ -21,7 +21,7 @@ from workshop.model.elements import Element
 from workshop.services import editing
 from workshop.services.live import Identity, Snapshot
 
-from . import store
+from . import md_escape, store
 
 
 @dataclass(frozen=True)
@@ -218,7 +218,7 @@ def snap_data_at(el: Element, base: int) -> dict[str, Any]:
 
 
 def _conflict(me: Identity, snap: Snapshot, el: Element, fields: Sequence[Field], conflict: dict, *, key: str, lang: str) -> None:
-    who = snap.participant_name(conflict.get("by")) or t("form.someone", lang)
+    who = md_escape(snap.participant_name(conflict.get("by")) or t("form.someone", lang))
     with st.container(border=True):
         if conflict["current"] is None:
             st.warning(t("form.deleted_meanwhile", lang, who=who))
