@@ -184,3 +184,15 @@ def test_add_a_segment_and_switch_to_it(app):
     assert [s["name"] for s in doc["segments"]] == ["Mid-size logistics firms (50-500 trucks)", "Large enterprises"]
     assert at.selectbox(key="segment").value == doc["segments"][1]["id"]
     assert any("No buying stages yet" in i.value for i in at.info)
+
+
+def test_joining_a_swedish_workshop_switches_to_swedish(app):
+    from workshop.services import live
+
+    made = live.create_workshop(app.store, title="Kommunen", language="sv", template="b2b", name="Karin", function="sales")
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    at.text_input(key="join_code").input(made.join_code)
+    at.text_input(key="join_name").input("Johan")
+    at.button[0].click().run()
+    assert not at.exception
+    assert any(m.label == "Anslutningskod" for m in at.metric)

@@ -44,6 +44,7 @@ def language_picker(default: str | None = None) -> str:
 
 def _chosen() -> None:
     st.session_state["lang"] = st.session_state["lang_choice"]
+    st.session_state["lang_explicit"] = True
 
 
 def store():

@@ -33,6 +33,8 @@ def current_identity() -> Identity | None:
 
 def remember(me: Identity) -> None:
     st.session_state["me"] = me
+    if not st.session_state.get("lang_explicit") and "lang" not in st.query_params:
+        st.session_state.pop("lang", None)  # the workshop's language becomes the default
     st.query_params["t"] = me.token
     for key in ("join", "name"):
         if key in st.query_params:
