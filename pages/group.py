@@ -14,7 +14,7 @@ import streamlit as st
 
 from ui import matrix, md_escape
 from ui.fields import INVOLVEMENT, relation_fields, role_fields
-from ui.forms import add_form, edit_button, edit_form, is_editing
+from ui.forms import add_form, edit_button, edit_form, editable_rows, is_editing
 from ui.layout import workshop_page
 from ui.notes import note_adder, show_notes
 from workshop.analysis import advice, analyze, title
@@ -142,39 +142,26 @@ def _involvement() -> None:
     edited = st.data_editor(frame, key=matrix.editor_key(key), hide_index=True, column_config=config, num_rows="fixed")
     rows = {rid: {sid: edited.at[rid, sid] for sid in stage_ids} for rid in edited.index}
     changes = involvement_changes({rid: inv for rid, (_, inv) in base.items()}, rows)
-    if changes and matrix.outdated(base, current):
-        st.caption(t("matrix.outdated", lang))
-    bar = st.container(horizontal=True, vertical_alignment="center")
-    if bar.button(t("matrix.save", lang), key=f"{key}:save", type="primary", disabled=not changes, icon=":material/save:"):
-        matrix.save(page, key, "involvement", changes, base)
-    if bar.button(t("matrix.discard", lang), key=f"{key}:discard", disabled=not changes):
-        matrix.discard(key)
-        st.rerun()
-    bar.caption(t("matrix.changed", lang, n=len(changes)) if changes else t("group.matrix.legend", lang))
-    matrix.result(key, lang)
-
     def describe(inv) -> str:
         inv = inv or {}
         parts = [f"{stage_names.get(sid, sid)}: {t(f'option.involvement.{code}', lang)}" for sid, code in inv.items()]
         return "; ".join(parts) or "—"
 
-    matrix.conflicts(page, key, "involvement", describe)
+    matrix.controls(page, key, "involvement", changes, base, current, "group.matrix.legend", describe)
 
 
 def _relations() -> None:
     rels = snap.of_kind("relation", page.segment_id)
     if not rels:
         st.info(t("group.relations.empty", lang))
-    for el in rels:
+
+    def describe(el) -> str:
         r = el.data
-        c1, c2 = st.columns([8, 1], vertical_alignment="center")
         kind = t(f"option.relation_kind.{r['kind']}", lang)
         label = f" — {r['label']}" if r.get("label") else ""
-        c1.text(f"{role_names.get(r['from'], r['from'])} — {kind} → {role_names.get(r['to'], r['to'])}{label}")
-        with c2:
-            edit_button(el, lang, f"relation:{el.eid}")
-        if is_editing(el.eid):
-            edit_form(me, snap, el, relation_fields(seg, lang), key=f"relation:{el.eid}", lang=lang)
+        return f"{role_names.get(r['from'], r['from'])} — {kind} → {role_names.get(r['to'], r['to'])}{label}"
+
+    editable_rows(me, snap, rels, describe, relation_fields(seg, lang), key="relation", lang=lang)
     if len(roles) >= 2:
         with st.expander(t("group.add_relation", lang), expanded=not rels, icon=":material/share:"):
             add_form(me, "relation", relation_fields(seg, lang), parent=page.segment_id, key="add_relation", lang=lang, submit="group.add_relation")

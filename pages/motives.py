@@ -136,17 +136,9 @@ def _matrix() -> None:
     edited = st.data_editor(frame, key=matrix.editor_key(key), hide_index=True, column_config=config, num_rows="fixed")
     rows = {uid: {mid: edited.at[uid, mid] for mid in motive_ids} for uid in edited.index}
     changes = usp_changes({uid: ms for uid, (_, ms) in base.items()}, rows)
-    if changes and matrix.outdated(base, current):
-        st.caption(t("matrix.outdated", lang))
-    bar = st.container(horizontal=True, vertical_alignment="center")
-    if bar.button(t("matrix.save", lang), key=f"{key}:save", type="primary", disabled=not changes, icon=":material/save:"):
-        matrix.save(page, key, "motives", changes, base)
-    if bar.button(t("matrix.discard", lang), key=f"{key}:discard", disabled=not changes):
-        matrix.discard(key)
-        st.rerun()
-    bar.caption(t("matrix.changed", lang, n=len(changes)) if changes else t("motives.matrix.legend", lang))
-    matrix.result(key, lang)
-    matrix.conflicts(page, key, "motives", lambda ms: "; ".join(_motive_label(mid) for mid in ms or []) or "—")
+    matrix.controls(
+        page, key, "motives", changes, base, current, "motives.matrix.legend", lambda ms: "; ".join(_motive_label(mid) for mid in ms or []) or "—"
+    )
     for f in [*unaddressed.values(), *lonely.values()]:
         st.warning(md_escape(f.message), icon=":material/warning:")
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from ui import md_escape
 from ui.fields import flow_fields, segment_fields, stage_fields, step_fields
-from ui.forms import add_form, edit_button, edit_form, is_editing
+from ui.forms import add_form, edit_button, edit_form, editable_rows, is_editing
 from ui.layout import workshop_page
 from ui.notes import note_adder, show_notes
 from workshop.errors import KopkartaError
@@ -196,17 +196,14 @@ def _flowchart() -> None:
     st.caption(t("process.flow_legend", lang))
     flows = seg.get("flows", [])
     steps = {s["id"]: s["text"] for stage in stages for s in stage.get("steps", [])}
-    flow_els = snap.of_kind("flow", page.segment_id)
-    for el in flow_els:
+
+    def describe(el) -> str:
         f = el.data
-        c1, c2 = st.columns([8, 1], vertical_alignment="center")
         kind = t(f"option.flow_kind.{get('flow', f, 'kind')}", lang)
         label = f" — {f['label']}" if f.get("label") else ""
-        c1.text(f"{steps.get(f['from'], f['from'])[:50]} → {steps.get(f['to'], f['to'])[:50]} ({kind}){label}")
-        with c2:
-            edit_button(el, lang, f"flow:{el.eid}")
-        if is_editing(el.eid):
-            edit_form(me, snap, el, flow_fields(seg, lang), key=f"flow:{el.eid}", lang=lang)
+        return f"{steps.get(f['from'], f['from'])[:50]} → {steps.get(f['to'], f['to'])[:50]} ({kind}){label}"
+
+    editable_rows(me, snap, snap.of_kind("flow", page.segment_id), describe, flow_fields(seg, lang), key="flow", lang=lang)
     if not flows:
         st.caption(t("process.no_flows", lang))
     if len(steps) >= 2:

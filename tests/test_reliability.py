@@ -24,7 +24,7 @@ W = "fleet-launch"
 def test_thirty_concurrent_writers_lose_nothing(fleet_store):
     store = fleet_store
     v0 = store.version(W)
-    participants = [f"p-anna", "p-lars", "p-mia", "p-omar", "p-eva"]
+    participants = ["p-anna", "p-lars", "p-mia", "p-omar", "p-eva"]
     acked: list[tuple[str, str]] = []  # (op, eid)
     errors: list[BaseException] = []
     lock = threading.Lock()

@@ -160,6 +160,17 @@ def edit_button(el: Element, lang: str, key: str) -> None:
         st.rerun()
 
 
+def editable_rows(me: Identity, snap: Snapshot, elements: Sequence[Element], describe: Callable[[Element], str], fields: Sequence[Field], *, key: str, lang: str) -> None:
+    """One line of plain text per element, each with its edit button and (when open) form."""
+    for el in elements:
+        c1, c2 = st.columns([8, 1], vertical_alignment="center")
+        c1.text(describe(el))
+        with c2:
+            edit_button(el, lang, f"{key}:{el.eid}")
+        if is_editing(el.eid):
+            edit_form(me, snap, el, fields, key=f"{key}:{el.eid}", lang=lang)
+
+
 def _close(eid: str) -> None:
     st.session_state.get("editing", {}).pop(eid, None)
     st.session_state.get("opened_data", {}).pop(eid, None)

@@ -72,6 +72,32 @@ def save(page: Page, key: str, field: str, changes: Mapping[str, Any], base_rows
     st.rerun()
 
 
+def controls(
+    page: Page,
+    key: str,
+    field: str,
+    changes: Mapping[str, Any],
+    base_rows: Mapping[str, tuple[int, Any]],
+    current_rows: Mapping[str, tuple[int, Any]],
+    legend: str,
+    describe: Callable[[Any], str],
+) -> None:
+    """Everything under an edited matrix: the outdated hint, Save / Discard, the result of the
+    last save, and any refused (stale) rows to resolve. ``legend`` is an i18n key."""
+    lang = page.lang
+    if changes and outdated(base_rows, current_rows):
+        st.caption(t("matrix.outdated", lang))
+    bar = st.container(horizontal=True, vertical_alignment="center")
+    if bar.button(t("matrix.save", lang), key=f"{key}:save", type="primary", disabled=not changes, icon=":material/save:"):
+        save(page, key, field, changes, base_rows)
+    if bar.button(t("matrix.discard", lang), key=f"{key}:discard", disabled=not changes):
+        discard(key)
+        st.rerun()
+    bar.caption(t("matrix.changed", lang, n=len(changes)) if changes else t(legend, lang))
+    result(key, lang)
+    conflicts(page, key, field, describe)
+
+
 def result(key: str, lang: str) -> None:
     """What the last save did (shown once)."""
     done = st.session_state.pop(f"{key}:result", None)

@@ -23,7 +23,6 @@ import json
 import math
 import os
 import re
-from collections import deque
 from importlib import resources
 from pathlib import Path
 from typing import Any
