@@ -49,6 +49,14 @@ def test_page_runs_no_user_script(server, hostile_page, name):
     assert page.locator('[data-testid="stException"]').count() == 0
     assert _xss_fired(page) == []
     assert page.dialogs == []
+    # every view of the page (segmented controls), not only the default one
+    views = page.locator('[data-testid="stButtonGroup"] button')
+    for i in range(views.count()):
+        views.nth(i).click()
+        page.wait_for_timeout(1500)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert _xss_fired(page) == []
+    assert page.dialogs == []
     if name in ("process", "home"):
         # at least one payload is visible literally, as text
         body = page.locator('[data-testid="stMain"]').inner_text()
