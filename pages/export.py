@@ -5,7 +5,7 @@ import streamlit as st
 
 from ui import md_escape
 from ui.layout import workshop_page
-from workshop.exports import FORMATS, render
+from workshop.exports import FORMATS, available, render
 from workshop.i18n import t
 
 page = workshop_page("export")
@@ -14,15 +14,15 @@ doc = page.snap.doc
 
 st.title(t("export.title", lang))
 st.write(t("export.lead", lang))
-for fmt in FORMATS:
+for fmt in available():
     with st.container(border=True):
         st.markdown(f"**{t(f'export.format.{fmt}', lang)}**")
         st.caption(t(f"export.format.{fmt}.help", lang))
         st.download_button(
             t("export.download", lang),
             data=render(doc, fmt, lang),
-            file_name=f"{doc['workshop']['id']}.{fmt}",
-            mime="application/json" if fmt == "json" else None,
+            file_name=f"{doc['workshop']['id']}.{FORMATS[fmt].extension}",
+            mime=FORMATS[fmt].mime,
             key=f"export:{fmt}",
             icon=":material/download:",
         )

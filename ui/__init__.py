@@ -8,21 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from workshop.exports.text import md_escape  # noqa: F401  (the pages' escaper)
 from workshop.i18n import LANGUAGE_NAMES, LANGUAGES, t
 from workshop.services.app import shared_store
 from workshop.store import default_db_path
-
-
-_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:&\"'=^%")
-
-
-def md_escape(text: str) -> str:
-    """User text made safe for any Streamlit call that renders Markdown (titles, labels).
-
-    CommonMark lets a backslash escape every ASCII punctuation mark, so escaping them all
-    shows the text literally: no links, images, emphasis or HTML can come out of it.
-    """
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text).replace("\n", " ")
 
 
 def current_language(default: str | None = None) -> str:

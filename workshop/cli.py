@@ -44,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
 
     exp = sub.add_parser("export", help="write a workshop's map in a format")
     exp.add_argument("workshop")
-    exp.add_argument("--format", required=True, help="json (more formats come with the exports)")
+    exp.add_argument("--format", required=True, help="json, md, package, pptx, html, kumu, graphml or csv")
     exp.add_argument("--out", required=True, help="output file, or - for standard output")
     exp.add_argument("--db", help=db_help)
 
@@ -116,11 +116,11 @@ def _cmd_import(args) -> int:
 
 
 def _cmd_export(args) -> int:
-    from .exports import FORMATS, render
+    from .exports import available, render
     from .services.maps import export_document
 
-    if args.format not in FORMATS:
-        raise BadInput(f"unknown format '{args.format}'; known formats: {', '.join(FORMATS)}")
+    if args.format not in available():
+        raise BadInput(f"unknown format '{args.format}'; known formats: {', '.join(available())}")
     with _store(args) as store:
         doc = export_document(store, args.workshop)
     data = render(doc, args.format)
