@@ -1,5 +1,13 @@
-"""Export: take the map out of the room. The map file (JSON) is the interchange format that
-imports into any Köpkarta; more formats (deck, playbook, interactive map) build on it."""
+"""Export: take the map out of the room, in every format the exports offer (workshop.exports).
+
+The map file (JSON) is quick and downloads at once. The other files (a deck, a playbook, an
+interactive map, …) take longer to build, and a Streamlit download button needs its bytes up
+front: building them all on every rerun would make every click on the page slow. So each one is
+built only when asked for ("Prepare", with a spinner) and kept in the session, keyed by the
+workshop, the map's change number, the format and the language: the download button then
+appears, and stays until the map changes. The page speaks the participant's language; the
+files are in the workshop's language.
+"""
 
 import streamlit as st
 
@@ -8,9 +16,51 @@ from ui.layout import workshop_page
 from workshop.exports import FORMATS, available, render
 from workshop.i18n import t
 
+IMMEDIATE = {"json"}  # small and fast: built on every run
+FILES = "export_files"  # session_state: (workshop, version, format, lang) -> bytes
+
 page = workshop_page("export")
-lang = page.lang
+lang = page.lang  # the page's words: the participant's language
 doc = page.snap.doc
+file_lang = doc["workshop"].get("language", "en")  # the files' words: the workshop's language
+workshop_id = doc["workshop"]["id"]
+version = page.snap.version
+files: dict = st.session_state.setdefault(FILES, {})
+
+
+def _key(fmt: str) -> tuple:
+    return (workshop_id, version, fmt, file_lang)
+
+
+def _prepare(fmt: str) -> None:
+    """Build one file (with a spinner) and keep it; files of older versions are dropped."""
+    with st.spinner(t("export.preparing", lang)):
+        try:
+            data = render(doc, fmt, file_lang)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, the page goes on
+            st.error(t("export.failed", lang, error=md_escape(str(exc))), icon=":material/error:")
+            return
+    for old in [k for k in files if k[0] == workshop_id and k[1] != version]:
+        del files[old]
+    files[_key(fmt)] = data
+
+
+def file_name(fmt: str) -> str:
+    """``<workshop>.<extension>``, with the format added where two formats share an extension."""
+    ext = FORMATS[fmt].extension
+    return f"{workshop_id}.{ext}" if fmt in ("json", "md", ext) else f"{workshop_id}-{fmt}.{ext}"
+
+
+def _download(fmt: str, data: bytes) -> None:
+    st.download_button(
+        t("export.download", lang),
+        data=data,
+        file_name=file_name(fmt),
+        mime=FORMATS[fmt].mime,
+        key=f"export:{fmt}",
+        icon=":material/download:",
+    )
+
 
 st.title(t("export.title", lang))
 st.write(t("export.lead", lang))
@@ -18,13 +68,14 @@ for fmt in available():
     with st.container(border=True):
         st.markdown(f"**{t(f'export.format.{fmt}', lang)}**")
         st.caption(t(f"export.format.{fmt}.help", lang))
-        st.download_button(
-            t("export.download", lang),
-            data=render(doc, fmt, lang),
-            file_name=f"{doc['workshop']['id']}.{FORMATS[fmt].extension}",
-            mime=FORMATS[fmt].mime,
-            key=f"export:{fmt}",
-            icon=":material/download:",
-        )
+        if fmt in IMMEDIATE:
+            _download(fmt, render(doc, fmt, file_lang))
+            continue
+        if _key(fmt) not in files and st.button(
+            t("export.prepare", lang), key=f"prepare:{fmt}", help=t("export.prepare_help", lang), icon=":material/build:"
+        ):
+            _prepare(fmt)
+        if _key(fmt) in files:
+            _download(fmt, files[_key(fmt)])
 st.caption(t("export.import_hint", lang, title=md_escape(doc["workshop"]["title"])))
 page.done()
