@@ -134,3 +134,14 @@ def test_export_to_stdout(tmp_path, capsysbinary):
     capsysbinary.readouterr()
     assert main(["export", "fleet-launch", "--format", "json", "--out", "-", "--db", db]) == 0
     assert json.loads(capsysbinary.readouterr().out)["workshop"]["id"] == "fleet-launch"
+
+
+@pytest.mark.parametrize("fmt", ["json", "md", "package", "pptx", "html", "kumu", "graphml", "csv"])
+def test_export_every_format_from_the_database(tmp_path, capsys, fmt):
+    db = str(tmp_path / "k.duckdb")
+    main(["demo", "--db", db])
+    out = tmp_path / f"out.{fmt}"
+    assert main(["export", "fleet-launch", "--format", fmt, "--out", str(out), "--db", db]) == 0
+    data = out.read_bytes()
+    assert len(data) > 100
+    assert not (tmp_path / f"out.{fmt}.part").exists()
