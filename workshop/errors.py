@@ -55,6 +55,10 @@ class Forbidden(BadInput):
     """A facilitator-only action without the right key."""
 
 
+class Locked(Forbidden):
+    """A participant's change while the facilitator has locked (or ended) the workshop."""
+
+
 class StoreError(KopkartaError):
     """The database failed (disk, corruption, an unexpected DuckDB error)."""
 

@@ -3,37 +3,61 @@
 Every edit is attributed to the participant (the event log's ``actor``); an edit of an existing
 element carries the version the participant saw, so a stale save is refused
 (:class:`workshop.errors.StaleEdit`) instead of overwriting someone else's change.
+
+While the facilitator has locked (or ended) the workshop every edit here raises
+:class:`workshop.errors.Locked`: refused at once from the in-memory state (no trip to the
+writer), and checked again inside the writer's job, so no edit slips in just after the lock.
+Dots are cast through :mod:`.facilitation` (a vote's budget is checked there), not added here.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from ..errors import BadInput, Locked
 from ..model.elements import Element
 from ..store import Store
 from .live import Identity
 
 
+def ensure_writable(store: Store, workshop_id: str) -> None:
+    """Refuse a participant's change while the workshop is locked or ended (cheap: memory)."""
+    state = store.facilitation(workshop_id)
+    if state.ended:
+        raise Locked("the workshop has ended: it is read-only now")
+    if state.locked:
+        raise Locked("the workshop is locked: it is read-only until the facilitator unlocks it")
+
+
 def add(store: Store, me: Identity, kind: str, data: dict[str, Any], parent: str | None = None, index: int | None = None) -> Element:
-    return store.add(me.workshop_id, kind, _clean(data), parent=parent, actor=me.participant_id, index=index)
+    ensure_writable(store, me.workshop_id)
+    if kind == "vote":
+        raise BadInput("dots are cast in a voting round")
+    return store.add(
+        me.workshop_id, kind, _clean(data), parent=parent, actor=me.participant_id, index=index, respect_lock=True
+    )
 
 
 def update(store: Store, me: Identity, eid: str, changes: dict[str, Any], based_on: int) -> Element:
     """Change fields; a value of ``None`` (or an empty text or list) removes the field."""
+    ensure_writable(store, me.workshop_id)
     cleaned = {k: (None if v in ("", [], {}) else v) for k, v in changes.items()}
-    return store.update(me.workshop_id, eid, cleaned, based_on=based_on, actor=me.participant_id)
+    return store.update(me.workshop_id, eid, cleaned, based_on=based_on, actor=me.participant_id, respect_lock=True)
 
 
 def delete(store: Store, me: Identity, eid: str, based_on: int | None = None) -> int:
-    return store.delete(me.workshop_id, eid, based_on=based_on, actor=me.participant_id)
+    ensure_writable(store, me.workshop_id)
+    return store.delete(me.workshop_id, eid, based_on=based_on, actor=me.participant_id, respect_lock=True)
 
 
 def move(store: Store, me: Identity, eid: str, index: int) -> Element:
-    return store.move(me.workshop_id, eid, index, actor=me.participant_id)
+    ensure_writable(store, me.workshop_id)
+    return store.move(me.workshop_id, eid, index, actor=me.participant_id, respect_lock=True)
 
 
 def undo(store: Store, me: Identity) -> dict[str, Any]:
-    return store.undo_last(me.workshop_id, me.participant_id)
+    ensure_writable(store, me.workshop_id)
+    return store.undo_last(me.workshop_id, me.participant_id, respect_lock=True)
 
 
 def add_note(store: Store, me: Identity, text: str, about: str | None) -> Element:

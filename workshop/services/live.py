@@ -154,14 +154,15 @@ def _fresh_id(store: Store) -> str:
 
 
 # -- the shared read of the current map ------------------------------------------------------
-_cache: "OrderedDict[tuple[int, str, int], Snapshot]" = OrderedDict()
+_cache: "OrderedDict[tuple[int, str, str, int], Snapshot]" = OrderedDict()
 _cache_lock = threading.Lock()
 _CACHE_SIZE = 64
 
 
 def snapshot(store: Store, workshop_id: str) -> Snapshot:
     """The current map, read once per change and shared by every session in the process."""
-    key = (id(store), workshop_id, store.version(workshop_id))
+    # the path too: a store opened later may get the id of a closed one (tests open many)
+    key = (id(store), str(store.path), workshop_id, store.version(workshop_id))
     with _cache_lock:
         hit = _cache.get(key)
         if hit is not None:
@@ -170,7 +171,7 @@ def snapshot(store: Store, workshop_id: str) -> Snapshot:
     version, workshop, lists, elements = store.load_versioned(workshop_id)
     snap = Snapshot(version, assemble(workshop, lists, elements), {e.eid: e for e in elements})
     with _cache_lock:
-        _cache[(id(store), workshop_id, version)] = snap
+        _cache[(id(store), str(store.path), workshop_id, version)] = snap
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
     return snap

@@ -50,10 +50,21 @@ class Editing:
         parent: str | None = None,
         actor: str | None = None,
         index: int | None = None,
+        respect_lock: bool = False,
     ) -> Element:
-        """Add an element (at the end of its list, or at ``index``); returns it as stored."""
+        """Add an element (at the end of its list, or at ``index``); returns it as stored.
+
+        With ``respect_lock`` (a participant's edit) a locked workshop refuses the change,
+        checked inside the writer's job so no edit slips in after the lock.
+        """
         data = dict(data)
-        return self._writer.submit(lambda tx: add_in(tx, workshop_id, kind, data, parent, actor, index))
+
+        def job(tx):
+            if respect_lock:
+                self._refuse_if_locked(tx, workshop_id)
+            return add_in(tx, workshop_id, kind, data, parent, actor, index)
+
+        return self._writer.submit(job)
 
     def update(
         self,
@@ -63,6 +74,7 @@ class Editing:
         *,
         based_on: int,
         actor: str | None = None,
+        respect_lock: bool = False,
     ) -> Element:
         """Change some fields (``None`` removes a field), if the element is still at ``based_on``.
 
@@ -70,43 +82,32 @@ class Editing:
         """
 
         def job(tx):
+            if respect_lock:
+                self._refuse_if_locked(tx, workshop_id)
             idx = tx.index(workshop_id)
             old = _get(tx, workshop_id, eid) if eid in idx else None
             if old is None:
                 raise StaleEdit(None, None, None) if based_on else NotFound(f"no element '{eid}'")
             if old.version != based_on:
                 raise StaleEdit(old.data, old.version, old.by)
-            for fixed in ("id", "criterion"):
-                if fixed in changes and changes[fixed] != old.data.get(fixed):
-                    raise BadInput(f"the field '{fixed}' of an element cannot be changed")
-            data = dict(old.data)
-            for key, value in changes.items():
-                if value is None:
-                    data.pop(key, None)
-                else:
-                    data[key] = value
-            if data == old.data:
-                return old
-            _raise_problems(check_element(old.kind, data))
-            new = Element(old.eid, old.kind, old.parent, old.pos, data, old.lists)
-            _check_references(idx, new)
-            if old.kind == "deal" and data.get("segment") != old.data.get("segment"):
-                _refuse_if_referenced(tx, workshop_id, {eid}, scoped_only=True)
-            seq = tx.record(workshop_id, actor, "update", old.kind, eid, [snapshot(old)], [snapshot(new)])
-            tx.write(
-                "UPDATE elements SET data = ?, version = ?, author = ? WHERE workshop_id = ? AND eid = ?",
-                [json.dumps(data, ensure_ascii=False), seq, actor, workshop_id, eid],
-            )
-            idx.put(_entry(new, seq, actor))
-            new.version, new.by = seq, actor
-            return new
+            return changed_in(tx, workshop_id, old, changes, actor)
 
         return self._writer.submit(job)
 
-    def delete(self, workshop_id: str, eid: str, *, based_on: int | None = None, actor: str | None = None) -> int:
+    def delete(
+        self,
+        workshop_id: str,
+        eid: str,
+        *,
+        based_on: int | None = None,
+        actor: str | None = None,
+        respect_lock: bool = False,
+    ) -> int:
         """Delete an element and everything inside it; refused while others refer to it."""
 
         def job(tx):
+            if respect_lock:
+                self._refuse_if_locked(tx, workshop_id)
             idx = tx.index(workshop_id)
             entry = idx.get(eid)
             if entry is None:
@@ -126,10 +127,14 @@ class Editing:
 
         return self._writer.submit(job)
 
-    def move(self, workshop_id: str, eid: str, index: int, *, actor: str | None = None) -> Element:
+    def move(
+        self, workshop_id: str, eid: str, index: int, *, actor: str | None = None, respect_lock: bool = False
+    ) -> Element:
         """Move an element to ``index`` among its siblings of the same kind (order is meaning)."""
 
         def job(tx):
+            if respect_lock:
+                self._refuse_if_locked(tx, workshop_id)
             idx = tx.index(workshop_id)
             entry = idx.get(eid)
             if entry is None:
@@ -150,7 +155,7 @@ class Editing:
 
         return self._writer.submit(job)
 
-    def undo_last(self, workshop_id: str, actor: str) -> dict[str, Any]:
+    def undo_last(self, workshop_id: str, actor: str, *, respect_lock: bool = False) -> dict[str, Any]:
         """Undo ``actor``'s last change that is not undone yet; returns that change's event.
 
         Refused (nothing changes) when someone else has changed the same element since, or
@@ -158,6 +163,8 @@ class Editing:
         """
 
         def job(tx):
+            if respect_lock:
+                self._refuse_if_locked(tx, workshop_id)
             idx = tx.index(workshop_id)
             rows = tx.execute(
                 "SELECT seq, op, kind, eid, before, after FROM events e "
@@ -201,8 +208,21 @@ class Editing:
 
 
 # -- jobs other store modules compose ------------------------------------------------------
-def add_in(tx, workshop_id: str, kind: str, data: dict[str, Any], parent: str | None, actor: str | None, index: int | None) -> Element:
-    """Add an element inside the writer's transaction (see :meth:`Editing.add`)."""
+def add_in(
+    tx,
+    workshop_id: str,
+    kind: str,
+    data: dict[str, Any],
+    parent: str | None,
+    actor: str | None,
+    index: int | None,
+    op: str = "add",
+) -> Element:
+    """Add an element inside the writer's transaction (see :meth:`Editing.add`).
+
+    ``op`` names the event; only ``add`` is undone by its actor's undo (a note triaged into a
+    step is credited to the note's author, who did not make that change and cannot undo it).
+    """
     if kind not in KINDS:
         raise BadInput(f"unknown kind of element '{kind}'")
     idx = tx.index(workshop_id)
@@ -222,10 +242,41 @@ def add_in(tx, workshop_id: str, kind: str, data: dict[str, Any], parent: str | 
     _check_references(idx, Element(eid, kind, parent, 0.0, data))
     pos = _position(tx, idx, workshop_id, kind, parent, index, exclude=None)
     el = Element(eid, kind, parent, pos, data)
-    seq = tx.record(workshop_id, actor, "add", kind, eid, None, [snapshot(el)])
+    seq = tx.record(workshop_id, actor, op, kind, eid, None, [snapshot(el)])
     _insert(tx, idx, workshop_id, el, seq, actor)
     el.version, el.by = seq, actor
     return el
+
+
+def changed_in(tx, workshop_id: str, old: Element, changes: dict[str, Any], actor: str | None) -> Element:
+    """Change some fields of ``old`` (as read in this transaction; ``None`` removes a field)
+    inside the writer's transaction: checked against the schema and the map, then written with
+    its ``update`` event (see :meth:`Editing.update`)."""
+    for fixed in ("id", "criterion"):
+        if fixed in changes and changes[fixed] != old.data.get(fixed):
+            raise BadInput(f"the field '{fixed}' of an element cannot be changed")
+    data = dict(old.data)
+    for key, value in changes.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    if data == old.data:
+        return old
+    idx = tx.index(workshop_id)
+    _raise_problems(check_element(old.kind, data))
+    new = Element(old.eid, old.kind, old.parent, old.pos, data, old.lists)
+    _check_references(idx, new)
+    if old.kind == "deal" and data.get("segment") != old.data.get("segment"):
+        _refuse_if_referenced(tx, workshop_id, {old.eid}, scoped_only=True)
+    seq = tx.record(workshop_id, actor, "update", old.kind, old.eid, [snapshot(old)], [snapshot(new)])
+    tx.write(
+        "UPDATE elements SET data = ?, version = ?, author = ? WHERE workshop_id = ? AND eid = ?",
+        [json.dumps(data, ensure_ascii=False), seq, actor, workshop_id, old.eid],
+    )
+    idx.put(_entry(new, seq, actor))
+    new.version, new.by = seq, actor
+    return new
 
 
 # -- checks and row helpers (run inside the writer's transaction) ------------------------

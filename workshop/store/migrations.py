@@ -64,6 +64,44 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             )""",
         ],
     ),
+    (
+        3,
+        "facilitation: phases and lock, rounds, silent ratings, brainstorm notes",
+        [
+            # every table is append-only: the last row (highest seq, the number of the event
+            # that wrote it) wins, so no row is ever updated and none needs a key
+            """CREATE TABLE facilitation_states (
+                workshop_id VARCHAR NOT NULL,
+                seq BIGINT NOT NULL,
+                state JSON NOT NULL,
+                changed_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE rounds (
+                workshop_id VARCHAR NOT NULL,
+                round_no INTEGER NOT NULL,
+                seq BIGINT NOT NULL,
+                state JSON NOT NULL,
+                changed_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE ratings (
+                workshop_id VARCHAR NOT NULL,
+                round_no INTEGER NOT NULL,
+                participant_id VARCHAR NOT NULL,
+                about VARCHAR NOT NULL,
+                field VARCHAR NOT NULL,
+                value INTEGER,
+                seq BIGINT NOT NULL,
+                rated_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE round_notes (
+                workshop_id VARCHAR NOT NULL,
+                round_no INTEGER NOT NULL,
+                note_id VARCHAR NOT NULL,
+                poster VARCHAR NOT NULL,
+                seq BIGINT NOT NULL
+            )""",
+        ],
+    ),
 ]
 
 

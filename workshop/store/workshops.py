@@ -221,6 +221,7 @@ class WorkshopQueries:
             tx.write("DELETE FROM elements WHERE workshop_id = ?", [workshop_id])
             tx.write("DELETE FROM workshops WHERE id = ?", [workshop_id])
             tx.forget(workshop_id)
+            self._deleting_in(tx, workshop_id)
             tx.record(workshop_id, actor, "delete_workshop", "workshop", workshop_id, None, None)
 
         self._writer.submit(job)
@@ -242,6 +243,10 @@ class WorkshopQueries:
                 cur.execute("COMMIT")
 
     # -- helpers --------------------------------------------------------------------------
+    def _deleting_in(self, tx, workshop_id: str) -> None:
+        """Hook for the store's other parts: drop their rows of a workshop being deleted, in
+        the same transaction (see :mod:`.facilitation`)."""
+
     @staticmethod
     def _load_in(cur, workshop_id: str):
         rows = cur.execute("SELECT data, lists FROM workshops WHERE id = ?", [workshop_id]).fetchall()

@@ -15,6 +15,7 @@ group is rolled back and every job re-run alone, so one bad job never takes othe
 from __future__ import annotations
 
 import json
+import logging
 import queue
 import threading
 from typing import Any, Callable, Generic, TypeVar
@@ -53,6 +54,9 @@ class Tx:
         self.pending: dict[str, int] = {}
         self.touched: set[str] = set()
         self.wrote = False
+        #: per-transaction state jobs share (e.g. a facilitation state not committed yet)
+        self.scratch: dict[Any, Any] = {}
+        self._after: list[Callable[[], None]] = []
         self._events: list[tuple] = []
         self._elements: list[tuple] = []
 
@@ -112,6 +116,12 @@ class Tx:
         )
         self.pending[workshop_id] = seq
         return seq
+
+    def after_commit(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` on the writer thread once the transaction has committed (never after a
+        rollback): how in-memory copies of committed state (like the facilitation state) follow
+        the database in commit order."""
+        self._after.append(fn)
 
     def insert_element(self, row: tuple) -> None:
         """Queue one element row (workshop_id, eid, kind, parent, pos, data, lists, version, author)."""
@@ -269,6 +279,13 @@ class Writer:
                 raise _Restart from exc
             group[0].error = StoreError(f"the change could not be committed: {str(exc).splitlines()[0]}")
             return
+        # in-memory state first, the counters last: a poller that sees a counter move finds
+        # everything that change made already in place
+        for fn in tx._after:
+            try:
+                fn()
+            except Exception:  # noqa: BLE001 - the commit stands; a broken callback must not kill the writer
+                logging.getLogger(__name__).exception("a callback after a commit failed")
         self._committed.update(tx.pending)
 
     def _rollback(self, tx: Tx) -> None:
