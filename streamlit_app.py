@@ -15,7 +15,7 @@ st.set_page_config(page_title="Köpkarta", page_icon="🧭", layout="wide")
 lang = current_language()
 
 PAGES = {
-    "nav.section.workshop": [("home", ":material/home:")],
+    "nav.section.workshop": [("home", ":material/home:"), ("facilitate", ":material/tune:"), ("present", ":material/present_to_all:")],
     "nav.section.map": [
         ("process", ":material/route:"),
         ("group", ":material/groups:"),
