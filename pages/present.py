@@ -1,9 +1,132 @@
-"""Placeholder while the page is built (replaced in this same change)."""
+"""The presenter view for the projector: read-only, in large type. It follows the current phase
+(its name and key content), shows the round's prompt and the big countdown, and the results
+once the facilitator reveals them (ranked dots, rating spreads, notes).
+
+Reached by anyone who joined the workshop, or without joining by
+``/present?w=<workshop id>&code=<join code>`` (a wrong code is refused). It refreshes by its own
+one-second fragment, so it opts out of the shared live poller (it uses no ``workshop_page``).
+Thin: reads through services; shows what a participant may see (hidden rounds stay hidden).
+"""
+
+from datetime import timedelta
 
 import streamlit as st
 
-from ui import language_picker
+from ui import language_picker, md_escape, store
+from ui.live import draw_clock
+from ui.round_panel import note_list, spread_lines
+from ui.session import current_identity
+from workshop.errors import NotFound
 from workshop.i18n import t
+from workshop.render.present_charts import vote_figure
+from workshop.services import facilitation as fs
+from workshop.services.live import snapshot
 
-lang = language_picker()
-st.title(t("nav.present", lang))
+db = store()
+me = current_identity()
+wanted, code = st.query_params.get("w"), st.query_params.get("code")
+viewer = None
+if wanted and code:
+    try:
+        found = db.find_by_join_code(code)
+    except NotFound:
+        found = None
+    if found != wanted:
+        lang = language_picker()
+        st.title(t("nav.present", lang))
+        st.error(t("present.refused", lang))
+        st.stop()
+    workshop_id = wanted
+    viewer = me.participant_id if me is not None and me.workshop_id == wanted else None
+elif me is not None:
+    workshop_id, viewer = me.workshop_id, me.participant_id
+else:
+    lang = language_picker()
+    st.title(t("nav.present", lang))
+    st.info(t("present.join_first", lang))
+    st.page_link("pages/home.py", label=t("session.go_home", lang), icon="🏠")
+    st.stop()
+
+try:
+    lang = language_picker(snapshot(db, workshop_id).language)
+except NotFound:
+    lang = language_picker()
+    st.error(t("present.refused", lang))
+    st.stop()
+
+#: large type for the projector (fixed CSS, no user text)
+LARGE_TYPE = (
+    "<style>.stMainBlockContainer p, .stMainBlockContainer li, .stMainBlockContainer pre"
+    "{font-size:1.8rem !important;line-height:1.35}</style>"
+)
+st.markdown(LARGE_TYPE, unsafe_allow_html=True)
+
+#: the kind of element each phase is about (the process shows its stages with their steps)
+PHASE_KIND = {"group": "role", "motives": "motive", "friction": "objection", "consensus": "criterion",
+              "deals": "deal", "actions": "action"}
+
+
+def _phase(snap, state) -> None:
+    if state.page is None:
+        st.caption(t("present.no_phase", lang))
+        return
+    st.header(t("rounds.phase", lang, no=state.phase + 1, total=len(state.agenda), name=t(f"nav.{state.page}", lang)), anchor=False)
+    for seg in snap.doc["segments"]:
+        if len(snap.doc["segments"]) > 1:
+            st.subheader(md_escape(seg["name"]), anchor=False)
+        if state.page == "process":
+            for i, stage in enumerate(seg.get("stages", []), 1):
+                st.text(f"{i}. {stage['name']} — {t('present.steps', lang, n=len(stage.get('steps', [])))}")
+            continue
+        kind = PHASE_KIND.get(state.page)
+        if kind is None:
+            continue
+        items = snap.of_kind(kind, seg["id"]) if kind not in ("deal", "action") else snap.of_kind(kind)
+        for el in items[:12]:
+            st.text("• " + snap.label(el.eid, 90))
+        if len(items) > 12:
+            st.caption(t("present.items", lang, n=len(items)))
+        if kind in ("deal", "action"):
+            break
+
+
+def _round(snap, state) -> None:
+    r = state.current_round
+    if r is None:
+        return
+    st.divider()
+    target = t(f"kind.{r.target}", lang) if r.target else ""
+    st.header(t(f"rounds.kind.{r.kind}", lang, target=target), anchor=False)
+    if r.prompt:
+        st.text(r.prompt)
+    draw_clock(workshop_id, lang, big=True)
+    if r.kind == "vote":
+        if r.revealed:
+            res = fs.vote_results(db, workshop_id, r.no)
+            st.text(t("present.voted", lang, voters=res.voters, dots=res.dots))
+            if res.lines:
+                st.plotly_chart(vote_figure(res.lines, snap.label, lang, big=True), key=f"present_vote:{r.no}",
+                                config={"displayModeBar": False})
+        else:
+            st.caption(t("rounds.wait_reveal", lang))
+    elif r.kind == "rating":
+        if r.revealed:
+            spread_lines(db, workshop_id, r, snap.label, lang)
+        else:
+            st.caption(t("rounds.wait_reveal", lang))
+    elif r.kind == "brainstorm":
+        note_list(db, workshop_id, r, viewer, snap.participant_name, lang)
+
+
+@st.fragment(run_every=timedelta(seconds=1))
+def presenter() -> None:
+    snap = snapshot(db, workshop_id)
+    state = fs.state(db, workshop_id)
+    st.title(md_escape(snap.doc["workshop"]["title"]), anchor=False)
+    if state.locked or state.ended:
+        st.warning(t("rounds.ended_banner" if state.ended else "rounds.locked_banner", lang), icon="🔒")
+    _phase(snap, state)
+    _round(snap, state)
+
+
+presenter()

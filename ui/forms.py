@@ -14,7 +14,7 @@ from typing import Any, Callable, Sequence
 
 import streamlit as st
 
-from workshop.errors import KopkartaError, MapFormatError, StaleEdit
+from workshop.errors import KopkartaError, Locked, MapFormatError, StaleEdit
 from workshop.i18n import t
 from workshop.model.defaults import get as default_of
 from workshop.model.elements import Element
@@ -112,8 +112,16 @@ def _to_data(kind: str, fields: Sequence[Field], values: dict[str, Any], current
     return changes
 
 
+def read_only(workshop_id: str) -> bool:
+    """Locked or ended: participants see no edit widgets (the services refuse edits anyway)."""
+    state = store().facilitation(workshop_id)
+    return state.locked or state.ended
+
+
 def _report(exc: KopkartaError, lang: str) -> None:
-    if isinstance(exc, MapFormatError):
+    if isinstance(exc, Locked):
+        st.error(t("rounds.locked_refused", lang, error=str(exc)), icon="🔒")
+    elif isinstance(exc, MapFormatError):
         st.error(t("form.invalid", lang, problems="; ".join(str(p) for p in exc.problems[:5])))
     else:
         st.error(t("form.refused", lang, error=str(exc)))
@@ -130,7 +138,10 @@ def add_form(
     submit: str,
     extra: dict[str, Any] | None = None,
 ) -> Element | None:
-    """A form that adds one element and clears itself; returns the new element when added."""
+    """A form that adds one element and clears itself; returns the new element when added
+    (nothing is drawn while the workshop is read-only)."""
+    if read_only(me.workshop_id):
+        return None
     with st.form(key, clear_on_submit=True, border=True):
         values = _widgets(kind, fields, {}, key, lang)
         pressed = st.form_submit_button(t(submit, lang), type="primary")
@@ -154,6 +165,8 @@ def is_editing(eid: str) -> bool:
 
 
 def edit_button(el: Element, lang: str, key: str) -> None:
+    if st.session_state.get("me") is not None and read_only(st.session_state["me"].workshop_id):
+        return
     if st.button("", icon=":material/edit:", type="tertiary", key=f"{key}:open", help=t("form.edit", lang)):
         st.session_state.setdefault("editing", {})[el.eid] = el.version
         st.session_state.setdefault("opened_data", {})[el.eid] = dict(el.data)

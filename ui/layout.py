@@ -7,14 +7,15 @@ identity, the current map snapshot, language, chosen segment) or shows how to jo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import streamlit as st
 
 from workshop.errors import KopkartaError, NotFound
 from workshop.i18n import t
-from workshop.services import editing
+from workshop.model.facilitation import FacilitationState
+from workshop.services import editing, facilitation
 from workshop.services.live import Identity, Snapshot, snapshot
 
 from . import language_picker, md_escape, store
@@ -29,16 +30,35 @@ class Page:
     snap: Snapshot
     lang: str
     segment_id: str
+    #: the facilitation state (phase, lock, rounds) this run was drawn with
+    state: FacilitationState = field(default_factory=FacilitationState)
+    #: what rounds still hide from this viewer (``snap`` is already without it)
+    hidden: facilitation.Hidden = field(default_factory=lambda: facilitation.Hidden(frozenset(), frozenset()))
+    #: whether the shared live poller runs (a page with its own ``run_every`` fragment opts out)
+    live: bool = True
+    clock_slot: Any = None
 
     @property
     def segment(self) -> dict[str, Any]:
         return self.snap.segment(self.segment_id)
 
+    @property
+    def doc(self) -> dict[str, Any]:
+        """The map as this viewer may see it (others' hidden votes and notes taken out)."""
+        return self.snap.doc
+
+    @property
+    def read_only(self) -> bool:
+        return self.state.locked or self.state.ended
+
     def done(self) -> None:
-        follow(self.me.workshop_id, self.snap.version)
+        if self.live:
+            follow(self.me.workshop_id, self.snap.version, self.clock_slot, self.lang)
 
 
-def workshop_page(name: str) -> Page:
+def workshop_page(name: str, *, live: bool = True, panel: bool = True) -> Page:
+    """The page's frame; ``live=False`` leaves out the shared poller (a page that refreshes by
+    its own fragment), ``panel=False`` the open round's panel."""
     me = current_identity()
     if me is None:
         lang = language_picker()
@@ -54,10 +74,51 @@ def workshop_page(name: str) -> Page:
     except NotFound:
         forget()
         st.rerun()
+    state = facilitation.state(db, me.workshop_id)
+    _follow_summon(state, name)
+    hidden = facilitation.hidden(db, me.workshop_id, me.participant_id)
+    if hidden:
+        snap = _redacted(snap, hidden, me.participant_id)
     lang = language_picker(snap.language)
+    _phase_line(state, lang)
     _sidebar(db, me, snap, lang)
     segment_id = _segment_picker(snap, lang)
-    return Page(db, me, snap, lang, segment_id)
+    page = Page(db, me, snap, lang, segment_id, state, hidden, live)
+    if page.read_only:
+        st.warning(t("rounds.ended_banner" if state.ended else "rounds.locked_banner", lang), icon="🔒")
+    if panel:
+        from .round_panel import round_panel
+
+        page.clock_slot = round_panel(page)
+    return page
+
+
+def _follow_summon(state: FacilitationState, name: str) -> None:
+    """Go where the facilitator brought everyone (once per summon; a new session starts from
+    the current summon and is not moved)."""
+    seen = st.session_state.get("summon_seen")
+    st.session_state["summon_seen"] = state.summon
+    if seen is None or state.summon <= seen or name == "facilitate":
+        return  # the facilitator's console stays where it is
+    if state.summon_page and state.summon_page != name:
+        st.switch_page(f"pages/{state.summon_page}.py")
+
+
+def _redacted(snap: Snapshot, hidden: facilitation.Hidden, viewer: str) -> Snapshot:
+    from workshop.model.tallies import redact
+
+    doc = redact(snap.doc, hidden.rounds, hidden.notes, viewer)
+    elements = {eid: el for eid, el in snap.elements.items() if eid not in hidden.notes}
+    return replace(snap, doc=doc, elements=elements)
+
+
+def _phase_line(state: FacilitationState, lang: str) -> None:
+    """"Phase 3 of 6: Motives" with a link to that page, at the top of the sidebar."""
+    if state.page is None:
+        return
+    label = t("rounds.phase", lang, no=state.phase + 1, total=len(state.agenda), name=t(f"nav.{state.page}", lang))
+    target = f"pages/{state.page}.py"
+    st.sidebar.page_link(target, label=label, icon="📍")
 
 
 def _sidebar(db, me: Identity, snap: Snapshot, lang: str) -> None:

@@ -15,7 +15,8 @@ from .layout import Page
 
 
 def show_notes(page: Page, eid: str) -> None:
-    """The notes about one element, as plain text with their authors."""
+    """The notes about one element, as plain text with their authors (``page.snap`` holds no
+    note that a hidden brainstorm still keeps from this viewer)."""
     for note in page.snap.notes_about(eid):
         who = page.snap.participant_name(note.get("author")) or t("notes.anonymous", page.lang)
         st.caption("📝 " + md_escape(who) + ": " + md_escape(note["text"]))
@@ -23,6 +24,8 @@ def show_notes(page: Page, eid: str) -> None:
 
 def note_adder(page: Page, choices: Sequence[tuple[str, str]], key: str) -> None:
     """A sidebar form to put a note on one of ``choices`` (element id, plain label)."""
+    if page.read_only:
+        return
     labels = dict(choices)
     with st.sidebar.form(f"{key}:note", clear_on_submit=True):
         st.markdown("**" + t("notes.add", page.lang) + "**")

@@ -1,0 +1,87 @@
+"""The presenter view under AppTest: the phase, the big countdown, results after the reveal,
+and the read-only link with the join code."""
+
+from __future__ import annotations
+
+import pytest
+from apptest_support import ROOT
+from streamlit.testing.v1 import AppTest
+
+from workshop import demo
+from workshop.services import facilitation as fs
+from workshop.services import live
+from workshop.services.live import snapshot
+from workshop.services.maps import import_document
+
+
+@pytest.fixture
+def room(app):
+    doc = demo.example("fleet")
+    created = import_document(app.store, doc).created
+    me = live.join(app.store, created.join_code, "Pia", "product")
+    return fs.Facilitator(doc["workshop"]["id"], created.facilitator_key), me, created.join_code
+
+
+def _all_text(at) -> str:
+    parts = [m.value for m in at.markdown] + [t.value for t in at.text] + [c.value for c in at.caption]
+    parts += [h.value for h in at.header] + [h.value for h in at.title] + [e.value for e in at.error]
+    return "\n".join(str(p) for p in parts)
+
+
+def _open_by_code(wid: str, code: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.query_params["w"] = wid
+    at.query_params["code"] = code
+    at.run()
+    return at.switch_page("pages/present.py").run()
+
+
+def test_presenter_follows_phase_countdown_and_reveal(app, room):
+    fac, me, _ = room
+    fs.set_phase(app.store, fac, "process")
+    r = fs.start_vote(app.store, fac, "objection", budget=3, prompt="Which objection stalls most?", minutes=2)
+    at = app.open("present", me=me)
+    assert not at.exception
+    text = _all_text(at)
+    assert "Phase 1 of 6:" in text
+    assert "steps" in text  # the stages with their step counts
+    assert "Which objection stalls most?" in text
+    assert "⏱ 2:00" in text or "⏱ 1:59" in text
+    first = snapshot(app.store, fac.workshop_id).of_kind("objection")[0].eid
+    fs.set_dots(app.store, me, r.no, first, 2)
+    at.run()
+    assert not [c for c in at.get("plotly_chart") if str(getattr(c, "key", "")).startswith("present_vote")]
+    fs.end_round(app.store, fac)
+    fs.reveal(app.store, fac)
+    at.run()
+    assert not at.exception
+    assert [c for c in at.get("plotly_chart") if str(getattr(c, "key", "")).startswith("present_vote")]
+    assert "1 people cast 2 dots" in _all_text(at)
+
+
+def test_time_up_shows_clearly(app, room):
+    fac, me, _ = room
+    fs.start_timer(app.store, fac, "Write silently", 1, now=0)  # started long ago: time is up
+    at = app.open("present", me=me)
+    assert not at.exception
+    assert "⏱ 0:00" in _all_text(at)
+    assert any("Time is up" in e.value for e in at.error)
+
+
+def test_presenter_by_join_code_without_joining(app, room):
+    fac, _, code = room
+    fs.set_phase(app.store, fac, "friction")
+    at = _open_by_code(fac.workshop_id, code)
+    assert not at.exception
+    assert "Phase 4 of 6:" in _all_text(at)
+    refused = _open_by_code(fac.workshop_id, "ZZZZZZ")
+    assert not refused.exception
+    assert any("does not match" in e.value for e in refused.error)
+    assert "Phase 4 of 6:" not in _all_text(refused)
+
+
+def test_presenter_without_identity_explains(app):
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    at.switch_page("pages/present.py").run()
+    assert not at.exception
+    assert at.info

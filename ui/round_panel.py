@@ -1,0 +1,197 @@
+"""The open round, at the top of every workshop page: its prompt, the countdown (drawn by the
+live poller in the place this panel leaves for it), and what a participant does in it — put
+dots, rate, post notes — with the results once the facilitator reveals them.
+
+Thin: every rule (budgets, what is hidden, the lock) is in :mod:`workshop.services.facilitation`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from workshop.errors import KopkartaError
+from workshop.i18n import t
+from workshop.model.rounds import Round, rating_scales
+from workshop.render.present_charts import vote_figure
+from workshop.services import facilitation as fac
+
+from . import md_escape
+
+ERROR_KEY = "round_error"
+
+
+def round_panel(page) -> Any:
+    """Draw the current round (if any); returns the container for the countdown."""
+    r = page.state.current_round
+    if r is None or not _worth_showing(r):
+        return None
+    box = st.container(border=True)
+    with box:
+        title = t(f"rounds.kind.{r.kind}", page.lang, target=_kind_plural(r.target, page.lang))
+        st.markdown("**" + title + "**" + ("" if r.is_open else " — " + t("rounds.ended", page.lang)))
+        if r.prompt:
+            st.text(r.prompt)
+        slot = st.container()
+        error = st.session_state.pop(ERROR_KEY, None)
+        if error:
+            st.error(error)
+        if r.kind == "vote":
+            _vote(page, r)
+        elif r.kind == "rating":
+            _rating(page, r)
+        elif r.kind == "brainstorm":
+            _brainstorm(page, r)
+    return slot
+
+
+def _worth_showing(r: Round) -> bool:
+    return r.is_open or (r.hides and r.revealed) or r.kind == "vote" or r.kind == "rating"
+
+
+def _kind_plural(kind: str | None, lang: str) -> str:
+    return t(f"kind.{kind}", lang) if kind else ""
+
+
+def _elements(page, r: Round):
+    out = []
+    for el in page.snap.of_kind(r.target):
+        if r.segment is None or _segment_of(page.snap, el) in (r.segment, None):
+            out.append(el)
+    return out
+
+
+def _segment_of(snap, el) -> str | None:
+    seen = 0
+    while el is not None and seen < 10:
+        if el.kind == "segment":
+            return el.eid
+        if el.data.get("segment"):
+            return el.data["segment"]
+        el = snap.element(el.parent) if el.parent else None
+        seen += 1
+    return None
+
+
+def _try(call, *args) -> None:
+    try:
+        call(*args)
+    except KopkartaError as exc:
+        st.session_state[ERROR_KEY] = str(exc)
+
+
+# -- dot vote ------------------------------------------------------------------------------------
+def _vote(page, r: Round) -> None:
+    lang = page.lang
+    if r.revealed:
+        _vote_results(page, r)
+        return
+    mine = fac.my_dots(page.db, page.me, r.no)
+    left = max(0, (r.budget or 0) - sum(mine.values()))
+    st.markdown("**" + t("rounds.dots_left", lang, left=left, budget=r.budget or 0) + "**")
+    if not r.is_open:
+        st.caption(t("rounds.wait_reveal", lang))
+        return
+    if page.read_only:
+        return
+    with st.expander(t("rounds.your_dots", lang), expanded=True):
+        for el in _elements(page, r):
+            n = mine.get(el.eid, 0)
+            c1, c2, c3, c4 = st.columns([8, 1, 1, 1], vertical_alignment="center")
+            c1.text(page.snap.label(el.eid, 120))
+            c2.markdown("●" * n if n <= 5 else f"● × {n}")
+            c3.button("", icon=":material/remove:", key=f"dot:{r.no}:{el.eid}:minus", disabled=n <= 0,
+                      on_click=_try, args=(_set, page, r.no, el.eid, n - 1), help=t("rounds.take_dot", lang))
+            c4.button("", icon=":material/add:", key=f"dot:{r.no}:{el.eid}:plus",
+                      disabled=left <= 0 or n >= (r.max_per_element or 0),
+                      on_click=_try, args=(_set, page, r.no, el.eid, n + 1), help=t("rounds.give_dot", lang))
+
+
+def _set(page, round_no: int, about: str, dots: int) -> None:
+    fac.set_dots(page.db, page.me, round_no, about, dots)
+
+
+def _vote_results(page, r: Round) -> None:
+    res = fac.vote_results(page.db, page.me.workshop_id, r.no)
+    if not res.lines:
+        st.caption(t("rounds.no_votes", page.lang))
+        return
+    st.plotly_chart(vote_figure(res.lines, page.snap.label, page.lang), key=f"vote_results:{r.no}", config={"displayModeBar": False})
+
+
+# -- silent rating -------------------------------------------------------------------------------
+def _rating(page, r: Round) -> None:
+    lang = page.lang
+    if r.revealed:
+        spread_lines(page.db, page.me.workshop_id, r, page.snap.label, lang)
+        return
+    if not r.is_open:
+        st.caption(t("rounds.wait_reveal", lang))
+        return
+    if page.read_only:
+        return
+    mine = fac.my_ratings(page.db, page.me, r.no)
+    scales = rating_scales()[r.target]
+    with st.expander(t("rounds.your_ratings", lang), expanded=True):
+        for el in _elements(page, r):
+            st.text(page.snap.label(el.eid, 120))
+            cols = st.columns(max(1, len(r.fields)))
+            for col, name in zip(cols, r.fields):
+                low, high = scales[name]
+                key = f"rate:{r.no}:{el.eid}:{name}"
+                if key not in st.session_state:
+                    st.session_state[key] = mine.get((el.eid, name))
+                col.select_slider(
+                    t(f"rounds.field.{name}", lang), [None, *range(low, high + 1)], key=key,
+                    format_func=lambda v: "—" if v is None else str(v),
+                    on_change=_rated, args=(page, r.no, el.eid, name, key),
+                )
+
+
+def _rated(page, round_no: int, about: str, name: str, key: str) -> None:
+    _try(fac.rate, page.db, page.me, round_no, about, name, st.session_state.get(key))
+
+
+def spread_lines(db, workshop_id: str, r: Round, label, lang: str) -> None:
+    """The revealed ratings: per element and field, the mean and range overall and by function."""
+    spreads = fac.rating_results(db, workshop_id, r.no)
+    if not spreads:
+        st.caption(t("rounds.no_ratings", lang))
+        return
+    for s in spreads:
+        by = "; ".join(
+            f"{t(f'function.{fn}', lang)} {st_.mean:.1f}" for fn, st_ in s.by_function.items()
+        )
+        st.text(
+            f"{label(s.about, 80)} · {t(f'rounds.field.{s.field}', lang)}: "
+            f"{s.overall.mean:.1f} ({s.overall.low}–{s.overall.high}, n={s.overall.n})" + (f" — {by}" if by else "")
+        )
+
+
+# -- brainstorm ----------------------------------------------------------------------------------
+def _brainstorm(page, r: Round) -> None:
+    lang = page.lang
+    if r.is_open and not page.read_only:
+        with st.form(f"brainstorm:{r.no}", clear_on_submit=True):
+            text = st.text_area(t("rounds.note", lang), max_chars=fac.NOTE_LIMIT, key=f"brainstorm:{r.no}:text", height=80)
+            pressed = st.form_submit_button(t("rounds.post", lang), type="primary")
+        if r.anonymous:
+            st.caption(t("rounds.anonymous", lang))
+        if pressed:
+            try:
+                fac.post_note(page.db, page.me, r.no, text)
+            except KopkartaError as exc:
+                st.error(str(exc))
+            else:
+                st.success(t("rounds.posted", lang))
+    note_list(page.db, page.me.workshop_id, r, page.me.participant_id, page.snap.participant_name, lang)
+
+
+def note_list(db, workshop_id: str, r: Round, viewer: str | None, name_of, lang: str) -> None:
+    notes = fac.round_notes(db, workshop_id, r.no, viewer)
+    if r.concealed:
+        st.caption(t("rounds.hidden_notes", lang))
+    for n in notes:
+        who = name_of(n.author) if n.author else t("notes.anonymous", lang)
+        st.markdown("📝 **" + md_escape(who) + "**: " + md_escape(n.text))
