@@ -106,12 +106,7 @@ class Editing:
         """Delete an element and everything inside it; refused while others refer to it."""
 
         def job(tx):
-            if respect_lock:
-                self._refuse_if_locked(tx, workshop_id)
-            idx = tx.index(workshop_id)
-            entry = idx.get(eid)
-            if entry is None:
-                raise NotFound(f"no element '{eid}'")
+            idx, entry = self._existing(tx, workshop_id, eid, respect_lock)
             if based_on is not None and entry.version != based_on:
                 el = _get(tx, workshop_id, eid)
                 raise StaleEdit(el.data, el.version, el.by)
@@ -127,18 +122,23 @@ class Editing:
 
         return self._writer.submit(job)
 
+    def _existing(self, tx, workshop_id: str, eid: str, respect_lock: bool):
+        """The workshop's index and the element's entry (NotFound), after the lock check."""
+        if respect_lock:
+            self._refuse_if_locked(tx, workshop_id)
+        idx = tx.index(workshop_id)
+        entry = idx.get(eid)
+        if entry is None:
+            raise NotFound(f"no element '{eid}'")
+        return idx, entry
+
     def move(
         self, workshop_id: str, eid: str, index: int, *, actor: str | None = None, respect_lock: bool = False
     ) -> Element:
         """Move an element to ``index`` among its siblings of the same kind (order is meaning)."""
 
         def job(tx):
-            if respect_lock:
-                self._refuse_if_locked(tx, workshop_id)
-            idx = tx.index(workshop_id)
-            entry = idx.get(eid)
-            if entry is None:
-                raise NotFound(f"no element '{eid}'")
+            idx, entry = self._existing(tx, workshop_id, eid, respect_lock)
             el = _get(tx, workshop_id, eid)
             pos = _position(tx, idx, workshop_id, el.kind, el.parent, index, exclude=eid)
             if pos == el.pos:
