@@ -110,8 +110,10 @@ def server(tmp_path_factory):
         srv.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per test module: a Playwright sync session must not outlive its module,
+    or a later module that starts its own (the HTML export test) finds an event loop running."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run scripts/install_system.sh (the README's test command does)")
     from playwright.sync_api import sync_playwright
