@@ -14,7 +14,7 @@ import streamlit as st
 
 from ui import matrix, md_escape
 from ui.fields import INVOLVEMENT, relation_fields, role_fields
-from ui.forms import add_form, edit_button, edit_form, editable_rows, is_editing
+from ui.forms import add_form, card_header, edit_form, editable_rows, is_editing
 from ui.layout import workshop_page
 from ui.notes import note_adder, show_notes
 from workshop.analysis import advice, analyze, title
@@ -70,10 +70,7 @@ def _stance_pill(role: dict) -> None:
 def _role_card(role: dict) -> None:
     el = snap.element(role["id"])
     with st.container(border=True):
-        head = st.container(horizontal=True, vertical_alignment="center")
-        head.markdown(f"{CATEGORY_ICON[category(role)]} **{md_escape(role['name'])}**")
-        with head:
-            edit_button(el, lang, f"role:{role['id']}")
+        card_header(el, f"{CATEGORY_ICON[category(role)]} **{md_escape(role['name'])}**", lang, f"role:{role['id']}")
         meta = [t(f"option.role_function.{role['function']}", lang)] if role.get("function") else []
         meta += [t(f"option.decision_role.{d}", lang) for d in role.get("decision_roles", [])]
         meta = list(dict.fromkeys(meta))  # "Legal · Legal" says it once

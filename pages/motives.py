@@ -12,7 +12,7 @@ import streamlit as st
 
 from ui import matrix, md_escape
 from ui.fields import motive_fields, usp_fields
-from ui.forms import add_form, edit_button, edit_form, is_editing
+from ui.forms import add_form, card_header, edit_button, edit_form, is_editing
 from ui.layout import workshop_page
 from ui.notes import note_adder, show_notes
 from workshop.analysis import advice, analyze, title
@@ -82,10 +82,7 @@ def _motive(m: dict) -> None:
 def _usp(u: dict) -> None:
     el = snap.element(u["id"])
     with st.container(border=True):
-        head = st.container(horizontal=True, vertical_alignment="center")
-        head.markdown(f":material/sell: **{md_escape(u['text'])}**")
-        with head:
-            edit_button(el, lang, f"usp:{u['id']}")
+        card_header(el, f":material/sell: **{md_escape(u['text'])}**", lang, f"usp:{u['id']}")
         served = [_motive_label(mid) for mid in u.get("motives", [])]
         if served:
             st.text("✔ " + t("motives.serves", lang) + ": " + "; ".join(served))

@@ -184,6 +184,14 @@ def editable_rows(me: Identity, snap: Snapshot, elements: Sequence[Element], des
             edit_form(me, snap, el, fields, key=f"{key}:{el.eid}", lang=lang)
 
 
+def card_header(el: Element, heading: str, lang: str, key: str) -> None:
+    """A card's first line: ``heading`` (Markdown, user text already escaped) and its edit button."""
+    head = st.container(horizontal=True, vertical_alignment="center")
+    head.markdown(heading)
+    with head:
+        edit_button(el, lang, key)
+
+
 def _close(eid: str) -> None:
     st.session_state.get("editing", {}).pop(eid, None)
     st.session_state.get("opened_data", {}).pop(eid, None)
