@@ -461,7 +461,11 @@ def _workshop() -> None:
 
 with st.container(border=True):
     _current()
-tabs = st.tabs([t(f"facilitate.tab.{name}", lang) for name in ("phases", "timer", "vote", "rating", "brainstorm", "workshop")])
+# the tabs track which one is open (a keyed widget), so starting a round, which reruns the page,
+# keeps the facilitator on the tab they were using; every tab is still drawn (cheap, and tests
+# reach every control)
+tabs = st.tabs([t(f"facilitate.tab.{name}", lang) for name in ("phases", "timer", "vote", "rating", "brainstorm", "workshop")],
+               key="fac_tab", on_change="rerun")
 for tab, draw in zip(tabs, (_phases, _timer, _vote, _rating, _brainstorm, _workshop)):
     with tab:
         draw()

@@ -13,6 +13,7 @@ from datetime import timedelta
 import streamlit as st
 
 from ui import language_picker, md_escape, store
+from ui.fields import option
 from ui.live import draw_clock
 from ui.round_panel import note_list, spread_lines
 from ui.session import current_identity
@@ -20,6 +21,7 @@ from workshop.errors import NotFound
 from workshop.i18n import t
 from workshop.render.present_charts import vote_figure
 from workshop.services import facilitation as fs
+from workshop.services.friction import consensus_rows, consensus_tally
 from workshop.services.live import snapshot
 
 db = store()
@@ -78,6 +80,9 @@ def _phase(snap, state) -> None:
             for i, stage in enumerate(seg.get("stages", []), 1):
                 st.text(f"{i}. {stage['name']} — {t('present.steps', lang, n=len(stage.get('steps', [])))}")
             continue
+        if state.page == "consensus":
+            _consensus(seg)
+            continue
         kind = PHASE_KIND.get(state.page)
         if kind is None:
             continue
@@ -88,6 +93,19 @@ def _phase(snap, state) -> None:
             st.caption(t("present.items", lang, n=len(items)))
         if kind in ("deal", "action"):
             break
+
+
+STATUS_MARK = {"yes": "✅", "partly": "🟠", "no": "❌", "unknown": "❔"}
+
+
+def _consensus(seg) -> None:
+    """The six conditions for a decision many can stand behind, each with its status."""
+    status = option("status", lang)
+    rows = consensus_rows(seg)
+    tally = consensus_tally(rows)
+    st.text(t("consensus.page.overall", lang, yes=tally["yes"], total=len(rows)))
+    for row in rows:
+        st.text(f"{STATUS_MARK[row.status]} {t('consensus.' + row.name, lang)} — {status(row.status)}")
 
 
 def _round(snap, state) -> None:

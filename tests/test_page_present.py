@@ -59,6 +59,23 @@ def test_presenter_follows_phase_countdown_and_reveal(app, room):
     assert "1 people cast 2 dots" in _all_text(at)
 
 
+def test_presenter_shows_each_phase_content(app, room):
+    fac, me, _ = room
+    doc = snapshot(app.store, fac.workshop_id).doc
+    seg = doc["segments"][0]
+    fs.set_phase(app.store, fac, "consensus")
+    at = app.open("present", me=me)
+    assert not at.exception
+    text = _all_text(at)
+    assert "Phase 5 of 6:" in text
+    yes = sum(1 for c in (seg.get("consensus") or {}).values() if c.get("status") == "yes")
+    assert f"{yes} of 6" in text  # the overall tally
+    assert "Shared problem" in text  # every criterion is named, with its status
+    fs.set_phase(app.store, fac, "motives")
+    at.run()
+    assert seg["motives"][0]["text"][:40] in _all_text(at)
+
+
 def test_time_up_shows_clearly(app, room):
     fac, me, _ = room
     fs.start_timer(app.store, fac, "Write silently", 1, now=0)  # started long ago: time is up
