@@ -26,6 +26,8 @@ def current_identity() -> Identity | None:
                 st.session_state["identity_lost"] = True
                 return None
             st.session_state["me"] = me
+    if me is not None:
+        _note_joined(me.workshop_id)
     if me is not None and st.query_params.get("t") != me.token:
         st.query_params["t"] = me.token
     return me
@@ -33,6 +35,7 @@ def current_identity() -> Identity | None:
 
 def remember(me: Identity) -> None:
     st.session_state["me"] = me
+    _note_joined(me.workshop_id)
     if not st.session_state.get("lang_explicit") and "lang" not in st.query_params:
         st.session_state.pop("lang", None)  # the workshop's language becomes the default
     st.query_params["t"] = me.token
@@ -45,3 +48,13 @@ def forget() -> None:
     st.session_state.pop("me", None)
     if "t" in st.query_params:
         del st.query_params["t"]
+
+
+def joined_workshops() -> frozenset[str]:
+    """Every workshop this browser session has joined or created (the explorer's default scope)."""
+    return frozenset(st.session_state.get("joined", ()))
+
+
+def _note_joined(workshop_id: str) -> None:
+    joined = st.session_state.setdefault("joined", set())
+    joined.add(workshop_id)

@@ -1,0 +1,37 @@
+"""The organisation view's gate, shared by the pages that look across workshops.
+
+``explore`` and ``pipeline`` show every workshop only to someone holding the server's admin
+key; everyone else sees the workshops this browser session has joined. The key is typed once in
+the sidebar and kept in the session, so moving between the two pages keeps the view. A wrong
+key is refused with a message and shows nothing beyond the joined workshops.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workshop.errors import Forbidden
+from workshop.i18n import t
+from workshop.services.access import Scope, scope
+
+from .admin import configured_admin_key
+from .session import current_identity, joined_workshops
+
+
+def viewer_scope(lang: str) -> Scope:
+    """The viewer's scope, after the sidebar's admin-key field (refused keys say so)."""
+    current_identity()  # a participant token in the address counts as joined
+    configured = configured_admin_key()
+    box = st.sidebar.container(border=True)
+    box.markdown(f"**:material/admin_panel_settings: {t('access.title', lang)}**")
+    if not configured:
+        box.caption(t("access.not_configured", lang))
+        return scope(None, None, joined_workshops())
+    given = box.text_input(t("access.key", lang), type="password", key="admin_key")
+    try:
+        view = scope(configured, given.strip() or None, joined_workshops())
+    except Forbidden:
+        box.error(t("access.wrong_key", lang), icon=":material/block:")
+        return scope(configured, None, joined_workshops())
+    box.caption(t("access.admin" if view.admin else "access.joined_only", lang))
+    return view
