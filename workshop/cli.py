@@ -61,6 +61,13 @@ def _parser() -> argparse.ArgumentParser:
     dem = sub.add_parser("demo", help="load the bundled example workshop")
     dem.add_argument("--db", help=db_help)
 
+    xpl = sub.add_parser("explore", help="buying motives and USP coverage across every workshop")
+    xpl.add_argument("--json", action="store_true", help='machine output: {"motives": [...], "usp_coverage": [...]}')
+    xpl.add_argument("--lang", choices=["en", "sv", "nb"], default="en", help="language of the text output")
+    xpl.add_argument("--threshold", type=float, default=None, help="similarity (50-100) at which motive texts are grouped")
+    xpl.add_argument("--measure", choices=["both", "importance", "dots"], default="both", help="weight of a motive")
+    xpl.add_argument("--db", help=db_help)
+
     bak = sub.add_parser("backup", help="write a consistent copy of the database file")
     bak.add_argument("--out", required=True)
     bak.add_argument("--db", help=db_help)
@@ -223,6 +230,62 @@ def _cmd_demo(args) -> int:
     return 0
 
 
+def _cmd_explore(args) -> int:
+    from .services import explore, explore_tables
+    from .services.grouping import DEFAULT_THRESHOLD, MAX_THRESHOLD, MIN_THRESHOLD
+
+    threshold = DEFAULT_THRESHOLD if args.threshold is None else args.threshold
+    if not MIN_THRESHOLD <= threshold <= MAX_THRESHOLD:
+        raise BadInput(f"--threshold must be between {MIN_THRESHOLD} and {MAX_THRESHOLD}")
+    with _store(args) as store:  # the operator's tool: every workshop
+        data = explore.load(store, [w.id for w in store.list_workshops()])
+    result = explore_tables.report(data, threshold, measure=args.measure)
+    if args.json:
+        out = {
+            "motives": [r.record(flat=False) for r in result.motives],
+            "usp_coverage": [r.record() for r in result.usps],
+        }
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+        return 0
+    print(_explore_text(result, len(data.workshops), args.measure, args.lang))
+    return 0
+
+
+def _explore_text(result, workshops: int, measure: str, lang: str) -> str:
+    from .i18n import t
+
+    def cut(text: str, width: int) -> str:
+        text = " ".join(text.split())
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+    def fn(code: str) -> str:
+        return t("cli.explore.no_role", lang) if code == "none" else t(f"option.role_function.{code}", lang)
+
+    lines = [t("cli.explore.motives", lang, workshops=workshops, measure=t(f"explore.measure.{measure}", lang)), ""]
+    if not result.motives:
+        lines.append("  " + t("cli.explore.empty", lang))
+    else:
+        lines.append(
+            f"{t('cli.explore.motive', lang):<48} {t('cli.explore.weight', lang):>7} {t('cli.explore.workshops', lang):>9} "
+            f"{t('cli.explore.segments', lang):>9}  {t('cli.explore.functions', lang)}"
+        )
+        for r in result.motives:
+            top = sorted(r.by_function.items(), key=lambda kv: -kv[1])[:3]
+            lines.append(
+                f"{cut(r.motive, 48):<48} {r.weight:>7} {r.workshops:>9} {r.segments:>9}  "
+                + ", ".join(f"{fn(k)} {v}" for k, v in top)
+            )
+    lines += ["", t("cli.explore.usps", lang), ""]
+    if not result.usps:
+        lines.append("  " + t("cli.explore.empty", lang))
+    else:
+        lines.append(f"{t('cli.explore.usp', lang):<48} {t('cli.explore.segments', lang):>9}  {t('cli.explore.serves', lang)}")
+        for r in result.usps:
+            serves = "; ".join(cut(m, 40) for m in r.motives) if r.motives else "!! " + t("cli.explore.serves_none", lang)
+            lines.append(f"{cut(r.usp, 48):<48} {r.segments:>9}  {serves}")
+    return "\n".join(lines)
+
+
 def _cmd_backup(args) -> int:
     with _store(args) as store:
         out = store.backup(args.out)
@@ -237,4 +300,5 @@ _COMMANDS = {
     "list": _cmd_list,
     "demo": _cmd_demo,
     "backup": _cmd_backup,
+    "explore": _cmd_explore,
 }

@@ -86,8 +86,11 @@ def test_one_dot_vote_from_start_to_reveal(room, browser):
     facilitator.locator(".st-key-fac_go button").click()
     facilitator.get_by_text("Phase 4 of 6").first.wait_for(timeout=30000)
     facilitator.get_by_role("button", name="Bring everyone here").click()
+    summoned = time.monotonic()
     for page in (anna, lars):  # their pages switch from the process to the friction page
         page.wait_for_url("**/friction*", timeout=10000)
+    print(f"summon to both participants on the phase's page: {time.monotonic() - summoned:.2f} s")
+    for page in (anna, lars):
         page.get_by_text("Phase 4 of 6").first.wait_for(timeout=10000)
 
     # the console starts a ten-minute dot vote on objections with three dots each

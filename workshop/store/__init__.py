@@ -11,12 +11,13 @@ from __future__ import annotations
 from .connection import DB_ENV, default_db_path
 from .core import StoreBase
 from .editing import Editing
+from .explore import ExploreQueries
 from .facilitation import Facilitation
 from .participants import ParticipantTokens
 from .workshops import Created, WorkshopInfo, WorkshopQueries, WorkshopSummary, hash_key
 
 
-class Store(ParticipantTokens, Editing, Facilitation, WorkshopQueries, StoreBase):
+class Store(ExploreQueries, ParticipantTokens, Editing, Facilitation, WorkshopQueries, StoreBase):
     """One open database file: workshops, their elements, their facilitation and their change log."""
 
 
