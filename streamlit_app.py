@@ -26,6 +26,7 @@ PAGES = {
         ("insights", ":material/insights:"),
     ],
     "nav.section.after": [("deals", ":material/work:"), ("actions", ":material/checklist:"), ("export", ":material/download:")],
+    "nav.section.across": [("explore", ":material/travel_explore:"), ("pipeline", ":material/view_kanban:")],
 }
 
 nav = {
