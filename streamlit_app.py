@@ -1,18 +1,18 @@
 """Köpkarta's entry point: the navigation between the app's pages.
 
 Run with ``streamlit run streamlit_app.py`` (or the README's start command). Pages live in
-``pages/`` and stay thin: they read through :mod:`workshop.services` and render. Every page has
+``views/`` and stay thin: they read through :mod:`workshop.services` and render. Every page has
 a stable address (``/process``, ``/group``, ...), the same in every language.
 """
 
 import streamlit as st
 
-from ui import current_language
+from ui.session import app_language
 from workshop.i18n import t
 
 st.set_page_config(page_title="Köpkarta", page_icon="🧭", layout="wide")
 
-lang = current_language()
+lang = app_language()
 
 PAGES = {
     "nav.section.workshop": [("home", ":material/home:"), ("facilitate", ":material/tune:"), ("present", ":material/present_to_all:")],
@@ -31,7 +31,7 @@ PAGES = {
 
 nav = {
     t(section, lang): [
-        st.Page(f"pages/{name}.py", title=t(f"nav.{name}", lang), icon=icon, url_path=name, default=(name == "home"))
+        st.Page(f"views/{name}.py", title=t(f"nav.{name}", lang), icon=icon, url_path=name, default=(name == "home"))
         for name, icon in pages
     ]
     for section, pages in PAGES.items()

@@ -142,13 +142,13 @@ def main() -> int:
         stored = sum(v["dots"] for v in live.snapshot(store, "room").doc["votes"] if v.get("round") == r.no)
 
         present_ms = None
-        if (ROOT / "pages" / "present.py").exists():
+        if (ROOT / "views" / "present.py").exists():
             from streamlit.testing.v1 import AppTest
 
             at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
             at.query_params["t"] = me.token
             at.run()
-            at.switch_page("pages/present.py")
+            at.switch_page("views/present.py")
             t1 = time.perf_counter()
             at.run()
             present_ms = (time.perf_counter() - t1) * 1000

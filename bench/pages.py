@@ -37,7 +37,7 @@ def page_runs(db: Path, code: str, repeat: int = 5) -> list[tuple[str, float, fl
         at.query_params["t"] = me.token
         at.run()
         if name != "home":
-            at.switch_page(f"pages/{name}.py")
+            at.switch_page(f"views/{name}.py")
         times = []
         for _ in range(repeat):
             t0 = time.perf_counter()

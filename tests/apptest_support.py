@@ -51,6 +51,6 @@ class App:
             at.query_params["lang"] = lang
         at.run()
         if page != "home":
-            at.switch_page(f"pages/{page}.py").run()
+            at.switch_page(f"views/{page}.py").run()
         self.me = me
         return at

@@ -42,7 +42,7 @@ def test_domain_is_pure(package):
 
 def test_only_the_store_imports_duckdb():
     offenders = []
-    for folder in (PKG, ROOT / "pages", ROOT / "ui"):
+    for folder in (PKG, ROOT / "views", ROOT / "ui"):
         for path in python_files(folder):
             if (PKG / "store") in path.parents:
                 continue
@@ -63,7 +63,7 @@ SQL = re.compile(r"\b(SELECT\s+.+\s+FROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE
 
 
 def test_pages_hold_no_sql():
-    for path in python_files(ROOT / "pages") + python_files(ROOT / "ui") + [ROOT / "streamlit_app.py"]:
+    for path in python_files(ROOT / "views") + python_files(ROOT / "ui") + [ROOT / "streamlit_app.py"]:
         assert not SQL.search(path.read_text(encoding="utf-8")), f"SQL in {path.relative_to(ROOT)}"
 
 
@@ -90,6 +90,6 @@ def test_package_copies_match_the_contract():
 
 
 def test_no_module_is_huge():
-    for path in python_files(PKG) + python_files(ROOT / "pages"):
+    for path in python_files(PKG) + python_files(ROOT / "views"):
         lines = len(path.read_text(encoding="utf-8").splitlines())
         assert lines < 600, f"{path.relative_to(ROOT)} has {lines} lines: split it"

@@ -67,7 +67,7 @@ def test_pages_show_no_untranslated_literal_text():
         "select_slider", "number_input", "date_input", "segmented_control", "toast", "link_button",
     }
     offenders = []
-    for path in sorted((root / "pages").glob("*.py")) + sorted((root / "ui").glob("*.py")) + [root / "streamlit_app.py"]:
+    for path in sorted((root / "views").glob("*.py")) + sorted((root / "ui").glob("*.py")) + [root / "streamlit_app.py"]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in shown):
                 continue

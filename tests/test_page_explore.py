@@ -41,7 +41,7 @@ def test_no_workshop_says_what_to_do(app, monkeypatch):
     monkeypatch.delenv("KOPKARTA_ADMIN_KEY", raising=False)
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     at.run()
-    at.switch_page("pages/explore.py").run()
+    at.switch_page("views/explore.py").run()
     assert not at.exception
     assert any("No workshop to explore yet" in i.value for i in at.info)
     assert any("No admin key is configured" in c.value for c in at.sidebar.caption)

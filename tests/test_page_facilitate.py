@@ -76,7 +76,7 @@ def test_without_identity_asks_to_join(app):
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
-    at.switch_page("pages/facilitate.py").run()
+    at.switch_page("views/facilitate.py").run()
     assert not at.exception
     assert at.info and not at.tabs
 

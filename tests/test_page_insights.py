@@ -30,7 +30,7 @@ def test_every_code_has_one_theme_and_an_existing_page():
     assert sorted(codes) == sorted(CODES) and len(codes) == len(set(codes))
     from apptest_support import ROOT
 
-    assert all((ROOT / "pages" / f"{page}.py").exists() for page in CODE_PAGE.values())
+    assert all((ROOT / "views" / f"{page}.py").exists() for page in CODE_PAGE.values())
 
 
 def test_by_theme_keeps_theme_and_code_order(fleet):

@@ -33,7 +33,7 @@ def _open(app, me: live.Identity | None = None, lang: str | None = None) -> AppT
     if lang:
         at.query_params["lang"] = lang
     at.run()
-    at.switch_page("pages/pipeline.py").run()
+    at.switch_page("views/pipeline.py").run()
     return at
 
 

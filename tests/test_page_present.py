@@ -33,7 +33,7 @@ def _open_by_code(wid: str, code: str) -> AppTest:
     at.query_params["w"] = wid
     at.query_params["code"] = code
     at.run()
-    return at.switch_page("pages/present.py").run()
+    return at.switch_page("views/present.py").run()
 
 
 def test_presenter_follows_phase_countdown_and_reveal(app, room):
@@ -99,6 +99,6 @@ def test_presenter_by_join_code_without_joining(app, room):
 
 def test_presenter_without_identity_explains(app):
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
-    at.switch_page("pages/present.py").run()
+    at.switch_page("views/present.py").run()
     assert not at.exception
     assert at.info

@@ -1,6 +1,6 @@
 """Small helpers the Streamlit pages share (language choice, the shared store).
 
-The Streamlit side of the app (beside ``pages/``); the ``workshop`` package never imports
+The Streamlit side of the app (beside ``views/``); the ``workshop`` package never imports
 streamlit. It holds no domain rules and no SQL.
 """
 

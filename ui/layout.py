@@ -66,7 +66,7 @@ def workshop_page(name: str, *, live: bool = True, panel: bool = True) -> Page:
         if st.session_state.pop("identity_lost", False):
             st.warning(t("session.lost", lang))
         st.info(t("session.join_first", lang))
-        st.page_link("pages/home.py", label=t("session.go_home", lang), icon="🏠")
+        st.page_link("views/home.py", label=t("session.go_home", lang), icon="🏠")
         st.stop()
     db = store()
     try:
@@ -101,7 +101,7 @@ def _follow_summon(state: FacilitationState, name: str) -> None:
     if seen is None or state.summon <= seen or name == "facilitate":
         return  # the facilitator's console stays where it is
     if state.summon_page and state.summon_page != name:
-        st.switch_page(f"pages/{state.summon_page}.py")
+        st.switch_page(f"views/{state.summon_page}.py")
 
 
 def _redacted(snap: Snapshot, hidden: facilitation.Hidden, viewer: str) -> Snapshot:
@@ -117,7 +117,7 @@ def _phase_line(state: FacilitationState, lang: str) -> None:
     if state.page is None:
         return
     label = t("rounds.phase", lang, no=state.phase + 1, total=len(state.agenda), name=t(f"nav.{state.page}", lang))
-    target = f"pages/{state.page}.py"
+    target = f"views/{state.page}.py"
     st.sidebar.page_link(target, label=label, icon="📍")
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import streamlit as st
 
 from workshop.errors import NotFound
-from workshop.services.live import Identity, identify
+from workshop.services.live import Identity, identify, snapshot
 
-from . import store
+from . import current_language, store
 
 
 def current_identity() -> Identity | None:
@@ -58,3 +58,18 @@ def joined_workshops() -> frozenset[str]:
 def _note_joined(workshop_id: str) -> None:
     joined = st.session_state.setdefault("joined", set())
     joined.add(workshop_id)
+
+
+def app_language() -> str:
+    """The language of the navigation: the viewer's choice, else that of the workshop they are
+    in (so joining a Swedish workshop turns the whole app Swedish), else ``?lang=`` or English."""
+    if "lang" in st.session_state:
+        return st.session_state["lang"]
+    me = current_identity()
+    default = None
+    if me is not None:
+        try:
+            default = snapshot(store(), me.workshop_id).language
+        except NotFound:
+            default = None
+    return current_language(default)

@@ -31,3 +31,14 @@ def test_join_link_opens_the_workshop_with_code_and_qr(server, page):
     assert "12" in steps.inner_text()
     if SHOTS:
         page.screenshot(path=str(SHOTS / "home-sv.png"), full_page=True)
+
+
+@pytest.mark.parametrize("path", ["insights", "explore", "present"])
+def test_a_shared_address_opens_inside_the_app(server, page, path):
+    """``/insights`` typed or shared goes through the app's navigation (sections, wide layout),
+    not Streamlit's file-based pages (which a folder named ``pages/`` would switch on)."""
+    page.goto(f"{server.url}/{path}")
+    page.locator('[data-testid="stSidebarNav"]').wait_for(timeout=30000)
+    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert "The buying map" in nav  # the sections of the app's own navigation
+    assert "streamlit app" not in nav.lower()

@@ -105,10 +105,10 @@ def test_wrong_admin_key_is_refused(pipeline_server, browser):
     token = _join(page, pipeline_server, "kommun", "Olle")
     page.goto(f"{pipeline_server.url}/pipeline?t={token}")
     page.get_by_text("Västra kommun", exact=True).first.wait_for(timeout=30000)
-    field = page.get_by_label("Admin key")
+    field = page.get_by_label("Administratörsnyckel")  # the Swedish workshop turned the app Swedish
     field.fill("not-the-key")
     field.press("Enter")
-    page.get_by_text("That admin key is wrong").wait_for(timeout=30000)
+    page.get_by_text("Administratörsnyckeln är fel").wait_for(timeout=30000)
     assert page.get_by_text("Nordfrakt AB").count() == 0
     context.close()
 

@@ -13,7 +13,7 @@ from workshop.demo import HOSTILE_TEXTS
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["home", "process", "group", "motives", "friction", "consensus", "deals", "actions", "map", "insights"]
+PAGES = ["home", "process", "group", "motives", "friction", "consensus", "deals", "actions", "map", "insights", "explore", "pipeline"]
 
 
 @pytest.fixture(scope="module")

@@ -36,7 +36,7 @@ THEMES: dict[str, tuple[str, ...]] = {
     "deals": ("deal_no_next_step", "deal_roles_missing"),
 }
 
-#: code -> the page (``pages/<name>.py``) where the element it is about is mended
+#: code -> the page (``views/<name>.py``) where the element it is about is mended
 CODE_PAGE: dict[str, str] = {
     "stage_no_exit_criteria": "process",
     "stage_no_customer_steps": "process",

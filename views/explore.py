@@ -49,7 +49,7 @@ st.caption(t("explore.lead", lang))
 
 if not visible:
     st.info(t("explore.no_workshops", lang), icon=":material/lock:")
-    st.page_link("pages/home.py", label=t("explore.go_home", lang), icon=":material/home:")
+    st.page_link("views/home.py", label=t("explore.go_home", lang), icon=":material/home:")
     st.stop()
 
 data = explore.load(db, visible)

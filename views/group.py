@@ -116,7 +116,7 @@ def _roles() -> None:
 def _involvement() -> None:
     if not stages:
         st.info(t("group.matrix.no_stages", lang))
-        st.page_link("pages/process.py", label=t("nav.process", lang), icon=":material/route:")
+        st.page_link("views/process.py", label=t("nav.process", lang), icon=":material/route:")
         return
     if not roles:
         st.info(t("group.matrix.no_roles", lang))

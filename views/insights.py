@@ -41,7 +41,7 @@ st.caption(t("insights.lead", lang, segment=md_escape(seg["name"])))
 
 if not seg.get("stages") and not seg.get("roles"):
     st.info(t("insights.early", lang), icon=":material/lightbulb:")
-    st.page_link("pages/process.py", label=t("insights.go", lang, page=t("nav.process", lang)), icon=":material/route:")
+    st.page_link("views/process.py", label=t("insights.go", lang, page=t("nav.process", lang)), icon=":material/route:")
 
 
 def _risk() -> None:
@@ -112,7 +112,7 @@ def _findings() -> None:
                     st.text("• " + f.message)
                 st.caption(":material/lightbulb: " + md_escape(advice(code, lang)))
                 target = CODE_PAGE[code]
-                file = f"pages/{target}.py"
+                file = f"views/{target}.py"
                 st.page_link(file, label=t("insights.go", lang, page=t(f"nav.{target}", lang)), icon=PAGE_ICON[target])
     clean = clean_themes(result.findings)
     if clean:

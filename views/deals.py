@@ -120,7 +120,7 @@ else:
     st.info(t("deals.empty", lang), icon=":material/lightbulb:")
 if not stages:
     st.caption(t("deals.no_stages", lang))
-    st.page_link("pages/process.py", label=t("nav.process", lang), icon=":material/route:")
+    st.page_link("views/process.py", label=t("nav.process", lang), icon=":material/route:")
 
 with st.expander(t("deals.add", lang), expanded=not deals, icon=":material/add:"):
     add_form(me, "deal", deal_fields(snap.doc, seg, lang), parent=None, key="add_deal", lang=lang, submit="deals.add", extra={"segment": sid})

@@ -39,9 +39,9 @@ view = View.named(name, extras)
 def _empty() -> None:
     st.info(t("map.empty", lang), icon=":material/hub:")
     if view.journey and not stages:
-        st.page_link("pages/process.py", label=t("map.go_process", lang), icon=":material/route:")
+        st.page_link("views/process.py", label=t("map.go_process", lang), icon=":material/route:")
     if view.group and not roles:
-        st.page_link("pages/group.py", label=t("map.go_group", lang), icon=":material/groups:")
+        st.page_link("views/group.py", label=t("map.go_group", lang), icon=":material/groups:")
 
 
 drawable = (view.journey and stages) or (view.group and roles) or (view.objections and objections)

@@ -46,7 +46,7 @@ else:
     lang = language_picker()
     st.title(t("nav.present", lang))
     st.info(t("present.join_first", lang))
-    st.page_link("pages/home.py", label=t("session.go_home", lang), icon="🏠")
+    st.page_link("views/home.py", label=t("session.go_home", lang), icon="🏠")
     st.stop()
 
 try:

@@ -456,7 +456,7 @@ def _workshop() -> None:
             else:
                 keys.pop(wid, None)
                 forget()
-                st.switch_page("pages/home.py")
+                st.switch_page("views/home.py")
 
 
 with st.container(border=True):

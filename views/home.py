@@ -115,7 +115,7 @@ def _my_workshop() -> None:
         c[1].metric(t("home.steps", lang), row["steps"])
         c[2].metric(t("home.findings", lang), row["findings"])
         c[3].metric(t("home.risk", lang), f"{row['risk']}/100")
-        st.page_link("pages/process.py", label=t("home.go_process", lang), icon="🧭")
+        st.page_link("views/process.py", label=t("home.go_process", lang), icon="🧭")
     with right:
         st.image(sharing.qr_png(link), caption=t("home.qr_caption", lang), width=220)
     if st.button(t("home.leave", lang), key="leave"):

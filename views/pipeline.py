@@ -53,7 +53,7 @@ st.caption(t("pipeline.lead", lang))
 
 if not visible:
     st.info(t("pipeline.no_workshops", lang), icon=":material/lock:")
-    st.page_link("pages/home.py", label=t("pipeline.go_home", lang), icon=":material/home:")
+    st.page_link("views/home.py", label=t("pipeline.go_home", lang), icon=":material/home:")
     st.stop()
 
 everything = pipeline(db, visible, lang)
