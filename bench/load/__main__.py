@@ -1,0 +1,102 @@
+"""Command line of the load harness (see :mod:`bench.load`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from . import report
+from .runner import run_level
+
+MORE = (150, 200, 300, 400)
+
+
+def broke(r: dict) -> bool:
+    """A level the app did not hold: changes not reaching screens in time, actions or joins lost."""
+    p = r.get("probe") or {}
+    a = r["actions"]
+    return bool(
+        (p.get("p95") or 0) > 5.0
+        or p.get("not_seen")
+        or r["clients"]["not_seen"]
+        or a["lost"]
+        or a["unanswered"]
+        or a["refused"]
+        or r["joins"]["failed"]
+        or r["log"]["tracebacks"]
+    )
+
+
+def summary(r: dict) -> str:
+    p, a, s = r.get("probe") or {}, r["actions"], r["server"]
+    return (
+        f"N={r['n']}{' kill' if r['kill'] else ''}: joined {r['joins']['ok']}, latency median {report._f(p.get('median'))} s "
+        f"p95 {report._f(p.get('p95'))} s (clients {report._f(r['clients']['median'])}/{report._f(r['clients']['p95'])} s), "
+        f"CPU {report._f(s['cpu_mean'], '{:.0f}')} %, RSS {report._f(s['rss_end_mb'], '{:.0f}')} MB "
+        f"({report._f(s['rss_per_session_mb'], '{:.1f}')} MB/session), actions {a['sent']} sent {a['acknowledged']} ack "
+        f"{a['lost']} lost {a['refused']} refused {a['unanswered']} unanswered, log errors {r['log']['error_lines']}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.load", description="Load harness: N simulated participants on one app process."
+    )
+    parser.add_argument(
+        "--levels", default="10,30,50,100", help="participant counts, comma separated (default 10,30,50,100)"
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=60.0, help="measured seconds per level, after everyone joined (default 60)"
+    )
+    parser.add_argument(
+        "--until-break",
+        action="store_true",
+        help=f"after the levels, go on with {', '.join(map(str, MORE))} while the app holds",
+    )
+    parser.add_argument(
+        "--kill", action="store_true", help="durability run instead: SIGKILL the server halfway, restart, check"
+    )
+    parser.add_argument("--kill-n", type=int, default=30, help="participants in the durability run (default 30)")
+    parser.add_argument("--no-probes", action="store_true", help="leave out the two Chromium probes")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--profile", action="store_true", help="sample the server's stacks; table in bench/out/load-n<N>-profile.txt"
+    )
+    parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md and the chart alone")
+    parser.add_argument(
+        "--report-only", action="store_true", help="write RESULTS.md and the chart from bench/out/load-*.json"
+    )
+    parser.add_argument(
+        "--note", default="", help="a line to add to the RESULTS.md section (e.g. the machine was busy)"
+    )
+    args = parser.parse_args(argv)
+    if args.report_only:
+        report.write(report.saved(), args.note)
+        return 0
+    results = []
+    if args.kill:
+        results.append(
+            run_level(
+                args.kill_n, args.seconds, seed=args.seed, probes=not args.no_probes, kill=True, profile=args.profile
+            )
+        )
+        print(summary(results[-1]), json.dumps(results[-1].get("durability")), flush=True)
+    else:
+        levels = [int(x) for x in args.levels.split(",") if x.strip()]
+        if args.until_break:
+            levels += [m for m in MORE if m > max(levels)]
+        for i, n in enumerate(levels):
+            if args.until_break and i > 0 and n > max(int(x) for x in args.levels.split(",")) and broke(results[-1]):
+                break
+            results.append(run_level(n, args.seconds, seed=args.seed, probes=not args.no_probes, profile=args.profile))
+            print(summary(results[-1]), flush=True)
+    if not args.no_write:
+        # this run's results, and the other kind (the curve or the durability run) as saved before
+        earlier = [r for r in report.saved() if r["kill"] != args.kill]
+        report.write(earlier + results, args.note)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,193 @@
+"""What a simulated participant does: join by the QR link, open the process page, keep it live,
+and every 5–20 s add a step or post a note; during a vote burst, put and move dots.
+
+A person waits to see their last change on the screen before the next one, so each participant
+has at most one action under way (the load is "closed": a slow server slows the room down, as
+it would a real room). Every step and note carries a unique marker (``LS012x003``) so the
+harness can find it on other screens and in the database afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+import time
+from dataclasses import dataclass, field
+
+from workshop.i18n import t
+
+from .client import ACK_TIMEOUT, Action, Client, Screen, widget_state
+
+NOTE_FORM = "process:note"
+
+
+@dataclass
+class Plan:
+    """The room's rhythm, shared by all participants."""
+
+    start: float  # time.monotonic() when the run's clock starts
+    end: float
+    round_no: int
+    budget: int
+    pause: tuple[float, float] = (5.0, 20.0)
+    burst_every: float = 30.0  # a vote burst starts every ... seconds
+    burst_length: float = 8.0
+    burst_pause: tuple[float, float] = (0.5, 2.5)
+
+    def in_burst(self, now: float) -> bool:
+        return (now - self.start) % self.burst_every >= self.burst_every - self.burst_length
+
+
+@dataclass
+class Record:
+    """What one participant did and saw."""
+
+    index: int
+    name: str
+    token: str | None = None
+    joined: float | None = None
+    actions: list[Action] = field(default_factory=list)
+    dots: dict[str, int] = field(default_factory=dict)  # my dots as last acknowledged
+    runs: int = 0
+    polls: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class Participant:
+    def __init__(self, index: int, url: str, code: str, plan: Plan, rng: random.Random, on_marker=None):
+        self.rec = Record(index, f"P{index:03d}")
+        self.url, self.code, self.plan, self.rng = url, code, plan, rng
+        self.client = Client(url, on_marker=on_marker)
+        self._seq = 0
+        self._dot_buttons = re.compile(rf"-dot:{plan.round_no}:([^:]+):(plus|minus)$")
+
+    async def join(self) -> None:
+        c = self.client
+        await c.connect()
+        await c.open("", f"join={self.code}&name={self.rec.name}")
+        if "t=" not in c.query:  # the join's own rerun may still be on its way
+            await c.wait_run(after=c.runs - 1, until=lambda _: "t=" in c.query)
+        self.rec.token = c.query.split("t=", 1)[1].split("&", 1)[0]
+        screen = await c.open("process", f"t={self.rec.token}")
+        if screen.widget("text_input", "add_step_text") is None:
+            raise RuntimeError(f"{self.rec.name}: the process page has no add-step field: {screen.errors()}")
+        c.start_polling()
+        self.rec.joined = time.monotonic()
+
+    async def play(self) -> None:
+        """Act until the plan's end (then wait for the last action's answer)."""
+        plan = self.plan
+        try:
+            while not self.client.closed.is_set():
+                now = time.monotonic()
+                if plan.in_burst(now):
+                    await asyncio.sleep(self.rng.uniform(*plan.burst_pause))
+                else:
+                    await asyncio.sleep(self.rng.uniform(*plan.pause))
+                if time.monotonic() >= plan.end or self.client.closed.is_set():
+                    break
+                if plan.in_burst(time.monotonic()):
+                    await self.put_dot()
+                elif self.rng.random() < 0.6:
+                    await self.add_step()
+                else:
+                    await self.post_note()
+        finally:
+            self.rec.runs, self.rec.polls = self.client.runs, self.client.polls
+            self.rec.errors = list(self.client.errors)
+
+    async def stop(self) -> None:
+        await self.client.close()
+
+    # -- the three actions -----------------------------------------------------------------
+    def _marker(self, kind: str) -> str:
+        self._seq += 1
+        return f"L{kind}{self.rec.index:03d}x{self._seq:03d}"
+
+    async def add_step(self) -> None:
+        screen = self.client.screen
+        text = screen.widget("text_input", "add_step_text")
+        button = screen.widget("button", "add_step_submit")
+        stage = screen.widget("selectbox", "add_step_stage")
+        if text is None or button is None:
+            return
+        marker = self._marker("S")
+        widgets = [
+            widget_state(text.id, string_value=f"{marker} step by {self.rec.name}"),
+            widget_state(button.id, trigger_value=True),
+        ]
+        if stage is not None and stage.options:
+            widgets.append(widget_state(stage.id, string_value=self.rng.choice(list(stage.options))))
+        await self._send(Action("step", self.rec.index, 0.0, lambda s: s.contains(marker), marker=marker), widgets)
+
+    async def post_note(self) -> None:
+        screen = self.client.screen
+        text = screen.widget("text_area", f"{NOTE_FORM}_text")
+        about = screen.widget("selectbox", f"{NOTE_FORM}_about")
+        submit = screen.submit_button(NOTE_FORM)
+        if text is None or about is None or submit is None:
+            return
+        stages = [o for o in about.options if o.startswith(t("kind.stage", "en") + ":")]
+        marker = self._marker("N")
+        widgets = [
+            widget_state(text.id, string_value=f"{marker} note by {self.rec.name}"),
+            widget_state(submit.id, trigger_value=True),
+        ]
+        if stages:
+            widgets.append(widget_state(about.id, string_value=self.rng.choice(stages)))
+        await self._send(Action("note", self.rec.index, 0.0, lambda s: s.contains(marker), marker=marker), widgets)
+
+    async def put_dot(self) -> None:
+        plus, minus = {}, {}
+        for w in self.client.screen.widgets_like("button", self._dot_buttons):
+            eid, sign = self._dot_buttons.search(w.id).groups()
+            if not w.disabled:
+                (plus if sign == "plus" else minus)[eid] = w
+        if plus and (not minus or self.rng.random() < 0.7):
+            eid = self.rng.choice(sorted(plus))
+            button, dots = plus[eid], self.rec.dots.get(eid, 0) + 1
+        elif minus:
+            eid = self.rng.choice(sorted(minus))
+            button, dots = minus[eid], self.rec.dots.get(eid, 0) - 1
+        else:
+            return
+        left = self.plan.budget - sum(self.rec.dots.values()) - (dots - self.rec.dots.get(eid, 0))
+        expected = t("rounds.dots_left", "en", left=left, budget=self.plan.budget)
+        action = Action("dot", self.rec.index, 0.0, lambda s: s.contains(expected), dot=(eid, dots))
+        await self._send(action, [widget_state(button.id, trigger_value=True)])
+        if action.acked is not None:
+            self.rec.dots[eid] = dots
+
+    async def _send(self, action: Action, widgets) -> None:
+        c = self.client
+        runs = c.runs
+        action.sent = time.monotonic()
+        self.rec.actions.append(action)
+        try:
+            await c.send_rerun(widgets)
+        except Exception:  # noqa: BLE001 - the connection is gone: the action went nowhere
+            action.unanswered = True
+            return
+        deadline = action.sent + ACK_TIMEOUT
+        while not action.settled:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                action.unanswered = True
+                break
+            try:
+                screen = await c.wait_run(after=runs, timeout=remaining)
+            except (TimeoutError, ConnectionError):
+                action.unanswered = True
+                break
+            runs = c.runs
+            _judge(action, screen)
+
+
+def _judge(action: Action, screen: Screen) -> None:
+    if action.check(screen):
+        action.acked = time.monotonic()
+        return
+    errors = screen.errors()
+    if errors:
+        action.refused = errors[0][:200]

@@ -1,0 +1,96 @@
+"""Two real headless Chromium participants that time change-to-screen latency during a load run.
+
+Probe A adds a step with a unique text and times until probe B's page shows it, then B adds
+one and A waits for it, every few seconds, for as long as the run lasts (the same measure as
+``bench/pages.py latency()``, now with a room full of other participants on the server).
+
+It runs as its own process (``python -m bench.load.probes URL CODE OUT --seconds S``), so the
+browsers' waiting is not delayed by the harness's event loop; it prints ``ready`` once both
+browsers show the process page and appends one JSON line per measurement to ``OUT``:
+``{"at": epoch seconds, "from": "A", "latency": seconds | null}`` (null: not seen in time).
+Needs /usr/bin/chromium (never downloads a browser).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+CHROMIUM = os.environ.get("KOPKARTA_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+FIELD = ".st-key-add_step_text input"
+BUTTON = ".st-key-add_step_submit button"
+#: a change not on the other screen after this long counts as not seen (an overloaded server
+#: takes 20–40 s, which the curve should show as a number, not as "not seen")
+WAIT_SECONDS = 60
+
+
+def _open(browser, url: str, code: str, name: str):
+    page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    page.goto(f"{url}/?join={code}&name={name}", timeout=90_000)
+    page.wait_for_url("**t=*", timeout=90_000)
+    token = page.url.split("t=")[1].split("&")[0]
+    page.goto(f"{url}/process?t={token}", timeout=90_000)
+    page.locator(FIELD).wait_for(timeout=90_000)
+    return page
+
+
+def measure(url: str, code: str, out: Path, seconds: float, every: float = 3.0, stop: Path | None = None) -> None:
+    """Measure until ``seconds`` passed or the file ``stop`` exists."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        a, b = _open(browser, url, code, "ProbeA"), _open(browser, url, code, "ProbeB")
+        print("ready", flush=True)
+        end = time.monotonic() + seconds
+        i = 0
+        with out.open("a", encoding="utf-8") as sink:
+            while time.monotonic() < end and not (stop is not None and stop.exists()):
+                writer, reader, name = (a, b, "A") if i % 2 == 0 else (b, a, "B")
+                text = f"Probe {name} {i} {time.time_ns()}"
+                latency = None
+                try:
+                    writer.locator(FIELD).fill(text, timeout=WAIT_SECONDS * 1000)
+                    t0 = time.perf_counter()
+                    writer.locator(BUTTON).click(timeout=WAIT_SECONDS * 1000)
+                    reader.get_by_text(text).first.wait_for(timeout=WAIT_SECONDS * 1000)
+                    latency = time.perf_counter() - t0
+                except PlaywrightTimeout:
+                    pass
+                sink.write(json.dumps({"at": time.time(), "from": name, "latency": latency}) + "\n")
+                sink.flush()
+                i += 1
+                writer.wait_for_timeout(every * 1000)
+        browser.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("url")
+    parser.add_argument("code")
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--every", type=float, default=3.0, help="pause between two measurements")
+    parser.add_argument("--stop-file", type=Path, help="end as soon as this file exists")
+    args = parser.parse_args(argv)
+    measure(args.url, args.code, args.out, args.seconds, args.every, args.stop_file)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,303 @@
+"""One load level: a fresh room, the server, the two browser probes, N protocol participants.
+
+Order of a level: prepare the database (workshop + open vote) → start the server → start the
+probes and wait until both browsers show the process page → note the server's RSS (probes only)
+→ N participants join, spread over a few seconds → the clock starts when all have joined, and
+for ``seconds`` they act → stop, SIGTERM the server, check the database. With ``kill`` the
+server gets SIGKILL halfway (or later, once ``KILL_AFTER_ACKED`` actions were acknowledged), is started again on the same file and port, and the check is made
+both through the app (a participant's token, the process page) and in the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import statistics
+import subprocess
+import sys
+import time
+
+import psutil
+
+from .client import Client
+from .participant import Participant, Plan
+from .room import prepare
+from .server import ROOT, AppServer
+from .verify import verify
+
+OUT = ROOT / "bench" / "out"
+#: the durability run kills the server only once this many actions were acknowledged
+KILL_AFTER_ACKED = 15
+
+
+def pct(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+class Probes:
+    """The browser probes' process (see :mod:`bench.load.probes`)."""
+
+    def __init__(self, url: str, code: str, tag: str):
+        self.out = OUT / f"load-{tag}-probes.jsonl"
+        self.stop_file = OUT / f"load-{tag}-probes.stop"
+        for f in (self.out, self.stop_file):
+            f.unlink(missing_ok=True)
+        with open(OUT / f"load-{tag}-probes.log", "wb") as log:  # the child keeps its own handle
+            self.proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "bench.load.probes",
+                    url,
+                    code,
+                    str(self.out),
+                    "--seconds",
+                    "3600",
+                    "--stop-file",
+                    str(self.stop_file),
+                ],
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
+            )
+
+    def wait_ready(self) -> None:
+        line = self.proc.stdout.readline()
+        if line.strip() != "ready":
+            raise RuntimeError(f"the browser probes did not start (see bench/out/*-probes.log): {line!r}")
+
+    def stop(self) -> None:
+        self.stop_file.touch()
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.terminate()
+            self.proc.wait(timeout=30)
+
+    def latencies(self, since_epoch: float, until_epoch: float) -> tuple[list[float], int]:
+        """(seconds of each change seen in the window, changes never seen)."""
+        seen, missed = [], 0
+        if self.out.exists():
+            for line in self.out.read_text(encoding="utf-8").splitlines():
+                row = json.loads(line)
+                if since_epoch <= row["at"] <= until_epoch:
+                    if row["latency"] is None:
+                        missed += 1
+                    else:
+                        seen.append(row["latency"])
+        return seen, missed
+
+
+def run_level(
+    n: int, seconds: float, *, seed: int = 1, probes: bool = True, kill: bool = False, profile: bool = False
+) -> dict:
+    OUT.mkdir(parents=True, exist_ok=True)
+    tag = f"n{n}" + ("-kill" if kill else "")
+    db, log = OUT / f"load-{tag}.duckdb", OUT / f"load-{tag}.log"
+    log.unlink(missing_ok=True)
+    room = prepare(db)
+    server = AppServer(db, log, profile=OUT / f"load-{tag}-profile.txt" if profile else None)
+    server.start()
+    probe = None
+    try:
+        if probes and not kill:  # the durability run checks data, not latency
+            probe = Probes(server.url, room.join_code, tag)
+            probe.wait_ready()
+        time.sleep(3)
+        base_rss = statistics.median(server.rss() for _ in range(3))
+        result = asyncio.run(_drive(server, room, n, seconds, seed, kill))
+        if probe is not None:
+            probe.stop()
+            lat, missed = probe.latencies(result.pop("window_epoch")[0], result["window_epoch_end"])
+            result["probe"] = {
+                "n": len(lat),
+                "median": pct(lat, 0.5),
+                "p95": pct(lat, 0.95),
+                "max": max(lat, default=None),
+                "not_seen": missed,
+            }
+    finally:
+        if probe is not None and probe.proc.poll() is None:
+            probe.stop()
+        server.stop()
+    result.pop("window_epoch", None)
+    result.pop("window_epoch_end", None)
+    records = result.pop("_records")
+    check = verify(db, room.workshop_id, room.round_no, records)
+    result["actions"]["lost"] = check.lost
+    result["actions"]["lost_examples"] = check.lost_examples
+    result["actions"]["stored_unacknowledged"] = check.stored_unacknowledged
+    result["server"]["rss_probes_only_mb"] = base_rss / 2**20
+    rss_end = result["server"]["rss_end_mb"]
+    result["server"]["rss_per_session_mb"] = (rss_end - base_rss / 2**20) / n if rss_end else None
+    errors = server.log_errors()
+    result["log"] = {
+        "error_lines": len(errors),
+        "tracebacks": sum("Traceback" in e for e in errors),
+        "examples": errors[:5],
+    }
+    result.update(n=n, seconds=seconds, seed=seed, kill=kill)
+    (OUT / f"load-{tag}.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    return result
+
+
+async def _drive(server: AppServer, room, n: int, seconds: float, seed: int, kill: bool) -> dict:
+    seen: dict[str, list[tuple[int, float]]] = {}
+    plan = Plan(0.0, float("inf"), room.round_no, room.budget)
+    people = [
+        Participant(i, server.url, room.join_code, plan, random.Random(seed * 1000 + i), on_marker=_recorder(seen, i))
+        for i in range(n)
+    ]
+    lag = _LoopLag()
+    lag_task = asyncio.create_task(lag.run())
+    spread = min(20.0, 0.2 * n)
+    t_join = time.monotonic()
+    joined = await asyncio.gather(
+        *(_join_later(p, spread * i / max(n, 1)) for i, p in enumerate(people)), return_exceptions=True
+    )
+    failed_joins = [str(r) for r in joined if isinstance(r, BaseException)]
+    active = [p for p, r in zip(people, joined) if not isinstance(r, BaseException)]
+    join_seconds = time.monotonic() - t_join
+    plan.start = time.monotonic()
+    plan.end = plan.start + seconds
+    epoch0 = time.time()
+    harness = psutil.Process()
+    harness.cpu_percent(None)
+    playing = [asyncio.create_task(p.play()) for p in active]
+    killed = None
+    if kill:  # halfway, once some actions were acknowledged (a slow room acknowledges late)
+        while time.monotonic() < plan.end - 1 and (
+            time.monotonic() < plan.start + seconds / 2
+            or sum(a.acked is not None for p in active for a in p.rec.actions) < KILL_AFTER_ACKED
+        ):
+            await asyncio.sleep(0.2)
+        server.kill()
+        killed = time.monotonic()
+    await asyncio.gather(*playing)
+    harness_cpu = harness.cpu_percent(None)
+    for p in people:
+        await p.stop()
+    lag_task.cancel()
+    window = server.window(plan.start, plan.end)
+    records = [p.rec for p in people]
+    result = {
+        "joins": {
+            "ok": len(active),
+            "failed": len(failed_joins),
+            "examples": failed_joins[:3],
+            "seconds": join_seconds,
+        },
+        "server": {
+            "cpu_mean": statistics.fmean(s.cpu for s in window) if window else None,
+            "cpu_max": max((s.cpu for s in window), default=None),
+            "rss_end_mb": window[-1].rss / 2**20 if window else None,
+            "rss_peak_mb": max((s.rss for s in window), default=0) / 2**20,
+        },
+        "harness": {"cpu": harness_cpu, "loop_lag_p95": pct(lag.lags, 0.95)},
+        "actions": _actions(records, killed),
+        "clients": _client_latency(records, seen, plan.end),
+        "activity": {
+            "app_runs": sum(r.runs for r in records),
+            "polls": sum(r.polls for r in records),
+            "client_errors": sum(len(r.errors) for r in records),
+        },
+        "window_epoch": (epoch0, epoch0 + seconds),
+        "window_epoch_end": epoch0 + seconds,
+        "_records": records,
+    }
+    if kill:
+        server.start()
+        result["durability"] = await _seen_after_restart(server, records)
+    return result
+
+
+async def _join_later(p: Participant, delay: float) -> None:
+    await asyncio.sleep(delay)
+    await p.join()
+
+
+def _recorder(seen: dict, index: int):
+    def note(marker: str, at: float) -> None:
+        seen.setdefault(marker, []).append((index, at))
+
+    return note
+
+
+def _actions(records, killed: float | None) -> dict:
+    actions = [a for r in records for a in r.actions]
+    acked = [a.acked - a.sent for a in actions if a.acked is not None]
+    by_kind = {k: sum(1 for a in actions if a.kind == k) for k in ("step", "note", "dot")}
+    out = {
+        "sent": len(actions),
+        "by_kind": by_kind,
+        "acknowledged": len(acked),
+        "refused": sum(1 for a in actions if a.refused is not None),
+        "refused_examples": sorted({a.refused for a in actions if a.refused})[:5],
+        "unanswered": sum(1 for a in actions if a.unanswered),
+        "ack_median": pct(acked, 0.5),
+        "ack_p95": pct(acked, 0.95),
+    }
+    if killed is not None:
+        out["acknowledged_before_kill"] = sum(1 for a in actions if a.acked is not None and a.acked < killed)
+        out["under_way_at_kill"] = sum(1 for a in actions if a.sent < killed and (a.acked is None or a.acked >= killed))
+    return out
+
+
+def _client_latency(records, seen: dict, end: float) -> dict:
+    """Change-to-screen on the protocol clients: from a step or note's send until each other
+    participant's page showed it (changes made 10 s or more before the end and not refused;
+    "not_seen" counts (change, screen) pairs that never showed it before the run ended)."""
+    joined = {r.index: r.joined for r in records if r.joined is not None}
+    lat, missing = [], 0
+    for r in records:
+        for a in r.actions:
+            if a.marker is None or a.refused is not None or a.sent > end - 10:
+                continue
+            saw = {i: t for i, t in seen.get(a.marker, []) if i != r.index}
+            for i, t_join in joined.items():
+                if i == r.index or t_join > a.sent:
+                    continue
+                if i in saw:
+                    lat.append(saw[i] - a.sent)
+                else:
+                    missing += 1
+    return {"n": len(lat), "median": pct(lat, 0.5), "p95": pct(lat, 0.95), "not_seen": missing}
+
+
+async def _seen_after_restart(server: AppServer, records) -> dict:
+    """After the restart: does a participant's page (reopened with their token) show every
+    step and note that someone saw acknowledged before the kill?"""
+    who = next((r for r in records if r.token), None)
+    if who is None:
+        return {"checked": 0, "visible": 0}
+    c = Client(server.url)
+    await c.connect()
+    try:
+        screen = await c.open("process", f"t={who.token}")
+        markers = [a.marker for r in records for a in r.actions if a.marker and a.acked is not None]
+        visible = sum(1 for m in markers if screen.contains(m))
+        return {
+            "checked": len(markers),
+            "visible": visible,
+            "recognised": screen.widget("text_input", "add_step_text") is not None,
+        }
+    finally:
+        await c.close()
+
+
+class _LoopLag:
+    """How late the harness's own event loop wakes up (a busy harness skews its timings)."""
+
+    def __init__(self):
+        self.lags: list[float] = []
+
+    async def run(self) -> None:
+        while True:
+            t0 = time.monotonic()
+            await asyncio.sleep(0.25)
+            self.lags.append(time.monotonic() - t0 - 0.25)

@@ -1,0 +1,163 @@
+"""The app under load: ``streamlit run streamlit_app.py`` as a subprocess, and its CPU and memory.
+
+Started like the browser tests start it (a free port, ``$KOPKARTA_DB`` pointing at the run's
+database, no file watcher); a sampler thread reads the process's CPU % and RSS once a second
+with psutil, so the harness can report the server alone (the harness and the browsers run on
+the same machine and are not counted).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[2]
+#: what counts as an error line in the server's log
+ERROR_LINE = re.compile(r"Traceback|\bERROR\b|Exception|Error:", re.IGNORECASE)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Sample:
+    at: float  # time.monotonic()
+    cpu: float  # percent of one core
+    rss: int  # bytes
+
+
+class AppServer:
+    """One streamlit server process on ``db``; ``port`` is kept on restart (clients reconnect)."""
+
+    def __init__(self, db: Path, log: Path, port: int | None = None, profile: Path | None = None):
+        self.db = Path(db)
+        self.profile = profile
+        self.log_path = Path(log)
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen | None = None
+        self.samples: list[Sample] = []
+        self._sampler: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._log = None
+
+    def start(self, timeout: float = 90.0) -> None:
+        env = dict(os.environ, KOPKARTA_DB=str(self.db), PYTHONPATH=str(ROOT))
+        runner = ["-m", "streamlit"]
+        if self.profile is not None:  # the same server with a sampling profiler inside
+            env["KOPKARTA_PROFILE"] = str(self.profile)
+            runner = ["-m", "bench.load.profiled"]
+        self._log = open(self.log_path, "ab")  # noqa: SIM115 - the server writes it until stop()
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                *runner,
+                "run",
+                str(ROOT / "streamlit_app.py"),
+                "--server.port",
+                str(self.port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        self._wait_healthy(timeout)
+        self._stop.clear()
+        self._sampler = threading.Thread(target=self._sample, name="server-sampler", daemon=True)
+        self._sampler.start()
+
+    def _wait_healthy(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited: {self.log_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("streamlit did not become healthy in time")
+
+    def _sample(self) -> None:
+        try:
+            ps = psutil.Process(self.proc.pid)
+            ps.cpu_percent(None)
+            while not self._stop.wait(1.0):
+                with ps.oneshot():
+                    self.samples.append(Sample(time.monotonic(), ps.cpu_percent(None), ps.memory_info().rss))
+        except psutil.Error:
+            return  # the process is gone (stopped or killed)
+
+    def rss(self) -> int:
+        try:
+            return psutil.Process(self.proc.pid).memory_info().rss
+        except (psutil.Error, AttributeError):
+            return 0
+
+    def window(self, since: float, until: float | None = None) -> list[Sample]:
+        until = until or time.monotonic()
+        return [s for s in self.samples if since <= s.at <= until]
+
+    def _end_sampling(self) -> None:
+        self._stop.set()
+        if self._sampler is not None:
+            self._sampler.join(timeout=5)
+
+    def stop(self) -> None:
+        """SIGTERM and wait (the app checkpoints the database on a clean exit)."""
+        self._end_sampling()
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._close_log()
+
+    def kill(self) -> None:
+        """SIGKILL: no checkpoint, no goodbye — what a power cut or the OOM killer does."""
+        self._end_sampling()
+        if self.proc is not None and self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        self._close_log()
+
+    def _close_log(self) -> None:
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def log_text(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")
+        except OSError:
+            return ""
+
+    def log_errors(self) -> list[str]:
+        """Lines of the server log that report an error or a traceback."""
+        return [line for line in self.log_text().splitlines() if ERROR_LINE.search(line)]
