@@ -7,11 +7,13 @@ a stable address (``/process``, ``/group``, ...), the same in every language.
 
 import streamlit as st
 
+from ui import push
 from ui.session import app_language
 from workshop.i18n import t
 
 st.set_page_config(page_title="Köpkarta", page_icon="🧭", layout="wide")
 
+push.forget()  # a page that follows a workshop live registers again (ui.live.follow)
 lang = app_language()
 
 PAGES = {
@@ -29,11 +31,23 @@ PAGES = {
     "nav.section.across": [("explore", ":material/travel_explore:"), ("pipeline", ":material/view_kanban:")],
 }
 
-nav = {
-    t(section, lang): [
-        st.Page(f"views/{name}.py", title=t(f"nav.{name}", lang), icon=icon, url_path=name, default=(name == "home"))
-        for name, icon in pages
-    ]
-    for section, pages in PAGES.items()
-}
-st.navigation(nav).run()
+
+
+def _navigation(lang: str) -> dict:
+    """The sections and their pages in ``lang``, built once per browser session and language:
+    ``st.Page`` resolves its file on the disk, which every rerun of every participant's page
+    would otherwise repeat. (Kept per session, not per process: a page object records whether
+    it may still run in the current run, so two sessions must not share one.)"""
+    built = st.session_state.setdefault("_nav", {})
+    if lang not in built:
+        built[lang] = {
+            t(section, lang): [
+                st.Page(f"views/{name}.py", title=t(f"nav.{name}", lang), icon=icon, url_path=name, default=(name == "home"))
+                for name, icon in pages
+            ]
+            for section, pages in PAGES.items()
+        }
+    return built[lang]
+
+
+st.navigation(_navigation(lang)).run()

@@ -44,7 +44,7 @@ async def _room(url: str, room) -> list[Participant]:
         await p.add_step()
         await p.post_note()
         await p.put_dot()
-    await asyncio.sleep(1.5)  # both pages stay live: the poller runs
+    await asyncio.sleep(5.5)  # both pages stay live: the safety-net poller runs (every 5 s; the server pushes changes)
     await asyncio.gather(*(p.play() for p in people))
     for p in people:
         await p.stop()

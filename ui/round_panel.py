@@ -98,12 +98,13 @@ def _vote(page, r: Round) -> None:
     with st.expander(t("rounds.your_dots", lang), expanded=True):
         for el in _elements(page, r):
             n = mine.get(el.eid, 0)
-            c1, c2, c3, c4 = st.columns([8, 1, 1, 1], vertical_alignment="center")
-            c1.text(page.snap.label(el.eid, 120))
-            c2.markdown("●" * n if n <= 5 else f"● × {n}")
-            c3.button("", icon=":material/remove:", key=f"dot:{r.no}:{el.eid}:minus", disabled=n <= 0,
+            # one flex row per element (not four columns: every element on the page costs each
+            # participant's rerun, and during a vote everyone reruns on every dot)
+            row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+            row.markdown(md_escape(page.snap.label(el.eid, 120)) + ("  " + ("●" * n if n <= 5 else f"● × {n}") if n else ""), width="stretch")
+            row.button("", icon=":material/remove:", key=f"dot:{r.no}:{el.eid}:minus", disabled=n <= 0,
                       on_click=_try, args=(_set, page, r.no, el.eid, n - 1), help=t("rounds.take_dot", lang))
-            c4.button("", icon=":material/add:", key=f"dot:{r.no}:{el.eid}:plus",
+            row.button("", icon=":material/add:", key=f"dot:{r.no}:{el.eid}:plus",
                       disabled=left <= 0 or n >= (r.max_per_element or 0),
                       on_click=_try, args=(_set, page, r.no, el.eid, n + 1), help=t("rounds.give_dot", lang))
 

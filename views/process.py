@@ -117,12 +117,12 @@ def _stage_controls(i: int, stage: dict, el) -> None:
 
 
 def _stage(i: int, stage: dict, arrange: bool) -> None:
+    if not arrange:
+        _stage_card(i, stage)
+        return
     el = snap.element(stage["id"])
     with st.container(border=True):
-        if not arrange:
-            st.markdown(f"**{i + 1}. {md_escape(stage['name'])}**")
-        else:
-            _stage_controls(i, stage, el)
+        _stage_controls(i, stage, el)
         if is_editing(el.eid):
             edit_form(me, snap, el, stage_fields(lang), key=f"stage:{stage['id']}", lang=lang)
         if stage.get("customer_goal"):
@@ -137,11 +137,80 @@ def _stage(i: int, stage: dict, arrange: bool) -> None:
         _bullets("process.exit_criteria", stage.get("exit_criteria", []), "process.no_exit")
         _bullets("process.must_be_true", stage.get("must_be_true", []))
         _bullets("process.questions", stage.get("questions", []))
+    _seller_card(stage)
+
+
+# -- the reading view: one Markdown block per card --------------------------------------------------
+# Every element costs the server work on every rerun of every participant's page, and a change
+# reruns every page in the room; so the reading view (what most participants and the projector
+# show) draws each card as one block of escaped Markdown instead of an element per line.
+def _gray(text: str) -> str:
+    return f":gray[{text}]"
+
+
+def _note_lines(eid: str) -> list[str]:
+    out = []
+    for note in snap.notes_about(eid):
+        who = snap.participant_name(note.get("author")) or t("notes.anonymous", lang)
+        out.append(_gray("📝 " + md_escape(who) + ": " + md_escape(note["text"])))
+    return out
+
+
+def _list_block(title_key: str, items: list[str], empty_key: str | None = None) -> str | None:
+    if items:
+        return f"**{md_escape(t(title_key, lang))}**\n\n" + "\n".join("- " + md_escape(item) for item in items)
+    if empty_key:
+        return f"**{md_escape(t(title_key, lang))}**\n\n" + _gray("⚠️ " + md_escape(t(empty_key, lang)))
+    return None
+
+
+def _step_block(step: dict) -> str:
+    kind = get("step", step, "kind")
+    meta = [t(f"option.step_kind.{kind}", lang)]
+    if step.get("owner"):
+        meta.append(roles.get(step["owner"], step["owner"]))
+    if get("step", step, "behind_the_scenes"):
+        meta.append("🕶 " + t("process.hidden", lang))
+    lines = [f"- {KIND_ICON.get(kind, '▸')} " + md_escape(step["text"]), "  " + _gray(md_escape(" · ".join(meta)))]
+    lines += ["  " + line for line in _note_lines(step["id"])]
+    return "  \n".join(lines)
+
+
+def _stage_card(i: int, stage: dict) -> None:
+    el = snap.element(stage["id"])
+    blocks = [f"**{i + 1}\\. {md_escape(stage['name'])}**"]
+    if stage.get("customer_goal"):
+        blocks.append("🎯 " + md_escape(stage["customer_goal"]))
+    notes = _note_lines(stage["id"])
+    if notes:
+        blocks.append("  \n".join(notes))
+    steps = stage.get("steps", [])
+    blocks.append(f"**{md_escape(t('process.steps', lang))}**")
+    blocks.append("\n".join(_step_block(s) for s in steps) if steps else _gray("⚠️ " + md_escape(t("process.no_steps", lang))))
+    blocks += [b for b in (
+        _list_block("process.exit_criteria", stage.get("exit_criteria", []), "process.no_exit"),
+        _list_block("process.must_be_true", stage.get("must_be_true", [])),
+        _list_block("process.questions", stage.get("questions", [])),
+    ) if b]
     with st.container(border=True):
-        st.markdown(f"**{t('process.seller_side', lang)}**")
-        st.text("🤝 " + (stage.get("seller_stage") or "—"))
-        _bullets("process.seller_activities", stage.get("seller_activities", []))
-        _bullets("process.buyer_enablement", stage.get("buyer_enablement", []), "process.no_enablement")
+        st.markdown("\n\n".join(blocks))
+        if is_editing(el.eid):
+            edit_form(me, snap, el, stage_fields(lang), key=f"stage:{stage['id']}", lang=lang)
+        for step in steps:
+            step_el = snap.element(step["id"])
+            if is_editing(step_el.eid):
+                edit_form(me, snap, step_el, step_fields(seg, lang), key=f"step:{step['id']}", lang=lang)
+    _seller_card(stage)
+
+
+def _seller_card(stage: dict) -> None:
+    blocks = [f"**{md_escape(t('process.seller_side', lang))}**", "🤝 " + md_escape(stage.get("seller_stage") or "—")]
+    blocks += [b for b in (
+        _list_block("process.seller_activities", stage.get("seller_activities", [])),
+        _list_block("process.buyer_enablement", stage.get("buyer_enablement", []), "process.no_enablement"),
+    ) if b]
+    with st.container(border=True):
+        st.markdown("\n\n".join(blocks))
 
 
 def _columns() -> None:

@@ -23,8 +23,9 @@ switches to ``summon_page`` (:func:`summoned_page`).
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from ..errors import BadInput, Forbidden, NotFound
 from ..model import facilitation as F
@@ -289,9 +290,15 @@ def cast_for(store: Store, fac: Facilitator, participant_id: str, round_no: int,
     return store.set_dots(fac.workshop_id, round_no, participant_id, about, dots, actor=fac.participant_id)
 
 
+def _round_votes(store: Store, workshop_id: str, round_no: int) -> list[dict[str, Any]]:
+    """The votes of one round, from the shared snapshot of the current version: every page of
+    every participant shows the panel on each rerun during a vote, so this reads no database."""
+    return [v for v in snapshot(store, workshop_id).doc.get("votes", []) if v.get("round", 1) == round_no]
+
+
 def my_dots(store: Store, me: Identity, round_no: int) -> dict[str, int]:
     """My dots per element in a round (always visible to me)."""
-    return T.dots_of([v.data for v in store.round_votes(me.workshop_id, round_no)], me.participant_id)
+    return T.dots_of(_round_votes(store, me.workshop_id, round_no), me.participant_id)
 
 
 def dots_left(store: Store, me: Identity, round_no: int) -> int:
@@ -356,7 +363,7 @@ def vote_results(store: Store, workshop_id: str, round_no: int, *, key: str | No
     if r.kind != "vote":
         raise BadInput(f"round {round_no} is not a dot vote")
     _shown(store, workshop_id, r, key)
-    votes = [v.data for v in store.round_votes(workshop_id, round_no)]
+    votes = _round_votes(store, workshop_id, round_no)
     functions = _functions(store, workshop_id)
     lines = T.tally(votes, functions, _map_order(snapshot(store, workshop_id).doc))
     return VoteResults(
@@ -367,7 +374,7 @@ def vote_results(store: Store, workshop_id: str, round_no: int, *, key: str | No
 
 def not_voted(store: Store, workshop_id: str, round_no: int, *, exclude: Iterable[str] = ()) -> list[Person]:
     """Participants with no dot in the round yet (who they are, never what others voted)."""
-    votes = [v.data for v in store.round_votes(workshop_id, round_no)]
+    votes = _round_votes(store, workshop_id, round_no)
     skip = set(exclude)
     people = [p for p in _people(store, workshop_id) if p.id not in skip]
     waiting = set(T.not_voted([p.id for p in people], votes))

@@ -1,0 +1,152 @@
+"""Server push: the server reruns the pages that show a workshop when it changed.
+
+Why not only polling: a polled fragment is a script run of its own, with its messages to the
+browser, for every participant twice a second, changed or not. The load harness
+(``bench/load``) showed that with 50 participants those polls alone saturate the one core a
+Streamlit process can use, and every change then queues behind them for tens of seconds.
+
+So each page run records, per browser session, which workshop it drew and at which change
+number (:func:`watch`). One notifier thread per process compares those numbers with the
+store's in-memory counters ten times a second (a dictionary look-up each) and, for a session
+that is behind and idle, asks Streamlit to rerun it, exactly as Streamlit's own "run on save"
+does (``AppSession.request_rerun`` with the session's last client state: same page, same
+address, widget values untouched, no button pressed again). A session is pushed at most once
+per :data:`MIN_GAP` seconds, so a burst of changes costs each screen one redraw, not one per
+change, and only a few pushed runs go at once (:data:`MAX_RUNNING`).
+
+This uses Streamlit internals (the runtime's session manager), pinned to the version in
+``requirements.txt``; if they are missing (a different version, or AppTest, which has no
+runtime), :func:`available` is false and the pages fall back to polling (:mod:`ui.live`).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+_LOG = logging.getLogger(__name__)
+
+#: how often the notifier compares versions (seconds)
+TICK = 0.05
+#: the shortest time between two pushes to one session (seconds)
+MIN_GAP = 1.0
+#: at most this many page runs at once because of pushes: every Streamlit element reads the
+#: configuration behind one process-wide lock, so thirty runs started together queue on it and
+#: on the interpreter lock and all finish late (measured: 73 % of the server's samples waiting
+#: there); a few at a time, oldest first, finish sooner for everyone
+MAX_RUNNING = 2
+
+
+@dataclass
+class _Watch:
+    workshop_id: str
+    drawn: int
+    pushed_at: float = 0.0
+
+
+_lock = threading.Lock()
+_watches: dict[str, _Watch] = {}
+_thread: threading.Thread | None = None
+
+
+def _runtime_sessions() -> Any | None:
+    try:
+        from streamlit.runtime import Runtime
+
+        if not Runtime.exists():
+            return None
+        return Runtime.instance()._session_mgr
+    except Exception:  # noqa: BLE001 - any other Streamlit: fall back to polling
+        return None
+
+
+def _session_id() -> str | None:
+    from streamlit.runtime.scriptrunner_utils.script_run_context import (
+        get_script_run_ctx,
+    )
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else None
+
+
+def available() -> bool:
+    """Whether this process can push (a real Streamlit server, of the pinned version)."""
+    mgr = _runtime_sessions()
+    return mgr is not None and hasattr(mgr, "get_active_session_info")
+
+
+def watch(workshop_id: str, drawn_version: int, store: Any) -> bool:
+    """Record that this session's page shows ``workshop_id`` as of ``drawn_version``; returns
+    whether the server will push the next change (else the page must poll)."""
+    sid = _session_id()
+    if sid is None or not available():
+        return False
+    with _lock:
+        _watches[sid] = _Watch(workshop_id, drawn_version, _watches[sid].pushed_at if sid in _watches else 0.0)
+    _ensure_notifier(store)
+    return True
+
+
+def forget() -> None:
+    """This session no longer shows a live workshop (a page without the live poller)."""
+    sid = _session_id()
+    if sid is not None:
+        with _lock:
+            _watches.pop(sid, None)
+
+
+def _ensure_notifier(store: Any) -> None:
+    global _thread
+    with _lock:
+        if _thread is not None and _thread.is_alive():
+            return
+        _thread = threading.Thread(target=_notify_forever, args=(store,), name="kopkarta-push", daemon=True)
+        _thread.start()
+
+
+def _notify_forever(store: Any) -> None:
+    while True:
+        time.sleep(TICK)
+        try:
+            _notify_once(store)
+        except Exception:  # noqa: BLE001 - the notifier must outlive any one failure
+            _LOG.exception("pushing changes to the pages failed")
+
+
+def _notify_once(store: Any) -> None:
+    mgr = _runtime_sessions()
+    if mgr is None:
+        return
+    now = time.monotonic()
+    with _lock:
+        due = []
+        for sid, w in list(_watches.items()):
+            try:
+                current = store.version(w.workshop_id)
+            except Exception:  # noqa: BLE001 - a workshop deleted meanwhile
+                _watches.pop(sid, None)
+                continue
+            if current != w.drawn and now - w.pushed_at >= MIN_GAP:
+                due.append((sid, w, current))
+    if not due:
+        return
+    running = sum(1 for info in mgr.list_active_sessions() if getattr(info.session, "_scriptrunner", None) is not None)
+    due.sort(key=lambda d: d[1].pushed_at)  # the longest waiting first
+    for sid, w, current in due:
+        if running >= MAX_RUNNING:
+            return
+        info = mgr.get_active_session_info(sid)
+        if info is None:  # the browser went away
+            with _lock:
+                _watches.pop(sid, None)
+            continue
+        session = info.session
+        if getattr(session, "_scriptrunner", None) is not None:
+            continue  # it is running right now (its own change): look again next tick
+        w.pushed_at = now
+        w.drawn = current  # the rerun draws this version (the page's watch() confirms it)
+        session.request_rerun(session._client_state)
+        running += 1
