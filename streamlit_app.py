@@ -5,14 +5,30 @@ Run with ``streamlit run streamlit_app.py`` (or the README's start command). Pag
 a stable address (``/process``, ``/group``, ...), the same in every language.
 """
 
+import threading
+
 import streamlit as st
 
-from ui import push
+from ui import push, store
 from ui.session import app_language
 from workshop.i18n import t
 
 st.set_page_config(page_title="Köpkarta", page_icon="🧭", layout="wide")
 
+
+
+@st.cache_resource(show_spinner=False)
+def _warm_up(path: str) -> bool:
+    """Once per server process: fill the motive explorer's cache in the background, so its
+    first view is not the slow one (only on a real server; AppTest has no runtime)."""
+    from workshop.services import explore
+
+    if push.available():
+        threading.Thread(target=explore.warm, args=(store(),), name="kopkarta-warm", daemon=True).start()
+    return True
+
+
+_warm_up(str(store().path))
 push.forget()  # a page that follows a workshop live registers again (ui.live.follow)
 lang = app_language()
 

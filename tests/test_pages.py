@@ -90,6 +90,16 @@ def test_process_quick_add_step_changes_store(app):
     assert app.store.events(app.me.workshop_id, limit=1)[0]["actor"] == app.me.participant_id
 
 
+def test_forms_in_closed_expanders_are_built_only_when_opened(app):
+    at = app.open("process", "demo")
+    keys = {w.key for w in at.text_input}
+    assert "add_stage:name" not in keys  # the demo has stages: "add a stage" starts closed
+    at.session_state["process_add_stage"] = True
+    at.run()
+    assert not at.exception
+    assert "add_stage:name" in {w.key for w in at.text_input}
+
+
 def test_process_views_render(app):
     at = app.open("process", "demo")
     for view in ("checklist", "flowchart", "columns"):
@@ -179,6 +189,8 @@ def test_export_page_offers_the_map_file(app):
 
 def test_add_a_segment_and_switch_to_it(app):
     at = app.open("process", "demo")
+    at.session_state["process_segments"] = True  # open the (lazily built) segments expander
+    at.run()
     at.text_input(key="add_segment:name").input("Large enterprises")
     at.button(key="FormSubmitter:add_segment-Add a customer segment").click().run()
     assert not at.exception

@@ -31,8 +31,13 @@ _LOG = logging.getLogger(__name__)
 
 #: how often the notifier compares versions (seconds)
 TICK = 0.05
-#: the shortest time between two pushes to one session (seconds)
+#: the shortest time between two pushes to one session (seconds) ...
 MIN_GAP = 1.0
+#: ... growing with the number of pages following workshops, so that a full room asks no more
+#: redraws per second than one process can make (about 35 page runs a second on the 2-core
+#: machines of bench/RESULTS.md); a page then shows several changes at once rather than
+#: falling behind
+RUNS_PER_SECOND = 35.0
 #: at most this many page runs at once because of pushes: every Streamlit element reads the
 #: configuration behind one process-wide lock, so thirty runs started together queue on it and
 #: on the interpreter lock and all finish late (measured: 73 % of the server's samples waiting
@@ -122,6 +127,7 @@ def _notify_once(store: Any) -> None:
         return
     now = time.monotonic()
     with _lock:
+        gap = max(MIN_GAP, len(_watches) / RUNS_PER_SECOND)
         due = []
         for sid, w in list(_watches.items()):
             try:
@@ -129,7 +135,7 @@ def _notify_once(store: Any) -> None:
             except Exception:  # noqa: BLE001 - a workshop deleted meanwhile
                 _watches.pop(sid, None)
                 continue
-            if current != w.drawn and now - w.pushed_at >= MIN_GAP:
+            if current != w.drawn and now - w.pushed_at >= gap:
                 due.append((sid, w, current))
     if not due:
         return

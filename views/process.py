@@ -6,7 +6,7 @@ Thin: reads the shared snapshot, renders, and calls services through :mod:`ui.fo
 
 import streamlit as st
 
-from ui import md_escape
+from ui import lazy, md_escape
 from ui.fields import flow_fields, segment_fields, stage_fields, step_fields
 from ui.forms import add_form, edit_button, edit_form, editable_rows, is_editing
 from ui.layout import workshop_page
@@ -223,13 +223,18 @@ def _columns() -> None:
         for offset, stage in enumerate(stages[start : start + per_row]):
             with cols[offset]:
                 _stage(start + offset, stage, arrange)
-    with st.expander(t("process.add_stage", lang), expanded=not stages):
-        add_form(me, "stage", stage_fields(lang), parent=page.segment_id, key="add_stage", lang=lang, submit="process.add_stage")
+    box = lazy.expander(t("process.add_stage", lang), "process_add_stage", expanded=not stages)
+    if box is not None:
+        with box:
+            add_form(me, "stage", stage_fields(lang), parent=page.segment_id, key="add_stage", lang=lang, submit="process.add_stage")
 
 
 def _segments() -> None:
     """Edit the current customer segment, or add another (each segment has its own journey)."""
-    with st.expander(t("process.segments", lang)):
+    box = lazy.expander(t("process.segments", lang), "process_segments")
+    if box is None:
+        return
+    with box:
         el = snap.element(page.segment_id)
         st.markdown("**" + md_escape(seg["name"]) + "**")
         if seg.get("description"):
@@ -276,8 +281,10 @@ def _flowchart() -> None:
     if not flows:
         st.caption(t("process.no_flows", lang))
     if len(steps) >= 2:
-        with st.expander(t("process.add_flow", lang)):
-            add_form(me, "flow", flow_fields(seg, lang), parent=page.segment_id, key="add_flow", lang=lang, submit="process.add_flow")
+        box = lazy.expander(t("process.add_flow", lang), "process_add_flow")
+        if box is not None:
+            with box:
+                add_form(me, "flow", flow_fields(seg, lang), parent=page.segment_id, key="add_flow", lang=lang, submit="process.add_flow")
 
 
 _quick_add()
