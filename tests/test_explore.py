@@ -350,3 +350,19 @@ def test_hostile_texts_pass_through_unchanged(store):
     texts = {m["text"] for s in hostile["segments"] for m in s["motives"]}
     assert {m.text for m in data.motives} == texts
     assert {r.motive for r in report(data, threshold=100).motives} == texts
+
+
+def test_warm_up_fills_the_cache_and_never_fails(db_path):
+    from workshop.store import Store
+
+    store = Store(db_path)
+    import_document(store, demo.example("fleet"))
+    import_document(store, demo.example("kommun"))
+    explore.clear_cache()
+    explore.warm(store)
+    ids = [w.id for w in store.list_workshops()]
+    assert explore.load(store, ids) is explore.load(store, ids)  # served from the cache
+    assert {m.workshop_id for m in explore.load(store, ids).motives} == set(ids)
+    store.close()
+    explore.clear_cache()
+    explore.warm(store)  # a closed store: nothing to warm, and no error in the server's thread

@@ -272,7 +272,9 @@ def warm(store: Store) -> None:
     """Read every workshop into the explorer's cache, so the first view after the server starts
     costs what a later one does (the server starts this in the background; see the explore
     benchmark: the cold read of 200 workshops takes about a second)."""
+    from .explore_tables import report
+
     try:
-        load(store, [w.id for w in store.list_workshops()])
+        report(load(store, [w.id for w in store.list_workshops()]))  # also groups the texts (cached)
     except KopkartaError:  # the store closed meanwhile: nothing to warm
         return
