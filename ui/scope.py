@@ -14,6 +14,7 @@ from workshop.errors import Forbidden
 from workshop.i18n import t
 from workshop.services.access import Scope, scope
 
+from . import language_picker, store
 from .admin import configured_admin_key
 from .session import current_identity, joined_workshops
 
@@ -35,3 +36,19 @@ def viewer_scope(lang: str) -> Scope:
         return scope(configured, None, joined_workshops())
     box.caption(t("access.admin" if view.admin else "access.joined_only", lang))
     return view
+
+
+def across_page(area: str) -> tuple[str, Scope, list[str]]:
+    """The frame of a page across workshops (``area`` is its i18n prefix): the language, the
+    viewer's scope, title and lead, and, when no workshop is visible, the way to join one (the
+    page stops there). Returns the language, the scope and the visible workshop ids."""
+    lang = language_picker()  # the joined workshop's language by default (ui.session.app_language)
+    view = viewer_scope(lang)
+    visible = view.workshop_ids(store())
+    st.title(t(f"{area}.title", lang))
+    st.caption(t(f"{area}.lead", lang))
+    if not visible:
+        st.info(t(f"{area}.no_workshops", lang), icon=":material/lock:")
+        st.page_link("views/home.py", label=t(f"{area}.go_home", lang), icon=":material/home:")
+        st.stop()
+    return lang, view, visible

@@ -16,8 +16,8 @@ from typing import Any
 
 import streamlit as st
 
-from ui import language_picker, store
-from ui.scope import viewer_scope
+from ui import store
+from ui.scope import across_page
 from workshop.exports.table_csv import records_csv
 from workshop.i18n import LANGUAGE_NAMES, t
 from workshop.render.explore_charts import (
@@ -39,18 +39,8 @@ from workshop.services.grouping import (
 TOP = 30
 CHART = {"displayModeBar": False}
 
-lang = language_picker()
-view = viewer_scope(lang)
+lang, view, visible = across_page("explore")
 db = store()
-visible = view.workshop_ids(db)
-
-st.title(t("explore.title", lang))
-st.caption(t("explore.lead", lang))
-
-if not visible:
-    st.info(t("explore.no_workshops", lang), icon=":material/lock:")
-    st.page_link("views/home.py", label=t("explore.go_home", lang), icon=":material/home:")
-    st.stop()
 
 data = explore.load(db, visible)
 st.caption(

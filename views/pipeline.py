@@ -14,15 +14,12 @@ import functools
 
 import streamlit as st
 
-from ui import language_picker, md_escape, store
+from ui import md_escape, store
 from ui.fields import option
-from ui.scope import viewer_scope
-from ui.session import current_identity
+from ui.scope import across_page
 from workshop.analysis import title as finding_title
-from workshop.errors import NotFound
 from workshop.i18n import t
 from workshop.render.pipeline_chart import pipeline_figure
-from workshop.services.live import snapshot
 from workshop.services.pipeline import (
     Filters,
     coaching,
@@ -32,29 +29,8 @@ from workshop.services.pipeline import (
 )
 
 db = store()
-
-
-def _joined_language() -> str | None:
-    """The language of the workshop this browser takes part in (the default for the viewer)."""
-    me = current_identity()
-    try:
-        return snapshot(db, me.workshop_id).language if me else None
-    except NotFound:  # deleted meanwhile
-        return None
-
-
-lang = language_picker(_joined_language())
-view = viewer_scope(lang)
-visible = view.workshop_ids(db)
+lang, view, visible = across_page("pipeline")
 involvement = option("involvement", lang)
-
-st.title(t("pipeline.title", lang))
-st.caption(t("pipeline.lead", lang))
-
-if not visible:
-    st.info(t("pipeline.no_workshops", lang), icon=":material/lock:")
-    st.page_link("views/home.py", label=t("pipeline.go_home", lang), icon=":material/home:")
-    st.stop()
 
 everything = pipeline(db, visible, lang)
 if not everything.cards:

@@ -15,22 +15,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
 
-CHROMIUM = os.environ.get("KOPKARTA_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests"))
+from e2e.conftest import CHROMIUM
+from e2e.conftest import CHROMIUM_ARGS as ARGS
+
 FIELD = ".st-key-add_step_text input"
 BUTTON = ".st-key-add_step_submit button"
 #: a change not on the other screen after this long counts as not seen (an overloaded server

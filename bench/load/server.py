@@ -16,13 +16,15 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests"))
+from e2e.conftest import wait_healthy
+
 #: what counts as an error line in the server's log
 ERROR_LINE = re.compile(r"Traceback|\bERROR\b|Exception|Error:", re.IGNORECASE)
 
@@ -90,17 +92,7 @@ class AppServer:
         self._sampler.start()
 
     def _wait_healthy(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited: {self.log_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("streamlit did not become healthy in time")
+        wait_healthy(self.url, self.proc, self.log_text, timeout)
 
     def _sample(self) -> None:
         try:

@@ -41,6 +41,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_healthy(url: str, proc: subprocess.Popen, log_text, timeout: float = 60.0) -> None:
+    """Wait until the app at ``url`` answers ``/_stcore/health`` (also used by ``bench/``)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited: {log_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("streamlit did not become healthy in time")
+
+
 class Server:
     def __init__(self, db: Path, log: Path):
         self.db = db
@@ -60,17 +75,7 @@ class Server:
         self.log = log
 
     def wait_healthy(self, timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited: {self.log.read_text(errors='replace')[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("streamlit did not become healthy in time")
+        wait_healthy(self.url, self.proc, lambda: self.log.read_text(errors="replace"), timeout)
 
     def stop(self) -> None:
         self.proc.terminate()
