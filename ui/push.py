@@ -112,13 +112,32 @@ def _ensure_notifier(store: Any) -> None:
         _thread.start()
 
 
+#: how often the notifier forgets the sessions of browsers that went away (seconds)
+SWEEP = 30.0
+
+
 def _notify_forever(store: Any) -> None:
+    swept = time.monotonic()
     while True:
         time.sleep(TICK)
         try:
             _notify_once(store)
+            if time.monotonic() - swept > SWEEP:
+                swept = time.monotonic()
+                _sweep()
         except Exception:  # noqa: BLE001 - the notifier must outlive any one failure
             _LOG.exception("pushing changes to the pages failed")
+
+
+def _sweep() -> None:
+    """Forget the sessions that are gone (a closed tab whose workshop never changed again)."""
+    mgr = _runtime_sessions()
+    if mgr is None:
+        return
+    with _lock:
+        for sid in list(_watches):
+            if mgr.get_active_session_info(sid) is None:
+                _watches.pop(sid, None)
 
 
 def _notify_once(store: Any) -> None:

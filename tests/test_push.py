@@ -1,0 +1,114 @@
+"""The server push's rules (ui/push.py) with a stand-in for Streamlit's session manager: a page
+behind the store is rerun once, never while it runs, at most two at a time, the longest waiting
+first, and not again within the gap; browsers that went away are forgotten."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from ui import push
+
+
+class FakeSession:
+    def __init__(self):
+        self._scriptrunner = None
+        self._client_state = object()
+        self.reruns = 0
+
+    def request_rerun(self, client_state):
+        assert client_state is self._client_state  # the session's own last state: no widget pressed again
+        self.reruns += 1
+        self._scriptrunner = "running"
+
+
+class FakeManager:
+    def __init__(self, n):
+        self.sessions = {f"s{i}": FakeSession() for i in range(n)}
+
+    def get_active_session_info(self, sid):
+        s = self.sessions.get(sid)
+        return SimpleNamespace(session=s) if s is not None else None
+
+    def list_active_sessions(self):
+        return [SimpleNamespace(session=s) for s in self.sessions.values()]
+
+
+class FakeStore:
+    def __init__(self):
+        self.versions = {"w": 1}
+
+    def version(self, wid):
+        return self.versions[wid]
+
+
+@pytest.fixture
+def room(monkeypatch):
+    mgr, store = FakeManager(5), FakeStore()
+    monkeypatch.setattr(push, "_runtime_sessions", lambda: mgr)
+    monkeypatch.setattr(push, "_watches", {sid: push._Watch("w", 1) for sid in mgr.sessions})
+    clock = [1000.0]
+    monkeypatch.setattr(push.time, "monotonic", lambda: clock[0])
+    return mgr, store, clock
+
+
+def _finish_runs(mgr):
+    for s in mgr.sessions.values():
+        s._scriptrunner = None
+
+
+def test_nothing_changed_nothing_pushed(room):
+    mgr, store, _ = room
+    push._notify_once(store)
+    assert all(s.reruns == 0 for s in mgr.sessions.values())
+
+
+def test_a_change_reruns_every_page_two_at_a_time_once_each(room):
+    mgr, store, clock = room
+    store.versions["w"] = 2
+    push._notify_once(store)
+    assert sum(s.reruns for s in mgr.sessions.values()) == push.MAX_RUNNING
+    for _ in range(5):  # the runs finish; the others follow, none twice
+        _finish_runs(mgr)
+        clock[0] += 0.05
+        push._notify_once(store)
+    assert [s.reruns for s in mgr.sessions.values()] == [1] * 5
+
+
+def test_a_running_page_is_not_interrupted(room):
+    mgr, store, _ = room
+    for s in mgr.sessions.values():
+        s._scriptrunner = "running its own change"
+    store.versions["w"] = 2
+    push._notify_once(store)
+    assert all(s.reruns == 0 for s in mgr.sessions.values())
+
+
+def test_a_burst_of_changes_waits_for_the_gap(room):
+    mgr, store, clock = room
+    mgr.sessions = {"s0": mgr.sessions["s0"]}
+    push._watches = {"s0": push._Watch("w", 1)}
+    store.versions["w"] = 2
+    push._notify_once(store)
+    _finish_runs(mgr)
+    store.versions["w"] = 3
+    clock[0] += push.MIN_GAP / 2
+    push._notify_once(store)
+    assert mgr.sessions["s0"].reruns == 1  # too soon: it shows both changes on the next push
+    clock[0] += push.MIN_GAP
+    push._notify_once(store)
+    assert mgr.sessions["s0"].reruns == 2
+
+
+def test_gone_browsers_are_forgotten(room):
+    mgr, store, _ = room
+    del mgr.sessions["s3"]
+    push._sweep()
+    assert "s3" not in push._watches and len(push._watches) == 4
+
+
+def test_without_a_streamlit_runtime_pages_poll(monkeypatch):
+    monkeypatch.setattr(push, "_runtime_sessions", lambda: None)
+    assert push.available() is False  # AppTest, or another Streamlit: ui.live falls back to polling
+    assert push.watch("w", 1, FakeStore()) is False
