@@ -102,7 +102,7 @@ def test_a_burst_of_changes_waits_for_the_gap(room):
 
 
 def test_gone_browsers_are_forgotten(room):
-    mgr, store, _ = room
+    mgr, _, _ = room
     del mgr.sessions["s3"]
     push._sweep()
     assert "s3" not in push._watches and len(push._watches) == 4
