@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import streamlit as st
 
@@ -14,12 +14,20 @@ from . import md_escape
 from .layout import Page
 
 
-def show_notes(page: Page, eid: str) -> None:
-    """The notes about one element, as plain text with their authors (``page.snap`` holds no
-    note that a hidden brainstorm still keeps from this viewer)."""
+def note_lines(page: Page, eid: str) -> list[str]:
+    """The notes about one element as escaped Markdown, each with its author (``page.snap``
+    holds no note that a hidden brainstorm still keeps from this viewer)."""
+    out = []
     for note in page.snap.notes_about(eid):
         who = page.snap.participant_name(note.get("author")) or t("notes.anonymous", page.lang)
-        st.caption("📝 " + md_escape(who) + ": " + md_escape(note["text"]))
+        out.append("📝 " + md_escape(who) + ": " + md_escape(note["text"]))
+    return out
+
+
+def show_notes(page: Page, eid: str) -> None:
+    """The notes about one element, each a caption."""
+    for line in note_lines(page, eid):
+        st.caption(line)
 
 
 def note_adder(page: Page, choices: Sequence[tuple[str, str]], key: str) -> None:

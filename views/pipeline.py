@@ -160,7 +160,7 @@ def _lane(lane) -> None:
 
 
 filters = _filters()
-shown = pipeline(db, visible, lang, filters) if filters != Filters() else everything
+shown = everything.narrowed(filters)  # the maps are read and analysed once per run
 if not shown.cards:
     st.info(t("pipeline.nothing_matches", lang), icon=":material/filter_alt_off:")
     st.stop()

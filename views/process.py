@@ -10,7 +10,7 @@ from ui import lazy, md_escape
 from ui.fields import flow_fields, segment_fields, stage_fields, step_fields
 from ui.forms import add_form, edit_button, edit_form, editable_rows, is_editing
 from ui.layout import workshop_page
-from ui.notes import note_adder, show_notes
+from ui.notes import note_adder, note_lines, show_notes
 from workshop.errors import KopkartaError
 from workshop.i18n import t
 from workshop.model.defaults import get
@@ -65,39 +65,31 @@ def _move(eid: str, index: int) -> None:
         st.session_state["flash"] = ("warning", str(exc))
 
 
-def _bullets(title_key: str, items: list[str], empty_key: str | None = None) -> None:
-    st.markdown(f"**{t(title_key, lang)}**")
-    if items:
-        for item in items:
-            st.text("• " + item)
-    elif empty_key:
-        st.caption("⚠️ " + t(empty_key, lang))
+def _step_meta(step: dict) -> str:
+    """A step's kind, owner and whether it happens behind the scenes, as one escaped line."""
+    meta = [t(f"option.step_kind.{get('step', step, 'kind')}", lang)]
+    if step.get("owner"):
+        meta.append(roles.get(step["owner"], step["owner"]))
+    if get("step", step, "behind_the_scenes"):
+        meta.append("🕶 " + t("process.hidden", lang))
+    return md_escape(" · ".join(meta))
 
 
-def _step(stage: dict, i: int, step: dict, arrange: bool) -> None:
+def _step(stage: dict, i: int, step: dict) -> None:
+    """A step card for editing and reordering (the reading view draws steps as Markdown)."""
     el = snap.element(step["id"])
-    hidden = get("step", step, "behind_the_scenes")
-    kind = get("step", step, "kind")
     with st.container(border=True):
-        if arrange:
-            top = st.columns([6, 1, 1, 1], gap="small", vertical_alignment="center")
-            top[0].text(f"{KIND_ICON.get(kind, '▸')} {step['text']}")
-            if top[1].button("", icon=":material/arrow_upward:", type="tertiary", key=f"up:{step['id']}", disabled=i == 0, help=t("process.move_up", lang)):
-                _move(step["id"], i - 1)
-                st.rerun()
-            if top[2].button("", icon=":material/arrow_downward:", type="tertiary", key=f"down:{step['id']}", disabled=i == len(stage.get("steps", [])) - 1, help=t("process.move_down", lang)):
-                _move(step["id"], i + 1)
-                st.rerun()
-            with top[3]:
-                edit_button(el, lang, f"step:{step['id']}")
-        else:
-            st.text(f"{KIND_ICON.get(kind, '▸')} {step['text']}")
-        meta = [t(f"option.step_kind.{kind}", lang)]
-        if step.get("owner"):
-            meta.append(roles.get(step["owner"], step["owner"]))
-        if hidden:
-            meta.append("🕶 " + t("process.hidden", lang))
-        st.caption(md_escape(" · ".join(meta)))
+        top = st.columns([6, 1, 1, 1], gap="small", vertical_alignment="center")
+        top[0].text(f"{KIND_ICON.get(get('step', step, 'kind'), '▸')} {step['text']}")
+        if top[1].button("", icon=":material/arrow_upward:", type="tertiary", key=f"up:{step['id']}", disabled=i == 0, help=t("process.move_up", lang)):
+            _move(step["id"], i - 1)
+            st.rerun()
+        if top[2].button("", icon=":material/arrow_downward:", type="tertiary", key=f"down:{step['id']}", disabled=i == len(stage.get("steps", [])) - 1, help=t("process.move_down", lang)):
+            _move(step["id"], i + 1)
+            st.rerun()
+        with top[3]:
+            edit_button(el, lang, f"step:{step['id']}")
+        st.caption(_step_meta(step))
         show_notes(page, step["id"])
         if is_editing(el.eid):
             edit_form(me, snap, el, step_fields(seg, lang), key=f"step:{step['id']}", lang=lang)
@@ -125,18 +117,13 @@ def _stage(i: int, stage: dict, arrange: bool) -> None:
         _stage_controls(i, stage, el)
         if is_editing(el.eid):
             edit_form(me, snap, el, stage_fields(lang), key=f"stage:{stage['id']}", lang=lang)
-        if stage.get("customer_goal"):
-            st.text("🎯 " + stage["customer_goal"])
-        show_notes(page, stage["id"])
-        st.markdown(f"**{t('process.steps', lang)}**")
+        st.markdown("\n\n".join(_goal_blocks(stage) + [f"**{md_escape(t('process.steps', lang))}**"]))
         steps = stage.get("steps", [])
         if not steps:
             st.caption("⚠️ " + t("process.no_steps", lang))
         for j, step in enumerate(steps):
-            _step(stage, j, step, arrange)
-        _bullets("process.exit_criteria", stage.get("exit_criteria", []), "process.no_exit")
-        _bullets("process.must_be_true", stage.get("must_be_true", []))
-        _bullets("process.questions", stage.get("questions", []))
+            _step(stage, j, step)
+        st.markdown("\n\n".join(_criteria_blocks(stage)))
     _seller_card(stage)
 
 
@@ -148,14 +135,6 @@ def _gray(text: str) -> str:
     return f":gray[{text}]"
 
 
-def _note_lines(eid: str) -> list[str]:
-    out = []
-    for note in snap.notes_about(eid):
-        who = snap.participant_name(note.get("author")) or t("notes.anonymous", lang)
-        out.append(_gray("📝 " + md_escape(who) + ": " + md_escape(note["text"])))
-    return out
-
-
 def _list_block(title_key: str, items: list[str], empty_key: str | None = None) -> str | None:
     if items:
         return f"**{md_escape(t(title_key, lang))}**\n\n" + "\n".join("- " + md_escape(item) for item in items)
@@ -165,33 +144,35 @@ def _list_block(title_key: str, items: list[str], empty_key: str | None = None) 
 
 
 def _step_block(step: dict) -> str:
-    kind = get("step", step, "kind")
-    meta = [t(f"option.step_kind.{kind}", lang)]
-    if step.get("owner"):
-        meta.append(roles.get(step["owner"], step["owner"]))
-    if get("step", step, "behind_the_scenes"):
-        meta.append("🕶 " + t("process.hidden", lang))
-    lines = [f"- {KIND_ICON.get(kind, '▸')} " + md_escape(step["text"]), "  " + _gray(md_escape(" · ".join(meta)))]
-    lines += ["  " + line for line in _note_lines(step["id"])]
+    lines = [f"- {KIND_ICON.get(get('step', step, 'kind'), '▸')} " + md_escape(step["text"]), "  " + _gray(_step_meta(step))]
+    lines += ["  " + _gray(line) for line in note_lines(page, step["id"])]
     return "  \n".join(lines)
 
 
-def _stage_card(i: int, stage: dict) -> None:
-    el = snap.element(stage["id"])
-    blocks = [f"**{i + 1}\\. {md_escape(stage['name'])}**"]
-    if stage.get("customer_goal"):
-        blocks.append("🎯 " + md_escape(stage["customer_goal"]))
-    notes = _note_lines(stage["id"])
+def _goal_blocks(stage: dict) -> list[str]:
+    """The stage's goal for the customer and the notes about the stage."""
+    blocks = ["🎯 " + md_escape(stage["customer_goal"])] if stage.get("customer_goal") else []
+    notes = note_lines(page, stage["id"])
     if notes:
-        blocks.append("  \n".join(notes))
-    steps = stage.get("steps", [])
-    blocks.append(f"**{md_escape(t('process.steps', lang))}**")
-    blocks.append("\n".join(_step_block(s) for s in steps) if steps else _gray("⚠️ " + md_escape(t("process.no_steps", lang))))
-    blocks += [b for b in (
+        blocks.append("  \n".join(_gray(n) for n in notes))
+    return blocks
+
+
+def _criteria_blocks(stage: dict) -> list[str]:
+    """Exit criteria, what must be true and the questions that reveal the stage."""
+    return [b for b in (
         _list_block("process.exit_criteria", stage.get("exit_criteria", []), "process.no_exit"),
         _list_block("process.must_be_true", stage.get("must_be_true", [])),
         _list_block("process.questions", stage.get("questions", [])),
     ) if b]
+
+
+def _stage_card(i: int, stage: dict) -> None:
+    el = snap.element(stage["id"])
+    steps = stage.get("steps", [])
+    blocks = [f"**{i + 1}\\. {md_escape(stage['name'])}**", *_goal_blocks(stage), f"**{md_escape(t('process.steps', lang))}**"]
+    blocks.append("\n".join(_step_block(s) for s in steps) if steps else _gray("⚠️ " + md_escape(t("process.no_steps", lang))))
+    blocks += _criteria_blocks(stage)
     with st.container(border=True):
         st.markdown("\n\n".join(blocks))
         if is_editing(el.eid):

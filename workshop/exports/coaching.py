@@ -23,6 +23,7 @@ from ..errors import NotFound
 from ..i18n import t
 from ..model.defaults import get
 from ..services.followup import deal_health
+from .lookup import answered
 from .lookup import md_line as _esc
 
 Json = dict[str, Any]
@@ -119,11 +120,7 @@ def coaching_sheet(doc: Json, deal_id: str, lang: str | None = None, *, analysis
         lines += [f"## {t('coaching.objections', lang)}", ""]
         objections = [o for o in seg.get("objections") or [] if o.get("stage") == stage["id"]]
         for o in objections:
-            lines.append(f"- **{_esc(o['text'])}**")
-            answers = o.get("responses") or []
-            lines.extend(f"  - {_esc(r)}" for r in answers)
-            if not answers:
-                lines.append(f"  - *{t('coaching.no_response', lang)}*")
+            lines += answered(f"**{_esc(o['text'])}**", o.get("responses"), t("coaching.no_response", lang))
         if not objections:
             lines.append(f"*{t('coaching.no_objections', lang)}*")
         lines.append("")

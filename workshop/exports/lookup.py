@@ -63,3 +63,11 @@ def involved(seg: Mapping[str, Any], stage_id: str) -> list[tuple[Mapping[str, A
 
 def texts(values: Iterable[Any] | None) -> list[str]:
     return [str(v) for v in values or []]
+
+
+def answered(head: str, answers: Iterable[Any] | None, none_text: str) -> list[str]:
+    """An objection as a Markdown bullet (``head``, already escaped) with its answers nested
+    beneath it, or, with none, ``none_text`` in italics: the playbook and the coaching sheet
+    show objections alike."""
+    nested = [f"  - {md_line(a)}" for a in answers or []]
+    return [f"- {head}", *(nested or [f"  - *{none_text}*"])]

@@ -23,7 +23,7 @@ from ..analysis import analyze
 from ..analysis import title as finding_title
 from ..i18n import t
 from ..model.defaults import get
-from .lookup import involved, names, usps_by_motive
+from .lookup import answered, involved, names, usps_by_motive
 from .lookup import md_line as _esc
 from .text import md_escape
 
@@ -146,11 +146,7 @@ def _objections(lines: list[str], seg: dict[str, Any], lang: str) -> None:
         cause = get("objection", obj, "no_decision_cause")
         if cause != "none":
             meta.append(f"{t('field.objection.no_decision_cause', lang)}: {t(f'option.no_decision_cause.{cause}', lang)}")
-        lines.append(f"- **{_esc(obj['text'])}** ({'; '.join(meta)})")
-        responses = obj.get("responses") or []
-        lines.extend(f"  - {_esc(r)}" for r in responses)
-        if not responses:
-            lines.append(f"  - *{t('playbook.no_response', lang)}*")
+        lines += answered(f"**{_esc(obj['text'])}** ({'; '.join(meta)})", obj.get("responses"), t("playbook.no_response", lang))
     if not objections:
         lines.append(f"*{t('playbook.empty', lang)}*")
     lines.append("")

@@ -77,19 +77,7 @@ def objection_figure(rows: list[ObjectionRow], lang: str, top: int = 15) -> go.F
             x=[r.count for r in shown],
             y=_unique([plotly_text(r.objection, 48) for r in shown]),
             orientation="h",
-            marker={
-                "color": [r.severity_mean for r in shown],
-                "cmin": 1,
-                "cmax": 5,
-                "colorscale": SEVERITY_SCALE,
-                "colorbar": {
-                    "title": {
-                        "text": t("explore.col.severity_mean", lang),
-                        "side": "right",
-                    },
-                    "thickness": 14,
-                },
-            },
+            marker=_severity_marker([r.severity_mean for r in shown], lang),
             customdata=[r.severity_mean for r in shown],
             hovertemplate="%{y}: %{x} · " + t("explore.col.severity_mean", lang) + " %{customdata}<extra></extra>",
         )
@@ -111,26 +99,25 @@ def objection_figure(rows: list[ObjectionRow], lang: str, top: int = 15) -> go.F
     return fig
 
 
+def _severity_marker(severities: list[float], lang: str) -> dict:
+    """Bars coloured by mean severity (1–5) on one scale, with its legend."""
+    return {
+        "color": severities,
+        "cmin": 1,
+        "cmax": 5,
+        "colorscale": SEVERITY_SCALE,
+        "showscale": True,
+        "colorbar": {"title": {"text": t("explore.col.severity_mean", lang), "side": "right"}, "thickness": 14},
+    }
+
+
 def cause_figure(rows: list[CauseRow], lang: str) -> go.Figure:
     """Bars: objections per no-decision cause, coloured by their mean severity."""
     fig = go.Figure(
         go.Bar(
             x=[t(f"option.no_decision_cause.{r.cause}", lang) for r in rows],
             y=[r.objections for r in rows],
-            marker={
-                "color": [r.severity_mean for r in rows],
-                "cmin": 1,
-                "cmax": 5,
-                "colorscale": SEVERITY_SCALE,
-                "showscale": True,
-                "colorbar": {
-                    "title": {
-                        "text": t("explore.col.severity_mean", lang),
-                        "side": "right",
-                    },
-                    "thickness": 14,
-                },
-            },
+            marker=_severity_marker([r.severity_mean for r in rows], lang),
             customdata=[r.severity_mean for r in rows],
             hovertemplate="%{x}: %{y} · " + t("explore.col.severity_mean", lang) + " %{customdata}<extra></extra>",
         )

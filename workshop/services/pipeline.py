@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..analysis import Analysis, Finding, analyze
@@ -141,6 +141,20 @@ class Pipeline:
     def cards(self) -> list[DealCard]:
         return [c for lane in self.lanes for c in lane.cards]
 
+    def narrowed(self, filters: Filters) -> Pipeline:
+        """The same pipeline with only the deals ``filters`` keeps (no map is read or analysed
+        again): every stage column stays, "no stage set" only while it holds a deal, and a lane
+        left without deals goes."""
+        if filters == Filters():
+            return self
+        kept = []
+        for lane in self.lanes:
+            columns = [(stage, [c for c in cards if filters.keeps(c)]) for stage, cards in lane.columns]
+            columns = [(stage, cards) for stage, cards in columns if stage is not None or cards]
+            if any(cards for _, cards in columns):
+                kept.append(replace(lane, columns=columns))
+        return Pipeline(kept, self.workshops, self.segments)
+
 
 def deal_cards(doc: Json, lang: str, analysis: Analysis | None = None) -> list[DealCard]:
     """Every deal of one map, segment by segment in the map's order (pure; no store)."""
@@ -216,8 +230,8 @@ def pipeline(store: Store, workshop_ids: Iterable[str], lang: str, filters: Filt
         for c in cards:
             seen.setdefault(c.segment_id, c.segment_name)
         segments += [(wid, sid, name) for sid, name in seen.items()]
-        all_lanes += lanes(doc, [c for c in cards if filters.keeps(c)])
-    return Pipeline(all_lanes, workshops, segments)
+        all_lanes += lanes(doc, cards)
+    return Pipeline(all_lanes, workshops, segments).narrowed(filters)
 
 
 def coaching(store: Store, visible: Iterable[str], workshop_id: str, deal_id: str, lang: str | None = None) -> str:
