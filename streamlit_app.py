@@ -5,6 +5,7 @@ Run with ``streamlit run streamlit_app.py`` (or the README's start command). Pag
 a stable address (``/process``, ``/group``, ...), the same in every language.
 """
 
+import copy
 import threading
 
 import streamlit as st
@@ -14,7 +15,6 @@ from ui.session import app_language
 from workshop.i18n import t
 
 st.set_page_config(page_title="Köpkarta", page_icon="🧭", layout="wide")
-
 
 
 @st.cache_resource(show_spinner=False)
@@ -48,12 +48,14 @@ PAGES = {
 }
 
 
-
 def _navigation(lang: str) -> dict:
     """The sections and their pages in ``lang``, built once per browser session and language:
     ``st.Page`` resolves its file on the disk, which every rerun of every participant's page
     would otherwise repeat. (Kept per session, not per process: a page object records whether
-    it may still run in the current run, so two sessions must not share one.)"""
+    it may still run in the current run, so two sessions must not share one; and each run gets
+    shallow copies: a full rerun asked while a run is under way starts a new script thread before
+    the old one has stopped, and two runs flipping one shared flag made ``.run()`` refuse the
+    page now and then under load.)"""
     built = st.session_state.setdefault("_nav", {})
     if lang not in built:
         built[lang] = {
@@ -63,7 +65,7 @@ def _navigation(lang: str) -> dict:
             ]
             for section, pages in PAGES.items()
         }
-    return built[lang]
+    return {section: [copy.copy(p) for p in pages] for section, pages in built[lang].items()}
 
 
 st.navigation(_navigation(lang)).run()

@@ -351,6 +351,31 @@ def test_votes_are_hidden_until_the_reveal(store, fac):
     assert store.events(W, limit=1)[0]["op"] == "reveal"
 
 
+def test_what_a_round_hides_does_not_move_the_public_counter(store, fac):
+    """Participants' pages follow the public counter (ui.live): a dot, a rating or a note that a
+    round still hides from everyone else moves only the full counter (the facilitator's)."""
+    n = fs.start_vote(store, fac, "objection", now=T0).no
+    public, full = store.public_version(W), store.version(W)
+    fs.set_dots(store, ANNA, n, "o-surv", 2)
+    fs.set_dots(store, ANNA, n, "o-surv", 0)
+    assert store.version(W) == full + 2 and store.public_version(W) == public
+    editing.add(store, LARS, "step", {"text": "A step everyone sees"}, parent="s1")
+    assert store.public_version(W) == store.version(W) == full + 3
+    fs.reveal(store, fac)  # from now on the votes are shown: the reveal moves it
+    assert store.public_version(W) == store.version(W)
+    r = fs.start_rating(store, fac, "role", now=T0 + 1).no
+    public = store.public_version(W)
+    fs.rate(store, MIA, r, "r-cfo", "influence", 3)
+    assert store.public_version(W) == public < store.version(W)
+    b = fs.start_brainstorm(store, fac, hidden=True, now=T0 + 2).no
+    public = store.public_version(W)
+    fs.post_note(store, OMAR, b, "Only the facilitator sees this yet")
+    assert store.public_version(W) == public < store.version(W)
+    open_b = fs.start_brainstorm(store, fac, now=T0 + 3).no
+    fs.post_note(store, OMAR, open_b, "Everyone sees this at once")
+    assert store.public_version(W) == store.version(W)
+
+
 # -- silent rating -------------------------------------------------------------------------------
 def test_silent_rating_spread_and_agreed_value(store, fac):
     r = fs.start_rating(store, fac, "role", fields=["influence", "stance"], prompt="How much does each role weigh?", now=T0)

@@ -1,6 +1,7 @@
 """The server push's rules (ui/push.py) with a stand-in for Streamlit's session manager: a page
-behind the store is rerun once, never while it runs, at most two at a time, the longest waiting
-first, and not again within the gap; browsers that went away are forgotten."""
+behind the store's public change number is rerun once, never while it runs, at most two at a
+time, the longest waiting first, and not again within the gap; a page with live parts gets
+those rerun alone; browsers that went away are forgotten."""
 
 from __future__ import annotations
 
@@ -8,18 +9,29 @@ from types import SimpleNamespace
 
 import pytest
 
+from streamlit.proto.ClientState_pb2 import ClientState
+
 from ui import push
 
 
 class FakeSession:
     def __init__(self):
         self._scriptrunner = None
-        self._client_state = object()
+        self._client_state = ClientState(query_string="t=abc", page_name="process")
         self.reruns = 0
+        self.parts_rerun: list[str] = []
+        self.fragments = {"board", "notes"}
+
+    def has_fragment(self, fid):
+        return fid in self.fragments
 
     def request_rerun(self, client_state):
-        assert client_state is self._client_state  # the session's own last state: no widget pressed again
-        self.reruns += 1
+        if client_state.fragment_id:  # a part alone, with the page's own last state otherwise
+            assert client_state.query_string == "t=abc" and client_state.page_name == "process"
+            self.parts_rerun.append(client_state.fragment_id)
+        else:
+            assert client_state is self._client_state  # the session's own last state: no widget pressed again
+            self.reruns += 1
         self._scriptrunner = "running"
 
 
@@ -39,7 +51,7 @@ class FakeStore:
     def __init__(self):
         self.versions = {"w": 1}
 
-    def version(self, wid):
+    def public_version(self, wid):
         return self.versions[wid]
 
 
@@ -112,3 +124,21 @@ def test_without_a_streamlit_runtime_pages_poll(monkeypatch):
     monkeypatch.setattr(push, "_runtime_sessions", lambda: None)
     assert push.available() is False  # AppTest, or another Streamlit: ui.live falls back to polling
     assert push.watch("w", 1, FakeStore()) is False
+
+
+def test_a_page_with_live_parts_gets_only_those_rerun(room):
+    mgr, store, _ = room
+    push._watches = {"s0": push._Watch("w", 1, parts=("board", "notes")), "s1": push._Watch("w", 1)}
+    store.versions["w"] = 2
+    push._notify_once(store)
+    assert mgr.sessions["s0"].parts_rerun == ["board", "notes"] and mgr.sessions["s0"].reruns == 0
+    assert mgr.sessions["s1"].reruns == 1  # no parts: the whole page
+
+
+def test_a_page_whose_part_is_gone_is_rerun_whole(room):
+    mgr, store, _ = room
+    mgr.sessions["s0"].fragments = {"notes"}  # a full run since dropped the board's fragment
+    push._watches = {"s0": push._Watch("w", 1, parts=("board", "notes"))}
+    store.versions["w"] = 2
+    push._notify_once(store)
+    assert mgr.sessions["s0"].reruns == 1 and mgr.sessions["s0"].parts_rerun == []

@@ -8,6 +8,7 @@ identity, the current map snapshot, language, chosen segment) or shows how to jo
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -19,7 +20,7 @@ from workshop.services import editing, facilitation
 from workshop.services.live import Identity, Snapshot, snapshot
 
 from . import language_picker, md_escape, store
-from .live import follow
+from .live import follow, part
 from .session import current_identity, forget
 
 
@@ -37,6 +38,12 @@ class Page:
     #: whether the shared live poller runs (a page with its own ``run_every`` fragment opts out)
     live: bool = True
     clock_slot: Any = None
+    #: the public change number (:meth:`Store.public_version`) this run was drawn from
+    drawn: int = 0
+    #: what the frame around the page's live parts shows (see :func:`frame_of`)
+    frame: tuple = ()
+    #: the fragment ids of the page's live parts (see :meth:`part`)
+    parts: list[str] = field(default_factory=list)
 
     @property
     def segment(self) -> dict[str, Any]:
@@ -51,9 +58,19 @@ class Page:
     def read_only(self) -> bool:
         return self.state.locked or self.state.ended
 
+    def part(self, draw: Callable[["Page"], None], *, sidebar: bool = False) -> None:
+        """Draw ``draw(page)`` as a live part: when the map changes, the server reruns only
+        the parts (see :mod:`ui.live`), with a fresh page; the rest of the page (navigation,
+        sidebar, round panel) is drawn again only when it changed too. ``draw`` must take
+        everything it shows from the page it is given."""
+        part(self, draw, sidebar=sidebar)
+
+    def refreshed(self) -> "Page":
+        return refreshed(self)
+
     def done(self) -> None:
         if self.live:
-            follow(self.me.workshop_id, self.snap.version, self.clock_slot, self.lang)
+            follow(self, self.clock_slot)
 
 
 def workshop_page(name: str, *, live: bool = True, panel: bool = True) -> Page:
@@ -70,20 +87,16 @@ def workshop_page(name: str, *, live: bool = True, panel: bool = True) -> Page:
         st.stop()
     db = store()
     try:
-        snap = snapshot(db, me.workshop_id)
+        drawn, snap, state, hidden = _view(db, me)
     except NotFound:
         forget()
         st.rerun()
-    state = facilitation.state(db, me.workshop_id)
     _follow_summon(state, name)
-    hidden = facilitation.hidden(db, me.workshop_id, me.participant_id)
-    if hidden:
-        snap = _redacted(snap, hidden, me.participant_id)
     lang = language_picker(snap.language)
     _phase_line(state, lang)
     _sidebar(db, me, snap, lang)
     segment_id = _segment_picker(snap, lang)
-    page = Page(db, me, snap, lang, segment_id, state, hidden, live)
+    page = Page(db, me, snap, lang, segment_id, state, hidden, live, drawn=drawn, frame=frame_of(snap, state))
     if page.read_only:
         st.warning(t("rounds.ended_banner" if state.ended else "rounds.locked_banner", lang), icon="🔒")
     if panel:
@@ -91,6 +104,38 @@ def workshop_page(name: str, *, live: bool = True, panel: bool = True) -> Page:
 
         page.clock_slot = round_panel(page)
     return page
+
+
+def _view(db, me: Identity) -> tuple[int, Snapshot, FacilitationState, facilitation.Hidden]:
+    """What this viewer sees now: the public change number first (so the page never claims a
+    newer one than it drew), then the map without what rounds still hide from them."""
+    drawn = db.public_version(me.workshop_id)
+    snap = snapshot(db, me.workshop_id)
+    state = facilitation.state(db, me.workshop_id)
+    hidden = facilitation.hidden(db, me.workshop_id, me.participant_id)
+    if hidden:
+        snap = _redacted(snap, hidden, me.participant_id)
+    return drawn, snap, state, hidden
+
+
+def refreshed(page: Page) -> Page:
+    """The page as it would be drawn now (for a live part rerun on its own); its ``frame``
+    tells whether the rest of the page must be drawn again too."""
+    drawn, snap, state, hidden = _view(page.db, page.me)
+    return replace(page, snap=snap, state=state, hidden=hidden, drawn=drawn, frame=frame_of(snap, state), parts=[])
+
+
+def frame_of(snap: Snapshot, state: FacilitationState) -> tuple:
+    """What the page's frame shows of the workshop, outside its live parts: the facilitation
+    state (phase, summon, lock, rounds: the phase line, banners and the round panel), the
+    title and segments (sidebar), and the labels of the open round's elements (its vote or
+    rating rows). A live part rerun finding this changed reruns the whole page."""
+    labels: tuple = ()
+    r = state.current_round
+    if r is not None and r.target:
+        labels = tuple((el.eid, snap.label(el.eid, 120)) for el in snap.of_kind(r.target))
+    segments = tuple((s["id"], s["name"]) for s in snap.doc["segments"])
+    return (state, snap.doc["workshop"]["title"], segments, labels)
 
 
 def _follow_summon(state: FacilitationState, name: str) -> None:

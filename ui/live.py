@@ -1,11 +1,21 @@
-"""Live updates: the page reruns when the workshop changed.
+"""Live updates: what a page shows follows the workshop as it changes.
 
-The server pushes the rerun (:mod:`ui.push`); a small fragment stays on the page as a safety
-net, comparing the workshop's in-memory change counter (a dictionary look-up in the store) with
-the version this page was drawn from every few seconds, and every second while a round's
-countdown runs (or always, where the server cannot push). A rerun reads the new map from the
-shared snapshot cache. Widgets keep their keys across reruns, so nothing a viewer is typing is
-lost.
+The server pushes the redraw (:mod:`ui.push`). A page marks the parts that show the map as
+*live parts* (``page.part(draw)``): when the workshop changed, the server reruns only those
+parts, each with a fresh page (:meth:`ui.layout.Page.refreshed`), and leaves the navigation,
+the sidebar and the round panel alone; a part that finds the frame around it changed too (a
+new phase, a round started, a segment renamed: :func:`ui.layout.frame_of`) reruns the whole
+page. A page without parts is rerun whole. Why parts: with 50 people in the room every change
+redraws 50 pages, and the frame is most of a page's elements (bench/RESULTS.md, "load").
+
+Pages follow the workshop's *public* change number, which a dot or a rating that a round
+still hides does not move: during a vote, nobody's page is redrawn for somebody else's dot.
+
+A small fragment stays on the page as a safety net, comparing that number (a dictionary
+look-up in the store) with the one this page was drawn from every few seconds, and every
+second while a round's countdown runs (or always, where the server cannot push). A rerun
+reads the new map from the shared snapshot cache. Widgets keep their keys across reruns, so
+nothing a viewer is typing is lost.
 
 The same fragment draws the round's countdown (when the page gives it a place): the time left
 comes from the server's clock on each poll, so every screen shows the same time, and the cue
@@ -34,17 +44,43 @@ SAFETY_SECONDS = 5.0
 CUE_SECONDS = 4.0
 
 
-def follow(workshop_id: str, drawn_version: int, clock_slot=None, lang: str = "en") -> None:
-    """Call once per page run, after drawing from ``drawn_version``; ``clock_slot`` (a
-    container) receives the round's countdown."""
-    st.session_state["drawn_version"] = drawn_version
-    pushed = push.watch(workshop_id, drawn_version, store())
+def follow(page, clock_slot=None) -> None:
+    """Call once per page run, after drawing (``page.done()``); ``clock_slot`` (a container)
+    receives the round's countdown."""
+    workshop_id = page.me.workshop_id
+    st.session_state["drawn_version"] = page.drawn
+    pushed = push.watch(workshop_id, page.drawn, store(), parts=page.parts)
     poller = _poller if not pushed or (clock_slot is not None and _ticking(workshop_id)) else _safety_net
     if clock_slot is not None:
         with clock_slot:
-            poller(workshop_id, lang, True)
+            poller(workshop_id, page.lang, True)
     else:
-        poller(workshop_id, lang, False)
+        poller(workshop_id, page.lang, False)
+
+
+def part(page, draw, *, sidebar: bool = False) -> None:
+    """Draw ``draw(page)`` as a live part of the page (see the module's docstring)."""
+    if sidebar:
+        with st.sidebar:
+            _part(page, draw)
+    else:
+        _part(page, draw)
+
+
+@st.fragment
+def _part(page, draw) -> None:
+    fid = push.current_part()
+    if push.rerunning_parts():  # the server reran the parts alone: draw from the map as it is now
+        fresh = page.refreshed()
+        if fresh.frame != page.frame:
+            st.rerun(scope="app")
+        st.session_state["drawn_version"] = fresh.drawn
+        push.watch(fresh.me.workshop_id, fresh.drawn, store(), parts=None)
+        draw(fresh)
+        return
+    if fid is not None:
+        page.parts.append(fid)
+    draw(page)
 
 
 def _ticking(workshop_id: str) -> bool:
@@ -63,7 +99,7 @@ def _safety_net(workshop_id: str, lang: str, clock: bool) -> None:
 
 
 def _check(workshop_id: str, lang: str, clock: bool) -> None:
-    if store().version(workshop_id) != st.session_state.get("drawn_version"):
+    if store().public_version(workshop_id) != st.session_state.get("drawn_version"):
         st.rerun(scope="app")
     if clock:
         draw_clock(workshop_id, lang)

@@ -32,10 +32,16 @@ def show_notes(page: Page, eid: str) -> None:
 
 def note_adder(page: Page, choices: Sequence[tuple[str, str]], key: str) -> None:
     """A sidebar form to put a note on one of ``choices`` (element id, plain label)."""
+    with st.sidebar:
+        note_form(page, choices, key)
+
+
+def note_form(page: Page, choices: Sequence[tuple[str, str]], key: str) -> None:
+    """The note form, drawn where the caller is (the sidebar, or a live part placed there)."""
     if page.read_only:
         return
     labels = dict(choices)
-    with st.sidebar.form(f"{key}:note", clear_on_submit=True):
+    with st.form(f"{key}:note", clear_on_submit=True):
         st.markdown("**" + t("notes.add", page.lang) + "**")
         about = st.selectbox(
             t("notes.about", page.lang), [None, *labels], format_func=lambda e: labels.get(e, t("notes.whole", page.lang)), key=f"{key}:note_about"
@@ -44,11 +50,11 @@ def note_adder(page: Page, choices: Sequence[tuple[str, str]], key: str) -> None
         pressed = st.form_submit_button(t("notes.post", page.lang))
     if pressed:
         if not text.strip():
-            st.sidebar.error(t("notes.empty", page.lang))
+            st.error(t("notes.empty", page.lang))
             return
         try:
             editing.add_note(page.db, page.me, text, about)
         except KopkartaError as exc:
-            st.sidebar.error(str(exc))
+            st.error(str(exc))
         else:
-            st.sidebar.success(t("notes.posted", page.lang))
+            st.success(t("notes.posted", page.lang))

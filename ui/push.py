@@ -27,6 +27,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from streamlit.proto.ClientState_pb2 import ClientState
+
 _LOG = logging.getLogger(__name__)
 
 #: how often the notifier compares versions (seconds)
@@ -50,6 +52,8 @@ class _Watch:
     workshop_id: str
     drawn: int
     pushed_at: float = 0.0
+    #: the page's live parts (fragment ids): rerun those alone; none: rerun the page
+    parts: tuple[str, ...] = ()
 
 
 _lock = threading.Lock()
@@ -83,14 +87,38 @@ def available() -> bool:
     return mgr is not None and hasattr(mgr, "get_active_session_info")
 
 
-def watch(workshop_id: str, drawn_version: int, store: Any) -> bool:
-    """Record that this session's page shows ``workshop_id`` as of ``drawn_version``; returns
-    whether the server will push the next change (else the page must poll)."""
+def current_part() -> str | None:
+    """The id of the fragment that is running now (a live part), if any."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
+
+    try:
+        return ThreadState.get().fragment_id
+    except Exception:  # noqa: BLE001 - another Streamlit: no part ids, the page reruns whole
+        return None
+
+
+def rerunning_parts() -> bool:
+    """Whether this run reruns fragments alone (not the whole page)."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import (
+        get_script_run_ctx,
+    )
+
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and getattr(ctx, "fragment_ids_this_run", None))
+
+
+def watch(workshop_id: str, drawn_version: int, store: Any, *, parts: list[str] | None = ()) -> bool:
+    """Record that this session's page shows ``workshop_id`` as of ``drawn_version`` (its
+    public change number) and has the live ``parts`` (``None``: keep those recorded, for a part
+    that reran alone); returns whether the server will push the next change (else the page
+    must poll)."""
     sid = _session_id()
     if sid is None or not available():
         return False
     with _lock:
-        _watches[sid] = _Watch(workshop_id, drawn_version, _watches[sid].pushed_at if sid in _watches else 0.0)
+        old = _watches.get(sid)
+        kept = old.parts if (old is not None and parts is None) else tuple(parts or ())
+        _watches[sid] = _Watch(workshop_id, drawn_version, old.pushed_at if old is not None else 0.0, kept)
     _ensure_notifier(store)
     return True
 
@@ -150,7 +178,7 @@ def _notify_once(store: Any) -> None:
         due = []
         for sid, w in list(_watches.items()):
             try:
-                current = store.version(w.workshop_id)
+                current = store.public_version(w.workshop_id)
             except Exception:  # noqa: BLE001 - a workshop deleted meanwhile
                 _watches.pop(sid, None)
                 continue
@@ -173,5 +201,18 @@ def _notify_once(store: Any) -> None:
             continue  # it is running right now (its own change): look again next tick
         w.pushed_at = now
         w.drawn = current  # the rerun draws this version (the page's watch() confirms it)
-        session.request_rerun(session._client_state)
+        _rerun(session, w.parts)
         running += 1
+
+
+def _rerun(session: Any, parts: tuple[str, ...]) -> None:
+    """Rerun the page's live parts alone, or the whole page (no parts, or one is gone)."""
+    if parts and session._client_state is not None and all(session.has_fragment(fid) for fid in parts):
+        for fid in parts:
+            state = ClientState()
+            state.CopyFrom(session._client_state)
+            state.fragment_id = fid
+            state.is_auto_rerun = True
+            session.request_rerun(state)
+        return
+    session.request_rerun(session._client_state)

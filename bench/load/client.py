@@ -16,7 +16,10 @@ browser does (see ``streamlit/web/server/starlette/starlette_websocket.py`` and
   message gives the interval and fragment id, and every interval a ``rerun_script`` with that
   ``fragment_id`` and ``is_auto_rerun`` goes out;
 * read the page from the ``delta`` messages of each run (a run starts with ``new_session`` and
-  ends with ``script_finished``); widgets are found by the user key their id ends with.
+  ends with ``script_finished``); widgets are found by the user key their id ends with;
+* a fragment run (its ``new_session`` names the fragments: a poll, a part the server reran
+  alone, or a widget inside a fragment) replaces only what those fragments drew, as the
+  browser does: every delta carries the fragment that drew it.
 
 An action is *acknowledged* when a complete app run after it shows its result (the marker text
 on the page, or the new dot count) with no exception; *refused* when the run shows an error
@@ -122,12 +125,14 @@ class Client:
         self.fragment: tuple[str, float] | None = None  # (fragment id, interval)
         self.screen = Screen()
         self.runs = 0  # complete app runs seen
+        self.updates = 0  # screens completed: app runs and fragment runs
         self.polls = 0  # fragment reruns sent
         self.fragment_runs = 0
         self.errors: list[str] = []
         self.closed = asyncio.Event()
-        self._current: dict[tuple[int, ...], Any] = {}
-        self._in_fragment = False
+        self._current: dict[tuple[int, ...], tuple[Any, str]] = {}  # path -> (element, fragment id)
+        self._in_fragment: set[str] = set()  # the fragments this run reruns (none: the whole app)
+        self._fragment_drawn: dict[tuple[int, ...], tuple[Any, str]] = {}
         self._ws = None
         self._reader: asyncio.Task | None = None
         self._poller: asyncio.Task | None = None
@@ -174,17 +179,19 @@ class Client:
         return await self.wait_run(after=runs)
 
     async def wait_run(
-        self, after: int, timeout: float = 60.0, until: Callable[[Screen], bool] | None = None
+        self, after: int, timeout: float = 60.0, until: Callable[[Screen], bool] | None = None, *, count: str = "runs"
     ) -> Screen:
-        """Wait for a complete app run later than run number ``after`` (and ``until`` true)."""
+        """Wait for a complete app run later than run number ``after`` (and ``until`` true);
+        ``count="updates"``: any completed screen, a fragment run included."""
         async with self._run_done:
             await asyncio.wait_for(
                 self._run_done.wait_for(
-                    lambda: self.closed.is_set() or (self.runs > after and (until is None or until(self.screen)))
+                    lambda: self.closed.is_set()
+                    or (getattr(self, count) > after and (until is None or until(self.screen)))
                 ),
                 timeout,
             )
-        if self.closed.is_set() and self.runs <= after:
+        if self.closed.is_set() and getattr(self, count) <= after:
             raise ConnectionError("the server closed the connection")
         return self.screen
 
@@ -227,26 +234,31 @@ class Client:
             delta = msg.delta
             if delta.WhichOneof("type") == "new_element":
                 el = delta.new_element
-                self._current[tuple(msg.metadata.delta_path)] = el
+                drawn = self._fragment_drawn if self._in_fragment else self._current
+                drawn[tuple(msg.metadata.delta_path)] = (el, delta.fragment_id)
                 if self._on_marker is not None and el.WhichOneof("type") in _TEXT_KINDS:
                     for marker in MARKER.findall(getattr(el, el.WhichOneof("type")).body):
                         if marker not in self.seen_markers:
                             self.seen_markers.add(marker)
                             self._on_marker(marker, time.monotonic())
         elif kind == "new_session":
-            self._in_fragment = bool(msg.metadata.run.fragment_ids)
-            if not self._in_fragment:
+            self._in_fragment = set(msg.metadata.run.fragment_ids)
+            if self._in_fragment:
+                self._fragment_drawn = {}
+            else:
                 self._current = {}
         elif kind == "script_finished":
             status = msg.script_finished
             if status == ForwardMsg.FINISHED_SUCCESSFULLY and not self._in_fragment:
-                self.screen = Screen(self._current)
                 self.runs += 1
-                async with self._run_done:
-                    self._run_done.notify_all()
+                await self._show()
             elif status == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
+                # what the fragments drew before is replaced by what they drew now
+                kept = {p: v for p, v in self._current.items() if v[1] not in self._in_fragment}
+                kept.update(self._fragment_drawn)
+                self._current, self._fragment_drawn, self._in_fragment = kept, {}, set()
                 self.fragment_runs += 1
-                self._in_fragment = False
+                await self._show()
             elif status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
                 self.errors.append("compile error")
         elif kind == "page_info_changed":
@@ -258,3 +270,9 @@ class Client:
             self.fragment = (msg.auto_rerun.fragment_id, max(0.1, msg.auto_rerun.interval))
         elif kind == "stop_auto_rerun":
             self.fragment = None
+
+    async def _show(self) -> None:
+        self.screen = Screen({path: el for path, (el, _) in self._current.items()})
+        self.updates += 1
+        async with self._run_done:
+            self._run_done.notify_all()

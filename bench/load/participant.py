@@ -50,6 +50,7 @@ class Record:
     actions: list[Action] = field(default_factory=list)
     dots: dict[str, int] = field(default_factory=dict)  # my dots as last acknowledged
     runs: int = 0
+    fragment_runs: int = 0
     polls: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -95,6 +96,7 @@ class Participant:
                     await self.post_note()
         finally:
             self.rec.runs, self.rec.polls = self.client.runs, self.client.polls
+            self.rec.fragment_runs = self.client.fragment_runs
             self.rec.errors = list(self.client.errors)
 
     async def stop(self) -> None:
@@ -161,7 +163,7 @@ class Participant:
 
     async def _send(self, action: Action, widgets) -> None:
         c = self.client
-        runs = c.runs
+        runs = c.updates  # the answer may be a fragment run (a widget inside a live part)
         action.sent = time.monotonic()
         self.rec.actions.append(action)
         try:
@@ -176,11 +178,11 @@ class Participant:
                 action.unanswered = True
                 break
             try:
-                screen = await c.wait_run(after=runs, timeout=remaining)
+                screen = await c.wait_run(after=runs, timeout=remaining, count="updates")
             except (TimeoutError, ConnectionError):
                 action.unanswered = True
                 break
-            runs = c.runs
+            runs = c.updates
             _judge(action, screen)
 
 

@@ -28,7 +28,8 @@ class StoreBase:
             rows = self._con.execute("SELECT workshop_id, max(seq) FROM events GROUP BY workshop_id").fetchall()
         self._versions: dict[str, int] = {wid: int(seq) for wid, seq in rows}
         self._local = threading.local()
-        self._writer = Writer(self._con, self._versions)
+        self._public: dict[str, int] = dict(self._versions)
+        self._writer = Writer(self._con, self._versions, self._public)
         self._closed = False
 
     # -- reading --------------------------------------------------------------------------
@@ -46,6 +47,12 @@ class StoreBase:
     def version(self, workshop_id: str) -> int:
         """The workshop's change counter: moves by one on every committed change. Cheap."""
         return self._versions.get(workshop_id, 0)
+
+    def public_version(self, workshop_id: str) -> int:
+        """The number of the workshop's last change that every participant sees: it stays put
+        for a dot or a rating that a round still hides (only its author and the facilitator
+        see those). What a participant's page follows. Cheap."""
+        return self._public.get(workshop_id, 0)
 
     # -- lifecycle ------------------------------------------------------------------------
     def close(self) -> None:

@@ -226,15 +226,16 @@ class Facilitation:
                 _raise_problems(check_element("vote", data))
                 pos = _position(tx, idx, workshop_id, "vote", None, None, exclude=None)
                 new = Element(new_internal_id("vote"), "vote", None, pos, data)
-            seq = tx.record(
-                workshop_id,
-                actor,
-                "vote",
-                "vote",
-                (new or old[0]).eid,
-                [snapshot(o) for o in old] or None,
-                [snapshot(new)] if new else None,
-            )
+            with tx.privately(rnd.concealed):
+                seq = tx.record(
+                    workshop_id,
+                    actor,
+                    "vote",
+                    "vote",
+                    (new or old[0]).eid,
+                    [snapshot(o) for o in old] or None,
+                    [snapshot(new)] if new else None,
+                )
             _delete(tx, idx, workshop_id, [o.eid for o in old])
             if new is not None:
                 _insert(tx, idx, workshop_id, new, seq, actor)
@@ -271,7 +272,8 @@ class Facilitation:
                 raise NotFound(f"no element '{about}'")
             R.check_target(rnd, target.kind, idx.segment_of_entry(target))
             _participant(idx, participant)
-            seq = tx.record(workshop_id, actor, "rate", target.kind, about, None, {"round": round_no, "field": field})
+            with tx.privately(rnd.concealed):
+                seq = tx.record(workshop_id, actor, "rate", target.kind, about, None, {"round": round_no, "field": field})
             tx.write(
                 "INSERT INTO ratings (workshop_id, round_no, participant_id, about, field, value, seq, rated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -306,7 +308,8 @@ class Facilitation:
                 data["author"] = poster
             if about:
                 data["about"] = about
-            note = add_in(tx, workshop_id, "note", data, None, None if rnd.anonymous else poster, None)
+            with tx.privately(rnd.concealed):
+                note = add_in(tx, workshop_id, "note", data, None, None if rnd.anonymous else poster, None)
             tx.write(
                 "INSERT INTO round_notes (workshop_id, round_no, note_id, poster, seq) VALUES (?, ?, ?, ?, ?)",
                 [workshop_id, round_no, note.eid, poster, note.version],

@@ -18,6 +18,7 @@ import json
 import logging
 import queue
 import threading
+from contextlib import contextmanager
 from typing import Any, Callable, Generic, TypeVar
 
 from ..errors import KopkartaError, NotFound, StoreError
@@ -52,6 +53,9 @@ class Tx:
         self._committed = committed
         self._indexes = indexes
         self.pending: dict[str, int] = {}
+        #: the last change per workshop that everyone sees (see :meth:`privately`)
+        self.public: dict[str, int] = {}
+        self._private = False
         self.touched: set[str] = set()
         self.wrote = False
         #: per-transaction state jobs share (e.g. a facilitation state not committed yet)
@@ -86,6 +90,17 @@ class Tx:
     def version(self, workshop_id: str) -> int:
         return self.pending.get(workshop_id, self._committed.get(workshop_id, 0))
 
+    @contextmanager
+    def privately(self, private: bool = True):
+        """Changes recorded inside are seen only by their author and the facilitator until a
+        reveal (a dot or a rating in a round that hides them): they move the workshop's change
+        counter but not its public one, so no other participant's page is redrawn for them."""
+        before, self._private = self._private, private
+        try:
+            yield
+        finally:
+            self._private = before
+
     def record(
         self,
         workshop_id: str,
@@ -115,6 +130,8 @@ class Tx:
             )
         )
         self.pending[workshop_id] = seq
+        if not self._private:
+            self.public[workshop_id] = seq
         return seq
 
     def after_commit(self, fn: Callable[[], None]) -> None:
@@ -171,9 +188,10 @@ class Tx:
 
 
 class Writer:
-    def __init__(self, connection, committed: dict[str, int]):
+    def __init__(self, connection, committed: dict[str, int], public: dict[str, int] | None = None):
         self._cur = connection.cursor()
         self._committed = committed
+        self._public = public if public is not None else {}
         self._indexes: dict[str, MapIndex] = {}
         self._queue: "queue.Queue[_Job | None]" = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="kopkarta-writer", daemon=True)
@@ -286,6 +304,7 @@ class Writer:
                 fn()
             except Exception:  # noqa: BLE001 - the commit stands; a broken callback must not kill the writer
                 logging.getLogger(__name__).exception("a callback after a commit failed")
+        self._public.update(tx.public)
         self._committed.update(tx.pending)
 
     def _rollback(self, tx: Tx) -> None:
