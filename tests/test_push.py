@@ -60,6 +60,7 @@ def room(monkeypatch):
     mgr, store = FakeManager(5), FakeStore()
     monkeypatch.setattr(push, "_runtime_sessions", lambda: mgr)
     monkeypatch.setattr(push, "_watches", {sid: push._Watch("w", 1) for sid in mgr.sessions})
+    monkeypatch.setattr(push, "_pushed", set())
     clock = [1000.0]
     monkeypatch.setattr(push.time, "monotonic", lambda: clock[0])
     return mgr, store, clock
@@ -131,8 +132,16 @@ def test_a_page_with_live_parts_gets_only_those_rerun(room):
     push._watches = {"s0": push._Watch("w", 1, parts=("board", "notes")), "s1": push._Watch("w", 1)}
     store.versions["w"] = 2
     push._notify_once(store)
-    assert mgr.sessions["s0"].parts_rerun == ["board", "notes"] and mgr.sessions["s0"].reruns == 0
+    assert mgr.sessions["s0"].parts_rerun == ["board"] and mgr.sessions["s0"].reruns == 0
     assert mgr.sessions["s1"].reruns == 1  # no parts: the whole page
+    push._notify_once(store)
+    assert mgr.sessions["s0"].parts_rerun == ["board"]  # the next part waits until the first has run
+    _finish_runs(mgr)
+    push._notify_once(store)
+    assert mgr.sessions["s0"].parts_rerun == ["board", "notes"]
+    _finish_runs(mgr)
+    push._notify_once(store)
+    assert mgr.sessions["s0"].parts_rerun == ["board", "notes"] and mgr.sessions["s0"].reruns == 0
 
 
 def test_a_page_whose_part_is_gone_is_rerun_whole(room):
@@ -142,3 +151,20 @@ def test_a_page_whose_part_is_gone_is_rerun_whole(room):
     store.versions["w"] = 2
     push._notify_once(store)
     assert mgr.sessions["s0"].reruns == 1 and mgr.sessions["s0"].parts_rerun == []
+
+
+def test_the_safety_net_leaves_a_page_whose_push_is_on_its_way(room, monkeypatch):
+    _, store, clock = room
+    monkeypatch.setattr(push, "_session_id", lambda: "s0")
+    monkeypatch.setattr(push, "available", lambda: True)
+    monkeypatch.setattr(push, "_ensure_notifier", lambda store: None)
+    push.watch("w", 1, store)  # the page drew version 1 just now
+    assert push.overdue("w", 1, store, after=5.0) is False  # up to date
+    store.versions["w"] = 2
+    push._notify_once(store)  # pushed
+    clock[0] += 1.0
+    assert push.overdue("w", 1, store, after=5.0) is False  # behind, but its redraw is on its way
+    clock[0] += 5.0
+    assert push.overdue("w", 1, store, after=5.0) is True  # the push got lost: redraw it from the page
+    push.watch("w", 2, store)
+    assert push.overdue("w", 2, store, after=5.0) is False

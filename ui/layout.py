@@ -113,8 +113,14 @@ def _view(db, me: Identity) -> tuple[int, Snapshot, FacilitationState, facilitat
     snap = snapshot(db, me.workshop_id)
     state = facilitation.state(db, me.workshop_id)
     hidden = facilitation.hidden(db, me.workshop_id, me.participant_id)
-    if hidden:
-        snap = _redacted(snap, hidden, me.participant_id)
+    if hidden:  # kept for the session: its live parts and its next run reuse it until the map moves
+        key = (snap.version, hidden)
+        kept = st.session_state.get("_redacted")
+        if kept is not None and kept[0] == key:
+            snap = kept[1]
+        else:
+            snap = _redacted(snap, hidden, me.participant_id)
+            st.session_state["_redacted"] = (key, snap)
     return drawn, snap, state, hidden
 
 

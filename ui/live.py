@@ -40,6 +40,10 @@ from . import push, store
 POLL_SECONDS = 1.0
 #: the safety net while the server pushes changes (a missed push is caught within this time)
 SAFETY_SECONDS = 5.0
+#: a page behind the workshop that the server has pushed nothing for this long redraws itself
+#: (a lost push; in a full room a push can take a few seconds to come round: redrawing every
+#: page from here then only adds to the queue)
+OVERDUE_SECONDS = 10.0
 #: how long the beep stays on the page after time ran out (it plays once, when it appears)
 CUE_SECONDS = 4.0
 
@@ -90,16 +94,17 @@ def _ticking(workshop_id: str) -> bool:
 
 @st.fragment(run_every=timedelta(seconds=POLL_SECONDS))
 def _poller(workshop_id: str, lang: str, clock: bool) -> None:
-    _check(workshop_id, lang, clock)
+    if store().public_version(workshop_id) != st.session_state.get("drawn_version"):
+        st.rerun(scope="app")
+    if clock:
+        draw_clock(workshop_id, lang)
 
 
 @st.fragment(run_every=timedelta(seconds=SAFETY_SECONDS))
 def _safety_net(workshop_id: str, lang: str, clock: bool) -> None:
-    _check(workshop_id, lang, clock)
-
-
-def _check(workshop_id: str, lang: str, clock: bool) -> None:
-    if store().public_version(workshop_id) != st.session_state.get("drawn_version"):
+    # in a busy room the page is nearly always a change behind, with its push on the way:
+    # only a page the server has pushed nothing for a while is redrawn from here
+    if push.overdue(workshop_id, st.session_state.get("drawn_version"), store(), after=OVERDUE_SECONDS):
         st.rerun(scope="app")
     if clock:
         draw_clock(workshop_id, lang)

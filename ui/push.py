@@ -32,7 +32,7 @@ from streamlit.proto.ClientState_pb2 import ClientState
 _LOG = logging.getLogger(__name__)
 
 #: how often the notifier compares versions (seconds)
-TICK = 0.05
+TICK = 0.01
 #: the shortest time between two pushes to one session (seconds) ...
 MIN_GAP = 1.0
 #: ... growing with the number of pages following workshops, so that a full room asks no more
@@ -40,10 +40,11 @@ MIN_GAP = 1.0
 #: machines of bench/RESULTS.md); a page then shows several changes at once rather than
 #: falling behind
 RUNS_PER_SECOND = 35.0
-#: at most this many page runs at once because of pushes: every Streamlit element reads the
-#: configuration behind one process-wide lock, so thirty runs started together queue on it and
-#: on the interpreter lock and all finish late (measured: 73 % of the server's samples waiting
-#: there); a few at a time, oldest first, finish sooner for everyone
+#: at most this many page runs at once because of pushes (a participant's own runs come on
+#: top): every Streamlit element reads the configuration behind one process-wide lock, so
+#: thirty runs started together queue on it and on the interpreter lock and all finish late
+#: (measured: 73 % of the server's samples waiting there); a few at a time, oldest first,
+#: finish sooner for everyone
 MAX_RUNNING = 2
 
 
@@ -54,10 +55,17 @@ class _Watch:
     pushed_at: float = 0.0
     #: the page's live parts (fragment ids): rerun those alone; none: rerun the page
     parts: tuple[str, ...] = ()
+    #: parts of the last push still to rerun (one run at a time, see :func:`_rerun`)
+    owed: tuple[str, ...] = ()
+    #: when the page last drew (a run of the whole page or of a part)
+    drawn_at: float = 0.0
 
 
 _lock = threading.Lock()
 _watches: dict[str, _Watch] = {}
+#: sessions running a pushed rerun right now (a participant's own clicks are not counted: they
+#: must not hold back everyone else's redraws)
+_pushed: set[str] = set()
 _thread: threading.Thread | None = None
 
 
@@ -118,9 +126,23 @@ def watch(workshop_id: str, drawn_version: int, store: Any, *, parts: list[str] 
     with _lock:
         old = _watches.get(sid)
         kept = old.parts if (old is not None and parts is None) else tuple(parts or ())
-        _watches[sid] = _Watch(workshop_id, drawn_version, old.pushed_at if old is not None else 0.0, kept)
+        _watches[sid] = _Watch(
+            workshop_id, drawn_version, old.pushed_at if old is not None else 0.0, kept, drawn_at=time.monotonic()
+        )
     _ensure_notifier(store)
     return True
+
+
+def overdue(workshop_id: str, drawn_version: int, store: Any, *, after: float) -> bool:
+    """Whether this page is behind the workshop and has not been drawn for ``after`` seconds
+    (a push that got lost): the safety net's test. In a busy room a page is nearly always a
+    change behind with its redraw on the way (or waiting for its turn): not overdue."""
+    if store.public_version(workshop_id) == drawn_version:
+        return False
+    sid = _session_id()
+    with _lock:
+        w = _watches.get(sid) if sid is not None else None
+        return w is None or time.monotonic() - w.drawn_at > after
 
 
 def forget() -> None:
@@ -182,13 +204,20 @@ def _notify_once(store: Any) -> None:
             except Exception:  # noqa: BLE001 - a workshop deleted meanwhile
                 _watches.pop(sid, None)
                 continue
-            if current != w.drawn and now - w.pushed_at >= gap:
-                due.append((sid, w, current))
+            fresh = current != w.drawn and now - w.pushed_at >= gap
+            if fresh or w.owed:
+                due.append((sid, w, current, fresh))
+    for sid in list(_pushed):  # pushed runs that have finished
+        info = mgr.get_active_session_info(sid)
+        if info is None or getattr(info.session, "_scriptrunner", None) is None:
+            _pushed.discard(sid)
     if not due:
         return
-    running = sum(1 for info in mgr.list_active_sessions() if getattr(info.session, "_scriptrunner", None) is not None)
-    due.sort(key=lambda d: d[1].pushed_at)  # the longest waiting first
-    for sid, w, current in due:
+    running = len(_pushed)
+    # the longest waiting first; a push's further parts (the sidebar's note form) after every
+    # page's first part (the board), so that a full room sees the change first
+    due.sort(key=lambda d: (not d[3], d[1].pushed_at))
+    for sid, w, current, fresh in due:
         if running >= MAX_RUNNING:
             return
         info = mgr.get_active_session_info(sid)
@@ -199,20 +228,30 @@ def _notify_once(store: Any) -> None:
         session = info.session
         if getattr(session, "_scriptrunner", None) is not None:
             continue  # it is running right now (its own change): look again next tick
-        w.pushed_at = now
-        w.drawn = current  # the rerun draws this version (the page's watch() confirms it)
-        _rerun(session, w.parts)
+        if fresh:  # a new push: its first part now (any parts still owed come again after it)
+            w.pushed_at = now
+            w.drawn = current  # the rerun draws this version (the page's watch() confirms it)
+            w.owed = _rerun(session, w.parts)
+        else:  # the next part of a push under way
+            part, w.owed = w.owed[0], w.owed[1:]
+            _rerun(session, (part,))
+        _pushed.add(sid)
         running += 1
 
 
-def _rerun(session: Any, parts: tuple[str, ...]) -> None:
-    """Rerun the page's live parts alone, or the whole page (no parts, or one is gone)."""
+def _rerun(session: Any, parts: tuple[str, ...]) -> tuple[str, ...]:
+    """Rerun the first of the page's live parts alone, or the whole page (no parts, or one is
+    gone); returns the parts still to rerun.
+
+    One part per run, the next only once the session is idle again: a rerun asked while the
+    session's script runner is finishing makes Streamlit start another runner and drop what
+    the finishing one still had to send (the first part's redraw would be lost)."""
     if parts and session._client_state is not None and all(session.has_fragment(fid) for fid in parts):
-        for fid in parts:
-            state = ClientState()
-            state.CopyFrom(session._client_state)
-            state.fragment_id = fid
-            state.is_auto_rerun = True
-            session.request_rerun(state)
-        return
+        state = ClientState()
+        state.CopyFrom(session._client_state)
+        state.fragment_id = parts[0]
+        state.is_auto_rerun = True
+        session.request_rerun(state)
+        return parts[1:]
     session.request_rerun(session._client_state)
+    return ()

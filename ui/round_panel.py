@@ -34,16 +34,21 @@ def round_panel(page) -> Any:
         if r.prompt:
             st.text(r.prompt)
         slot = st.container()
-        error = st.session_state.pop(ERROR_KEY, None)
-        if error:
-            st.error(error)
         if r.kind == "vote":
             _vote(page, r)
-        elif r.kind == "rating":
-            _rating(page, r)
-        elif r.kind == "brainstorm":
-            _brainstorm(page, r)
+        else:
+            _error()
+            if r.kind == "rating":
+                _rating(page, r)
+            elif r.kind == "brainstorm":
+                _brainstorm(page, r)
     return slot
+
+
+def _error() -> None:
+    error = st.session_state.pop(ERROR_KEY, None)
+    if error:
+        st.error(error)
 
 
 def _worth_showing(r: Round) -> bool:
@@ -82,7 +87,13 @@ def _try(call, *args) -> None:
 
 
 # -- dot vote ------------------------------------------------------------------------------------
+@st.fragment
 def _vote(page, r: Round) -> None:
+    """The dots: a fragment, so a click reruns only this panel, not the participant's whole
+    page (during a vote everyone clicks every second or two). What it shows beyond my own
+    dots (the round, its elements) belongs to the page's frame: when that changes, the whole
+    page is drawn again anyway (:func:`ui.layout.frame_of`)."""
+    _error()
     lang = page.lang
     if r.revealed:
         _vote_results(page, r)

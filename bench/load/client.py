@@ -64,10 +64,19 @@ class Action:
 
 
 class Screen:
-    """The elements one complete app run drew, by delta path."""
+    """The elements one complete app run drew, by delta path (and the fragment that drew each)."""
 
-    def __init__(self, elements: dict[tuple[int, ...], Any] | None = None):
+    def __init__(self, elements: dict[tuple[int, ...], Any] | None = None, fragments: dict | None = None):
         self.elements = elements or {}
+        self.fragments = fragments or {}
+
+    def fragment_of(self, widget) -> str | None:
+        """The fragment that drew ``widget``: a browser reruns only that fragment when it is used."""
+        for path, el in self.elements.items():
+            kind = el.WhichOneof("type")
+            if kind and getattr(getattr(el, kind), "id", None) == widget.id:
+                return self.fragments.get(path) or None
+        return None
 
     def of_type(self, kind: str):
         for el in self.elements.values():
@@ -155,7 +164,10 @@ class Client:
             await self._ws.close()
         self.closed.set()
 
-    async def send_rerun(self, widgets: list[WidgetState] = (), *, fragment: str | None = None) -> None:
+    async def send_rerun(
+        self, widgets: list[WidgetState] = (), *, fragment: str | None = None, auto: bool = True
+    ) -> None:
+        """A rerun: of the page, or of one ``fragment`` (``auto``: its timer, else a widget in it)."""
         msg = BackMsg()
         cs = msg.rerun_script
         cs.query_string = self.query
@@ -163,20 +175,21 @@ class Client:
         cs.page_name = self.page_name
         if fragment:
             cs.fragment_id = fragment
-            cs.is_auto_rerun = True
+            cs.is_auto_rerun = auto
         ctx = cs.context_info
         ctx.timezone, ctx.timezone_offset, ctx.locale = "UTC", 0, "en-US"
         ctx.url = f"{self.base_url}/{self.page_name}" + (f"?{self.query}" if self.query else "")
         cs.widget_states.widgets.extend(widgets)
         await self._ws.send(msg.SerializeToString())
 
-    async def open(self, page: str, query: str) -> Screen:
-        """Open a page (its url path, "" for home) with a query string; returns its screen."""
+    async def open(self, page: str, query: str, until: Callable[[Screen], bool] | None = None) -> Screen:
+        """Open a page (its url path, "" for home) with a query string; returns its screen
+        (the first one ``until`` accepts: a run of the page before may still finish first)."""
         self.page_name, self.query = page, query
         self.page_hash = self.pages.get(page, "")
         runs = self.runs
         await self.send_rerun()
-        return await self.wait_run(after=runs)
+        return await self.wait_run(after=runs, until=until)
 
     async def wait_run(
         self, after: int, timeout: float = 60.0, until: Callable[[Screen], bool] | None = None, *, count: str = "runs"
@@ -272,7 +285,9 @@ class Client:
             self.fragment = None
 
     async def _show(self) -> None:
-        self.screen = Screen({path: el for path, (el, _) in self._current.items()})
+        self.screen = Screen(
+            {path: el for path, (el, _) in self._current.items()}, {path: f for path, (_, f) in self._current.items()}
+        )
         self.updates += 1
         async with self._run_done:
             self._run_done.notify_all()

@@ -70,9 +70,10 @@ class Participant:
         if "t=" not in c.query:  # the join's own rerun may still be on its way
             await c.wait_run(after=c.runs - 1, until=lambda _: "t=" in c.query)
         self.rec.token = c.query.split("t=", 1)[1].split("&", 1)[0]
-        screen = await c.open("process", f"t={self.rec.token}")
-        if screen.widget("text_input", "add_step_text") is None:
-            raise RuntimeError(f"{self.rec.name}: the process page has no add-step field: {screen.errors()}")
+        try:
+            await c.open("process", f"t={self.rec.token}", until=lambda s: s.widget("text_input", "add_step_text") is not None)
+        except TimeoutError:
+            raise RuntimeError(f"{self.rec.name}: the process page has no add-step field: {c.screen.errors()}") from None
         c.start_polling()
         self.rec.joined = time.monotonic()
 
@@ -121,7 +122,9 @@ class Participant:
         ]
         if stage is not None and stage.options:
             widgets.append(widget_state(stage.id, string_value=self.rng.choice(list(stage.options))))
-        await self._send(Action("step", self.rec.index, 0.0, lambda s: s.contains(marker), marker=marker), widgets)
+        await self._send(
+            Action("step", self.rec.index, 0.0, lambda s: s.contains(marker), marker=marker), widgets, button
+        )
 
     async def post_note(self) -> None:
         screen = self.client.screen
@@ -138,7 +141,9 @@ class Participant:
         ]
         if stages:
             widgets.append(widget_state(about.id, string_value=self.rng.choice(stages)))
-        await self._send(Action("note", self.rec.index, 0.0, lambda s: s.contains(marker), marker=marker), widgets)
+        await self._send(
+            Action("note", self.rec.index, 0.0, lambda s: s.contains(marker), marker=marker), widgets, submit
+        )
 
     async def put_dot(self) -> None:
         plus, minus = {}, {}
@@ -157,17 +162,20 @@ class Participant:
         left = self.plan.budget - sum(self.rec.dots.values()) - (dots - self.rec.dots.get(eid, 0))
         expected = t("rounds.dots_left", "en", left=left, budget=self.plan.budget)
         action = Action("dot", self.rec.index, 0.0, lambda s: s.contains(expected), dot=(eid, dots))
-        await self._send(action, [widget_state(button.id, trigger_value=True)])
+        await self._send(action, [widget_state(button.id, trigger_value=True)], button)
         if action.acked is not None:
             self.rec.dots[eid] = dots
 
-    async def _send(self, action: Action, widgets) -> None:
+    async def _send(self, action: Action, widgets, used) -> None:
+        """Send ``widgets``' values, ``used`` being the one pressed: as a browser does, a rerun
+        of the fragment that drew it if it is in one, else of the page."""
         c = self.client
+        fragment = c.screen.fragment_of(used)
         runs = c.updates  # the answer may be a fragment run (a widget inside a live part)
         action.sent = time.monotonic()
         self.rec.actions.append(action)
         try:
-            await c.send_rerun(widgets)
+            await c.send_rerun(widgets, fragment=fragment, auto=False)
         except Exception:  # noqa: BLE001 - the connection is gone: the action went nowhere
             action.unanswered = True
             return

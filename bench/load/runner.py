@@ -200,7 +200,7 @@ async def _drive(server: AppServer, room, n: int, seconds: float, seed: int, kil
         },
         "harness": {"cpu": harness_cpu, "loop_lag_p95": pct(lag.lags, 0.95)},
         "actions": _actions(records, killed),
-        "clients": _client_latency(records, seen, plan.end),
+        "clients": _client_latency(records, seen, plan.end, plan.start),
         "activity": {
             "app_runs": sum(r.runs for r in records),
             "polls": sum(r.polls for r in records),
@@ -248,25 +248,33 @@ def _actions(records, killed: float | None) -> dict:
     return out
 
 
-def _client_latency(records, seen: dict, end: float) -> dict:
+def _client_latency(records, seen: dict, end: float, start: float = 0.0) -> dict:
     """Change-to-screen on the protocol clients: from a step or note's send until each other
     participant's page showed it (changes made 10 s or more before the end and not refused;
-    "not_seen" counts (change, screen) pairs that never showed it before the run ended)."""
+    "not_seen" counts (change, screen) pairs that never showed it before the run ended).
+    ``series``: per change, when it was sent (seconds after the clock started) and its median
+    and slowest screen, to see where in the run (a vote burst?) the slow ones fall."""
     joined = {r.index: r.joined for r in records if r.joined is not None}
-    lat, missing = [], 0
+    lat, missing, series = [], 0, []
     for r in records:
         for a in r.actions:
             if a.marker is None or a.refused is not None or a.sent > end - 10:
                 continue
             saw = {i: t for i, t in seen.get(a.marker, []) if i != r.index}
+            mine = []
             for i, t_join in joined.items():
                 if i == r.index or t_join > a.sent:
                     continue
                 if i in saw:
-                    lat.append(saw[i] - a.sent)
+                    mine.append(saw[i] - a.sent)
                 else:
                     missing += 1
-    return {"n": len(lat), "median": pct(lat, 0.5), "p95": pct(lat, 0.95), "not_seen": missing}
+            lat += mine
+            if mine:
+                series.append((round(a.sent - start, 1), round(pct(mine, 0.5), 2), round(max(mine), 2)))
+    return {
+        "n": len(lat), "median": pct(lat, 0.5), "p95": pct(lat, 0.95), "not_seen": missing, "series": sorted(series),
+    }
 
 
 async def _seen_after_restart(server: AppServer, records) -> dict:
