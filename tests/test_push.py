@@ -21,6 +21,8 @@ class FakeSession:
         self.reruns = 0
         self.parts_rerun: list[str] = []
         self.fragments = {"board", "notes"}
+        # the server's event loop, where the push asks for reruns: here, at once
+        self._event_loop = SimpleNamespace(call_soon_threadsafe=lambda fn, *args: fn(*args))
 
     def has_fragment(self, fid):
         return fid in self.fragments
@@ -60,7 +62,7 @@ def room(monkeypatch):
     mgr, store = FakeManager(5), FakeStore()
     monkeypatch.setattr(push, "_runtime_sessions", lambda: mgr)
     monkeypatch.setattr(push, "_watches", {sid: push._Watch("w", 1) for sid in mgr.sessions})
-    monkeypatch.setattr(push, "_pushed", set())
+    monkeypatch.setattr(push, "_pushed", {})
     clock = [1000.0]
     monkeypatch.setattr(push.time, "monotonic", lambda: clock[0])
     return mgr, store, clock
@@ -168,3 +170,25 @@ def test_the_safety_net_leaves_a_page_whose_push_is_on_its_way(room, monkeypatch
     assert push.overdue("w", 1, store, after=5.0) is True  # the push got lost: redraw it from the page
     push.watch("w", 2, store)
     assert push.overdue("w", 2, store, after=5.0) is False
+
+
+def test_a_push_finding_the_page_busy_on_the_loop_is_tried_again(room):
+    """The page started a run of its own between the notifier's look and the event loop's turn:
+    nothing is asked of it (a rerun then could drop that run's output), and it comes again."""
+    mgr, store, clock = room
+    s0 = mgr.sessions["s0"]
+    push._watches = {"s0": push._Watch("w", 1, parts=("board",))}
+    real_loop = s0._event_loop
+
+    def busy_meanwhile(fn, *args):
+        s0._scriptrunner = "the participant's own click"
+        fn(*args)
+
+    s0._event_loop = SimpleNamespace(call_soon_threadsafe=busy_meanwhile)
+    store.versions["w"] = 2
+    push._notify_once(store)
+    assert s0.parts_rerun == [] and push._watches["s0"].drawn == 1 and "s0" not in push._pushed
+    s0._event_loop, s0._scriptrunner = real_loop, None
+    clock[0] += 0.01
+    push._notify_once(store)
+    assert s0.parts_rerun == ["board"] and push._watches["s0"].drawn == 2

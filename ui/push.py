@@ -65,7 +65,7 @@ _lock = threading.Lock()
 _watches: dict[str, _Watch] = {}
 #: sessions running a pushed rerun right now (a participant's own clicks are not counted: they
 #: must not hold back everyone else's redraws)
-_pushed: set[str] = set()
+_pushed: dict[str, bool] = {}  # session -> whether its rerun was asked for yet (see _deliver)
 _thread: threading.Thread | None = None
 
 
@@ -207,10 +207,10 @@ def _notify_once(store: Any) -> None:
             fresh = current != w.drawn and now - w.pushed_at >= gap
             if fresh or w.owed:
                 due.append((sid, w, current, fresh))
-    for sid in list(_pushed):  # pushed runs that have finished
+    for sid, delivered in list(_pushed.items()):  # pushed runs that have finished
         info = mgr.get_active_session_info(sid)
-        if info is None or getattr(info.session, "_scriptrunner", None) is None:
-            _pushed.discard(sid)
+        if info is None or (delivered and getattr(info.session, "_scriptrunner", None) is None):
+            _pushed.pop(sid, None)
     if not due:
         return
     running = len(_pushed)
@@ -220,6 +220,8 @@ def _notify_once(store: Any) -> None:
     for sid, w, current, fresh in due:
         if running >= MAX_RUNNING:
             return
+        if sid in _pushed:
+            continue  # its last push is still on its way
         info = mgr.get_active_session_info(sid)
         if info is None:  # the browser went away
             with _lock:
@@ -228,30 +230,45 @@ def _notify_once(store: Any) -> None:
         session = info.session
         if getattr(session, "_scriptrunner", None) is not None:
             continue  # it is running right now (its own change): look again next tick
-        if fresh:  # a new push: its first part now (any parts still owed come again after it)
-            w.pushed_at = now
-            w.drawn = current  # the rerun draws this version (the page's watch() confirms it)
-            w.owed = _rerun(session, w.parts)
-        else:  # the next part of a push under way
-            part, w.owed = w.owed[0], w.owed[1:]
-            _rerun(session, (part,))
-        _pushed.add(sid)
+        with _lock:
+            before = (w.drawn, w.pushed_at, w.owed)
+            if fresh:  # a new push: its first part now (parts still owed come again after it)
+                w.pushed_at, w.drawn = now, current  # the rerun draws this version (watch() confirms it)
+                parts, w.owed = w.parts, w.parts[1:]
+            else:  # the next part of a push under way
+                parts, w.owed = w.owed[:1], w.owed[1:]
+        _pushed[sid] = False
+        try:
+            session._event_loop.call_soon_threadsafe(_deliver, sid, session, w, parts, before)
+        except RuntimeError:  # the session's loop is closed: it is going away
+            _pushed.pop(sid, None)
+            continue
         running += 1
 
 
-def _rerun(session: Any, parts: tuple[str, ...]) -> tuple[str, ...]:
-    """Rerun the first of the page's live parts alone, or the whole page (no parts, or one is
-    gone); returns the parts still to rerun.
+def _deliver(sid: str, session: Any, w: _Watch, parts: tuple[str, ...], before: tuple) -> None:
+    """On the server's event loop (where the browser's own requests are handled, so nothing
+    interleaves): rerun the first of ``parts`` alone, or the whole page (no parts, or one is
+    gone), if the session is idle; else put the watch back as it was, for a later tick.
 
-    One part per run, the next only once the session is idle again: a rerun asked while the
-    session's script runner is finishing makes Streamlit start another runner and drop what
-    the finishing one still had to send (the first part's redraw would be lost)."""
+    Never while a run is under way or finishing: a rerun asked while the session's runner is
+    finishing makes Streamlit start another runner and drop what the finishing one still had
+    to send (a participant's own click went unanswered that way). And one part per run, the
+    next once the session is idle again, for the same reason."""
+    if session._scriptrunner is not None:
+        with _lock:
+            if _watches.get(sid) is w:
+                w.drawn, w.pushed_at, w.owed = before
+        _pushed.pop(sid, None)
+        return
     if parts and session._client_state is not None and all(session.has_fragment(fid) for fid in parts):
         state = ClientState()
         state.CopyFrom(session._client_state)
         state.fragment_id = parts[0]
         state.is_auto_rerun = True
         session.request_rerun(state)
-        return parts[1:]
-    session.request_rerun(session._client_state)
-    return ()
+    else:
+        with _lock:
+            w.owed = ()
+        session.request_rerun(session._client_state)
+    _pushed[sid] = True

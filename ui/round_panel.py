@@ -98,7 +98,7 @@ def _vote(page, r: Round) -> None:
     if r.revealed:
         _vote_results(page, r)
         return
-    mine = fac.my_dots(page.db, page.me, r.no)
+    mine = _my_dots(page, r.no)
     left = max(0, (r.budget or 0) - sum(mine.values()))
     st.markdown("**" + t("rounds.dots_left", lang, left=left, budget=r.budget or 0) + "**")
     if not r.is_open:
@@ -121,7 +121,21 @@ def _vote(page, r: Round) -> None:
 
 
 def _set(page, round_no: int, about: str, dots: int) -> None:
-    fac.set_dots(page.db, page.me, round_no, about, dots)
+    st.session_state[MINE_KEY] = (round_no, fac.set_dots(page.db, page.me, round_no, about, dots))
+
+
+#: my dots as my last click left them, for the rerun that click causes
+MINE_KEY = "round_my_dots"
+
+
+def _my_dots(page, round_no: int) -> dict[str, int]:
+    """My dots: as my click just stored them (the store answers each click with them), else
+    from the map. During a vote every participant clicks every second or two and each dot is
+    a new version of the map: reading them from the map would build it anew for every click."""
+    kept = st.session_state.pop(MINE_KEY, None)
+    if kept is not None and kept[0] == round_no:
+        return kept[1]
+    return fac.my_dots(page.db, page.me, round_no)
 
 
 def _vote_results(page, r: Round) -> None:

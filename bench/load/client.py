@@ -57,6 +57,7 @@ class Action:
     acked: float | None = None
     refused: str | None = None
     unanswered: bool = False
+    fragment: str | None = None  # the fragment the action reran (None: the whole page)
 
     @property
     def settled(self) -> bool:
@@ -264,6 +265,14 @@ class Client:
             status = msg.script_finished
             if status == ForwardMsg.FINISHED_SUCCESSFULLY and not self._in_fragment:
                 self.runs += 1
+                await self._show()
+            elif status == ForwardMsg.FINISHED_EARLY_FOR_RERUN and self._in_fragment:
+                # a fragment run cut short by the next rerun asked meanwhile (Streamlit ends it
+                # so when another fragment's rerun comes in): what it drew is on the screen, as
+                # a browser shows each delta as it comes; nothing is taken away
+                self._current.update(self._fragment_drawn)
+                self._fragment_drawn, self._in_fragment = {}, set()
+                self.fragment_runs += 1
                 await self._show()
             elif status == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
                 # what the fragments drew before is replaced by what they drew now
