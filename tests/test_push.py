@@ -21,8 +21,6 @@ class FakeSession:
         self.reruns = 0
         self.parts_rerun: list[str] = []
         self.fragments = {"board", "notes"}
-        # the server's event loop, where the push asks for reruns: here, at once
-        self._event_loop = SimpleNamespace(call_soon_threadsafe=lambda fn, *args: fn(*args))
 
     def has_fragment(self, fid):
         return fid in self.fragments
@@ -129,6 +127,22 @@ def test_without_a_streamlit_runtime_pages_poll(monkeypatch):
     assert push.watch("w", 1, FakeStore()) is False
 
 
+def test_parts_found_out_of_date_are_rerun_next(room, monkeypatch):
+    mgr, store, _ = room
+    monkeypatch.setattr(push, "_session_id", lambda: "s0")
+    push._watches = {"s0": push._Watch("w", 1, parts=("board",))}
+    store.versions["w"] = 2
+    push._notify_once(store)
+    push.owe(["notes"])  # the board's rerun found the note form's list changed
+    _finish_runs(mgr)
+    push._notify_once(store)
+    assert mgr.sessions["s0"].parts_rerun == ["board", "notes"]
+    push.owe(["gone"])  # a part a full run has dropped since: nothing is rerun for it
+    _finish_runs(mgr)
+    push._notify_once(store)
+    assert mgr.sessions["s0"].parts_rerun == ["board", "notes"] and mgr.sessions["s0"].reruns == 0
+
+
 def test_a_page_with_live_parts_gets_only_those_rerun(room):
     mgr, store, _ = room
     push._watches = {"s0": push._Watch("w", 1, parts=("board", "notes")), "s1": push._Watch("w", 1)}
@@ -171,24 +185,3 @@ def test_the_safety_net_leaves_a_page_whose_push_is_on_its_way(room, monkeypatch
     push.watch("w", 2, store)
     assert push.overdue("w", 2, store, after=5.0) is False
 
-
-def test_a_push_finding_the_page_busy_on_the_loop_is_tried_again(room):
-    """The page started a run of its own between the notifier's look and the event loop's turn:
-    nothing is asked of it (a rerun then could drop that run's output), and it comes again."""
-    mgr, store, clock = room
-    s0 = mgr.sessions["s0"]
-    push._watches = {"s0": push._Watch("w", 1, parts=("board",))}
-    real_loop = s0._event_loop
-
-    def busy_meanwhile(fn, *args):
-        s0._scriptrunner = "the participant's own click"
-        fn(*args)
-
-    s0._event_loop = SimpleNamespace(call_soon_threadsafe=busy_meanwhile)
-    store.versions["w"] = 2
-    push._notify_once(store)
-    assert s0.parts_rerun == [] and push._watches["s0"].drawn == 1 and "s0" not in push._pushed
-    s0._event_loop, s0._scriptrunner = real_loop, None
-    clock[0] += 0.01
-    push._notify_once(store)
-    assert s0.parts_rerun == ["board"] and push._watches["s0"].drawn == 2

@@ -20,7 +20,7 @@ from workshop.services import editing, facilitation
 from workshop.services.live import Identity, Snapshot, snapshot
 
 from . import language_picker, md_escape, store
-from .live import follow, part
+from .live import FOLLOWED, follow, part
 from .session import current_identity, forget
 
 
@@ -58,12 +58,14 @@ class Page:
     def read_only(self) -> bool:
         return self.state.locked or self.state.ended
 
-    def part(self, draw: Callable[["Page"], None], *, sidebar: bool = False) -> None:
+    def part(
+        self, draw: Callable[["Page"], None], *, sidebar: bool = False, follows: Callable[["Page"], Any] | None = None
+    ) -> None:
         """Draw ``draw(page)`` as a live part: when the map changes, the server reruns only
         the parts (see :mod:`ui.live`), with a fresh page; the rest of the page (navigation,
         sidebar, round panel) is drawn again only when it changed too. ``draw`` must take
-        everything it shows from the page it is given."""
-        part(self, draw, sidebar=sidebar)
+        everything it shows from the page it is given; ``follows``: see :func:`ui.live.part`."""
+        part(self, draw, sidebar=sidebar, follows=follows)
 
     def refreshed(self) -> "Page":
         return refreshed(self)
@@ -86,6 +88,7 @@ def workshop_page(name: str, *, live: bool = True, panel: bool = True) -> Page:
         st.page_link("views/home.py", label=t("session.go_home", lang), icon="🏠")
         st.stop()
     db = store()
+    st.session_state.pop(FOLLOWED, None)  # this run's parts register anew
     try:
         drawn, snap, state, hidden = _view(db, me)
     except NotFound:

@@ -62,18 +62,28 @@ def follow(page, clock_slot=None) -> None:
         poller(workshop_id, page.lang, False)
 
 
-def part(page, draw, *, sidebar: bool = False) -> None:
-    """Draw ``draw(page)`` as a live part of the page (see the module's docstring)."""
+def part(page, draw, *, sidebar: bool = False, follows=None) -> None:
+    """Draw ``draw(page)`` as a live part of the page (see the module's docstring).
+
+    ``follows``: for a part that shows only a little of the map (the note form's list of
+    steps), a function of the page giving what it shows; such a part is rerun after the page's
+    other parts, and only when that changed (a new step, not a new note)."""
     if sidebar:
         with st.sidebar:
-            _part(page, draw)
+            _part(page, draw, follows)
     else:
-        _part(page, draw)
+        _part(page, draw, follows)
+
+
+#: session state: fragment id -> (follows, what the part last showed), for the parts that
+#: follow only a little of the map
+FOLLOWED = "_live_followed"
 
 
 @st.fragment
-def _part(page, draw) -> None:
+def _part(page, draw, follows) -> None:
     fid = push.current_part()
+    followed = st.session_state.setdefault(FOLLOWED, {})
     if push.rerunning_parts():  # the server reran the parts alone: draw from the map as it is now
         fresh = page.refreshed()
         if fresh.frame != page.frame:
@@ -81,9 +91,16 @@ def _part(page, draw) -> None:
         st.session_state["drawn_version"] = fresh.drawn
         push.watch(fresh.me.workshop_id, fresh.drawn, store(), parts=None)
         draw(fresh)
+        if follows is not None:
+            followed[fid] = (follows, follows(fresh))
+        else:  # the parts that follow a little of the map: only those whose part changed
+            push.owe([other for other, (fn, shown) in followed.items() if fn(fresh) != shown])
         return
     if fid is not None:
-        page.parts.append(fid)
+        if follows is None:
+            page.parts.append(fid)
+        else:
+            followed[fid] = (follows, follows(page))
     draw(page)
 
 

@@ -145,6 +145,18 @@ def overdue(workshop_id: str, drawn_version: int, store: Any, *, after: float) -
         return w is None or time.monotonic() - w.drawn_at > after
 
 
+def owe(parts: list[str]) -> None:
+    """Rerun these parts of this session's page too, once it is idle (after the part that
+    found them out of date)."""
+    sid = _session_id()
+    if sid is None or not parts:
+        return
+    with _lock:
+        w = _watches.get(sid)
+        if w is not None:
+            w.owed = tuple(dict.fromkeys([*w.owed, *parts]))
+
+
 def forget() -> None:
     """This session no longer shows a live workshop (a page without the live poller)."""
     sid = _session_id()
@@ -238,28 +250,24 @@ def _notify_once(store: Any) -> None:
             else:  # the next part of a push under way
                 parts, w.owed = w.owed[:1], w.owed[1:]
         _pushed[sid] = False
-        try:
-            session._event_loop.call_soon_threadsafe(_deliver, sid, session, w, parts, before)
-        except RuntimeError:  # the session's loop is closed: it is going away
-            _pushed.pop(sid, None)
-            continue
+        _deliver(sid, session, w, parts, before, fresh)
         running += 1
 
 
-def _deliver(sid: str, session: Any, w: _Watch, parts: tuple[str, ...], before: tuple) -> None:
-    """On the server's event loop (where the browser's own requests are handled, so nothing
-    interleaves): rerun the first of ``parts`` alone, or the whole page (no parts, or one is
-    gone), if the session is idle; else put the watch back as it was, for a later tick.
-
-    Never while a run is under way or finishing: a rerun asked while the session's runner is
+def _deliver(sid: str, session: Any, w: _Watch, parts: tuple[str, ...], before: tuple, fresh: bool = True) -> None:
+    """Rerun the first of ``parts`` alone, or the whole page (no parts, or one is gone), if
+    the session is idle; else put the watch back as it was, for a later tick. One part per
+    run, the next once the session is idle again: a rerun asked while the session's runner is
     finishing makes Streamlit start another runner and drop what the finishing one still had
-    to send (a participant's own click went unanswered that way). And one part per run, the
-    next once the session is idle again, for the same reason."""
+    to send."""
     if session._scriptrunner is not None:
         with _lock:
             if _watches.get(sid) is w:
                 w.drawn, w.pushed_at, w.owed = before
         _pushed.pop(sid, None)
+        return
+    if not fresh and not (session._client_state is not None and session.has_fragment(parts[0])):
+        _pushed.pop(sid, None)  # an owed part that a full run has since dropped: nothing to do
         return
     if parts and session._client_state is not None and all(session.has_fragment(fid) for fid in parts):
         state = ClientState()

@@ -179,9 +179,9 @@ class Board:
             st.markdown("\n\n".join(blocks))
             if is_editing(el.eid):
                 edit_form(self.me, self.snap, el, stage_fields(self.lang), key=f"stage:{stage['id']}", lang=self.lang)
-            for step in steps:
-                step_el = self.snap.element(step["id"])
-                if is_editing(step_el.eid):
+            for step in steps if st.session_state.get("editing") else ():  # a step's edit form, if open
+                if is_editing(step["id"]):
+                    step_el = self.snap.element(step["id"])
                     edit_form(self.me, self.snap, step_el, step_fields(self.seg, self.lang), key=f"step:{step['id']}", lang=self.lang)
         self._seller_card(stage)
 
@@ -265,17 +265,16 @@ class Board:
                     add_form(self.me, "flow", flow_fields(self.seg, self.lang), parent=self.page.segment_id, key="add_flow", lang=self.lang, submit="process.add_flow")
 
 
-def _note_form(page) -> None:
-    """The sidebar's note form; its choices follow the map (a live part too)."""
+def _note_choices(page) -> list[tuple[str, str]]:
     seg = page.segment
     stages = seg.get("stages", [])
-    choices = [(s["id"], f"{t('kind.stage', page.lang)}: {s['name']}") for s in stages] + [
+    return [(s["id"], f"{t('kind.stage', page.lang)}: {s['name']}") for s in stages] + [
         (step["id"], f"{t('kind.step', page.lang)}: {step['text'][:50]}") for s in stages for step in s.get("steps", [])
     ]
-    note_form(page, choices, "process")
 
 
 page = workshop_page("process")
 page.part(lambda p: Board(p).draw())
-page.part(_note_form, sidebar=True)
+# the sidebar's note form lists the stages and steps: a live part too, rerun when those change
+page.part(lambda p: note_form(p, _note_choices(p), "process"), sidebar=True, follows=_note_choices)
 page.done()

@@ -1,5 +1,6 @@
 """What a simulated participant does: join by the QR link, open the process page, keep it live,
-and every 5–20 s add a step or post a note; during a vote burst, put and move dots.
+and every 5–20 s add a step or post a note; during a vote burst, put and move dots, and after
+it go back to the 5–20 s rhythm.
 
 A person waits to see their last change on the screen before the next one, so each participant
 has at most one action under way (the load is "closed": a slow server slows the room down, as
@@ -80,6 +81,7 @@ class Participant:
     async def play(self) -> None:
         """Act until the plan's end (then wait for the last action's answer)."""
         plan = self.plan
+        voting = False
         try:
             while not self.client.closed.is_set():
                 now = time.monotonic()
@@ -90,7 +92,12 @@ class Participant:
                 if time.monotonic() >= plan.end or self.client.closed.is_set():
                     break
                 if plan.in_burst(time.monotonic()):
+                    voting = True
                     await self.put_dot()
+                elif voting:
+                    # back from the vote: the next step or note comes after the usual pause (not
+                    # the whole room in the same second, as the first harness had it)
+                    voting = False
                 elif self.rng.random() < 0.6:
                     await self.add_step()
                 else:

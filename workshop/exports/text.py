@@ -8,8 +8,10 @@ words. Line breaks become spaces where one line is expected.
 from __future__ import annotations
 
 _MD_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~$:&\"'=^%")
+#: one table look-up per character (every page run escapes every text on it)
+_MD_TABLE = str.maketrans({ch: "\\" + ch for ch in _MD_SPECIAL})
 
 
 def md_escape(text: str, one_line: bool = True) -> str:
-    out = "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
-    return " ".join(out.split("\n")) if one_line else out
+    out = str(text).translate(_MD_TABLE)
+    return out.replace("\n", " ") if one_line else out

@@ -10,6 +10,7 @@ import secrets
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from ..errors import BadInput, NotFound
@@ -69,7 +70,17 @@ class Snapshot:
         raise NotFound(f"no segment '{segment_id}'")
 
     def notes_about(self, eid: str) -> list[dict[str, Any]]:
-        return [n for n in self.doc.get("notes", []) if n.get("about") == eid]
+        return self._notes_by_about.get(eid, [])
+
+    @cached_property
+    def _notes_by_about(self) -> dict[str, list[dict[str, Any]]]:
+        """The notes per element they are about, in map order (built once per snapshot: a page
+        asks this for every stage and step it draws)."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        for n in self.doc.get("notes", []):
+            if n.get("about"):
+                out.setdefault(n["about"], []).append(n)
+        return out
 
     def label(self, eid: str, limit: int = 60) -> str:
         """A plain-text label of any element (its name or text), shortened."""
