@@ -39,7 +39,7 @@ MIN_GAP = 1.0
 #: redraws per second than one process can make (about 35 page runs a second on the 2-core
 #: machines of bench/RESULTS.md); a page then shows several changes at once rather than
 #: falling behind
-RUNS_PER_SECOND = 35.0
+RUNS_PER_SECOND = 60.0
 #: at most this many page runs at once because of pushes (a participant's own runs come on
 #: top): every Streamlit element reads the configuration behind one process-wide lock, so
 #: thirty runs started together queue on it and on the interpreter lock and all finish late

@@ -62,10 +62,13 @@ class Board:
         names = {s["id"]: s["name"] for s in self.stages}
         if st.session_state.get("add_step_stage") not in ids:
             st.session_state["add_step_stage"] = ids[0]
-        c1, c2, c3 = st.columns([2, 5, 1], vertical_alignment="bottom")
-        c1.selectbox(t("process.in_stage", self.lang), ids, format_func=names.get, key="add_step_stage")
-        c2.text_input(t("process.new_step", self.lang), key="add_step_text", max_chars=4000, placeholder=t("process.new_step_hint", self.lang))
-        c3.button(t("process.add_step", self.lang), key="add_step_submit", type="primary", on_click=submit)
+        # a form: typing and picking the stage send nothing; the button sends both in one run
+        # (outside a form, leaving the text field was a run of its own before the click's)
+        with st.form("add_step", border=False, enter_to_submit=True):
+            c1, c2, c3 = st.columns([2, 5, 1], vertical_alignment="bottom")
+            c1.selectbox(t("process.in_stage", self.lang), ids, format_func=names.get, key="add_step_stage")
+            c2.text_input(t("process.new_step", self.lang), key="add_step_text", max_chars=4000, placeholder=t("process.new_step_hint", self.lang))
+            c3.form_submit_button(t("process.add_step", self.lang), key="add_step_submit", type="primary", on_click=submit)
         error = st.session_state.pop("add_step_error", None)
         if error:
             st.error(error)
