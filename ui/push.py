@@ -5,14 +5,19 @@ browser, for every participant twice a second, changed or not. The load harness
 (``bench/load``) showed that with 50 participants those polls alone saturate the one core a
 Streamlit process can use, and every change then queues behind them for tens of seconds.
 
-So each page run records, per browser session, which workshop it drew and at which change
-number (:func:`watch`). One notifier thread per process compares those numbers with the
-store's in-memory counters ten times a second (a dictionary look-up each) and, for a session
-that is behind and idle, asks Streamlit to rerun it, exactly as Streamlit's own "run on save"
-does (``AppSession.request_rerun`` with the session's last client state: same page, same
-address, widget values untouched, no button pressed again). A session is pushed at most once
-per :data:`MIN_GAP` seconds, so a burst of changes costs each screen one redraw, not one per
-change, and only a few pushed runs go at once (:data:`MAX_RUNNING`).
+So each page run records, per browser session, which workshop it drew, at which *public*
+change number (:meth:`Store.public_version`: a dot that a round still hides moves it for
+nobody), and the page's live parts (:func:`watch`, :mod:`ui.live`). One notifier thread per
+process compares those numbers with the store's in-memory counters every 10 ms (a dictionary
+look-up each) and, for a session that is behind and idle, asks Streamlit to rerun its first
+live part alone (a fragment rerun) or, for a page without parts, the whole page, exactly as
+Streamlit's own "run on save" does (``AppSession.request_rerun`` with the session's last
+client state: same page, same address, widget values untouched, no button pressed again).
+Parts found out of date by that run (:func:`owe`) follow one at a time.
+
+A session is pushed at most once per :data:`MIN_GAP` seconds (more in a big room), so a
+burst of changes costs each screen one redraw, not one per change, and only a few pushed
+runs go at once (:data:`MAX_RUNNING`; a participant's own clicks are not held back by them).
 
 This uses Streamlit internals (the runtime's session manager), pinned to the version in
 ``requirements.txt``; if they are missing (a different version, or AppTest, which has no
@@ -31,14 +36,15 @@ from streamlit.proto.ClientState_pb2 import ClientState
 
 _LOG = logging.getLogger(__name__)
 
-#: how often the notifier compares versions (seconds)
+#: how often the notifier compares versions (seconds): a pushed run of a live part takes about
+#: as long, so a slot freed is filled again at once (at 50 ms, pushes waited on the tick)
 TICK = 0.01
 #: the shortest time between two pushes to one session (seconds) ...
 MIN_GAP = 1.0
 #: ... growing with the number of pages following workshops, so that a full room asks no more
-#: redraws per second than one process can make (about 35 page runs a second on the 2-core
-#: machines of bench/RESULTS.md); a page then shows several changes at once rather than
-#: falling behind
+#: redraws per second than one process can make (about 60 runs of the process page's board a
+#: second on the 2-core machines of bench/RESULTS.md, 35 of whole pages); a page then shows
+#: several changes at once rather than falling behind
 RUNS_PER_SECOND = 60.0
 #: at most this many page runs at once because of pushes (a participant's own runs come on
 #: top): every Streamlit element reads the configuration behind one process-wide lock, so
