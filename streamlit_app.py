@@ -10,7 +10,7 @@ import threading
 
 import streamlit as st
 
-from ui import push, store
+from ui import live, push, store
 from ui.session import app_language
 from workshop.i18n import t
 
@@ -29,7 +29,7 @@ def _warm_up(path: str) -> bool:
 
 
 _warm_up(str(store().path))
-push.forget()  # a page that follows a workshop live registers again (ui.live.follow)
+live.new_run()  # a page that follows a workshop live registers again (ui.live.follow)
 lang = app_language()
 
 PAGES = {

@@ -60,7 +60,7 @@ def room(monkeypatch):
     mgr, store = FakeManager(5), FakeStore()
     monkeypatch.setattr(push, "_runtime_sessions", lambda: mgr)
     monkeypatch.setattr(push, "_watches", {sid: push._Watch("w", 1) for sid in mgr.sessions})
-    monkeypatch.setattr(push, "_pushed", {})
+    monkeypatch.setattr(push, "_pushed", set())
     clock = [1000.0]
     monkeypatch.setattr(push.time, "monotonic", lambda: clock[0])
     return mgr, store, clock

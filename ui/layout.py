@@ -20,7 +20,7 @@ from workshop.services import editing, facilitation
 from workshop.services.live import Identity, Snapshot, snapshot
 
 from . import language_picker, md_escape, store
-from .live import FOLLOWED, follow, part
+from .live import follow, part
 from .session import current_identity, forget
 
 
@@ -68,7 +68,10 @@ class Page:
         part(self, draw, sidebar=sidebar, follows=follows)
 
     def refreshed(self) -> "Page":
-        return refreshed(self)
+        """The page as it would be drawn now (for a live part rerun on its own); its ``frame``
+        tells whether the rest of the page must be drawn again too."""
+        drawn, snap, state, hidden = _view(self.db, self.me)
+        return replace(self, snap=snap, state=state, hidden=hidden, drawn=drawn, frame=frame_of(snap, state), parts=[])
 
     def done(self) -> None:
         if self.live:
@@ -88,7 +91,6 @@ def workshop_page(name: str, *, live: bool = True, panel: bool = True) -> Page:
         st.page_link("views/home.py", label=t("session.go_home", lang), icon="🏠")
         st.stop()
     db = store()
-    st.session_state.pop(FOLLOWED, None)  # this run's parts register anew
     try:
         drawn, snap, state, hidden = _view(db, me)
     except NotFound:
@@ -125,13 +127,6 @@ def _view(db, me: Identity) -> tuple[int, Snapshot, FacilitationState, facilitat
             snap = _redacted(snap, hidden, me.participant_id)
             st.session_state["_redacted"] = (key, snap)
     return drawn, snap, state, hidden
-
-
-def refreshed(page: Page) -> Page:
-    """The page as it would be drawn now (for a live part rerun on its own); its ``frame``
-    tells whether the rest of the page must be drawn again too."""
-    drawn, snap, state, hidden = _view(page.db, page.me)
-    return replace(page, snap=snap, state=state, hidden=hidden, drawn=drawn, frame=frame_of(snap, state), parts=[])
 
 
 def frame_of(snap: Snapshot, state: FacilitationState) -> tuple:

@@ -48,6 +48,13 @@ OVERDUE_SECONDS = 10.0
 CUE_SECONDS = 4.0
 
 
+def new_run() -> None:
+    """Call at the start of every full run of the app: the page it draws registers its live
+    parts, and what it follows, anew (a page that does not follow a workshop registers none)."""
+    push.forget()
+    st.session_state.pop(FOLLOWED, None)
+
+
 def follow(page, clock_slot=None) -> None:
     """Call once per page run, after drawing (``page.done()``); ``clock_slot`` (a container)
     receives the round's countdown."""

@@ -71,7 +71,7 @@ _lock = threading.Lock()
 _watches: dict[str, _Watch] = {}
 #: sessions running a pushed rerun right now (a participant's own clicks are not counted: they
 #: must not hold back everyone else's redraws)
-_pushed: dict[str, bool] = {}  # session -> whether its rerun was asked for yet (see _deliver)
+_pushed: set[str] = set()
 _thread: threading.Thread | None = None
 
 
@@ -225,21 +225,18 @@ def _notify_once(store: Any) -> None:
             fresh = current != w.drawn and now - w.pushed_at >= gap
             if fresh or w.owed:
                 due.append((sid, w, current, fresh))
-    for sid, delivered in list(_pushed.items()):  # pushed runs that have finished
+    for sid in list(_pushed):  # pushed runs that have finished
         info = mgr.get_active_session_info(sid)
-        if info is None or (delivered and getattr(info.session, "_scriptrunner", None) is None):
-            _pushed.pop(sid, None)
+        if info is None or getattr(info.session, "_scriptrunner", None) is None:
+            _pushed.discard(sid)
     if not due:
         return
-    running = len(_pushed)
     # the longest waiting first; a push's further parts (the sidebar's note form) after every
     # page's first part (the board), so that a full room sees the change first
     due.sort(key=lambda d: (not d[3], d[1].pushed_at))
     for sid, w, current, fresh in due:
-        if running >= MAX_RUNNING:
+        if len(_pushed) >= MAX_RUNNING:
             return
-        if sid in _pushed:
-            continue  # its last push is still on its way
         info = mgr.get_active_session_info(sid)
         if info is None:  # the browser went away
             with _lock:
@@ -247,42 +244,36 @@ def _notify_once(store: Any) -> None:
             continue
         session = info.session
         if getattr(session, "_scriptrunner", None) is not None:
-            continue  # it is running right now (its own change): look again next tick
+            continue  # it is running right now (its own change, or its last push): next tick
         with _lock:
-            before = (w.drawn, w.pushed_at, w.owed)
             if fresh:  # a new push: its first part now (parts still owed come again after it)
                 w.pushed_at, w.drawn = now, current  # the rerun draws this version (watch() confirms it)
                 parts, w.owed = w.parts, w.parts[1:]
             else:  # the next part of a push under way
                 parts, w.owed = w.owed[:1], w.owed[1:]
-        _pushed[sid] = False
-        _deliver(sid, session, w, parts, before, fresh)
-        running += 1
+        if _rerun(session, parts, whole_if_gone=fresh):
+            _pushed.add(sid)
+        elif fresh:
+            with _lock:
+                w.owed = ()
 
 
-def _deliver(sid: str, session: Any, w: _Watch, parts: tuple[str, ...], before: tuple, fresh: bool = True) -> None:
-    """Rerun the first of ``parts`` alone, or the whole page (no parts, or one is gone), if
-    the session is idle; else put the watch back as it was, for a later tick. One part per
-    run, the next once the session is idle again: a rerun asked while the session's runner is
-    finishing makes Streamlit start another runner and drop what the finishing one still had
-    to send."""
-    if session._scriptrunner is not None:
-        with _lock:
-            if _watches.get(sid) is w:
-                w.drawn, w.pushed_at, w.owed = before
-        _pushed.pop(sid, None)
-        return
-    if not fresh and not (session._client_state is not None and session.has_fragment(parts[0])):
-        _pushed.pop(sid, None)  # an owed part that a full run has since dropped: nothing to do
-        return
-    if parts and session._client_state is not None and all(session.has_fragment(fid) for fid in parts):
-        state = ClientState()
-        state.CopyFrom(session._client_state)
-        state.fragment_id = parts[0]
-        state.is_auto_rerun = True
-        session.request_rerun(state)
-    else:
-        with _lock:
-            w.owed = ()
-        session.request_rerun(session._client_state)
-    _pushed[sid] = True
+def _rerun(session: Any, parts: tuple[str, ...], *, whole_if_gone: bool) -> bool:
+    """Rerun the first of ``parts`` alone, or, when there are none or one is gone (a full run
+    dropped it), the whole page if ``whole_if_gone``; returns whether a run was asked for.
+
+    Only ever for an idle session, one part per run, the next once it is idle again: a rerun
+    asked while the session's runner is finishing makes Streamlit start another runner and
+    drop what the finishing one still had to send."""
+    state = session._client_state
+    if parts and state is not None and all(session.has_fragment(fid) for fid in parts):
+        part = ClientState()
+        part.CopyFrom(state)
+        part.fragment_id = parts[0]
+        part.is_auto_rerun = True
+        session.request_rerun(part)
+        return True
+    if not whole_if_gone:
+        return False  # an owed part that a full run has since dropped: nothing to do
+    session.request_rerun(state)
+    return True

@@ -52,3 +52,15 @@ def across_page(area: str) -> tuple[str, Scope, list[str]]:
         st.page_link("views/home.py", label=t(f"{area}.go_home", lang), icon=":material/home:")
         st.stop()
     return lang, view, visible
+
+
+def filter_select(where, area: str, name: str, options, format_func, lang: str) -> list:
+    """One of the filters of a page across workshops (``area``: its i18n prefix and key
+    prefix): a multiselect in ``where`` where choosing nothing means all."""
+    return where.multiselect(
+        t(f"{area}.filter.{name}", lang),
+        list(options),
+        format_func=format_func,
+        key=f"{area}_{name}",
+        placeholder=t(f"{area}.filter.all", lang),
+    )

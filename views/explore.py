@@ -17,7 +17,7 @@ from typing import Any
 import streamlit as st
 
 from ui import store
-from ui.scope import across_page
+from ui.scope import across_page, filter_select
 from workshop.exports.table_csv import records_csv
 from workshop.i18n import LANGUAGE_NAMES, t
 from workshop.render.explore_charts import (
@@ -56,13 +56,7 @@ def _filters() -> explore.Filters:
     titles = {w.id: w.title for w in data.workshops}
     with st.container(border=True):
         c1, c2 = st.columns(2)
-        chosen = c1.multiselect(
-            t("explore.filter.workshops", lang),
-            list(titles),
-            format_func=titles.get,
-            key="explore_workshops",
-            placeholder=t("explore.filter.all", lang),
-        )
+        chosen = filter_select(c1, "explore", "workshops", titles, titles.get, lang)
         segs = {
             (s.workshop_id, s.id): t(
                 "explore.segment_label",
@@ -73,21 +67,9 @@ def _filters() -> explore.Filters:
             for s in data.segments
             if not chosen or s.workshop_id in chosen
         }
-        picked = c2.multiselect(
-            t("explore.filter.segments", lang),
-            list(segs),
-            format_func=segs.get,
-            key="explore_segments",
-            placeholder=t("explore.filter.all", lang),
-        )
+        picked = filter_select(c2, "explore", "segments", segs, segs.get, lang)
         c3, c4 = st.columns(2)
-        langs = c3.multiselect(
-            t("explore.filter.languages", lang),
-            data.languages,
-            format_func=LANGUAGE_NAMES.get,
-            key="explore_languages",
-            placeholder=t("explore.filter.all", lang),
-        )
+        langs = filter_select(c3, "explore", "languages", data.languages, LANGUAGE_NAMES.get, lang)
         since = until = None
         span = data.date_range
         if span:

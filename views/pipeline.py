@@ -16,7 +16,7 @@ import streamlit as st
 
 from ui import md_escape, store
 from ui.fields import option
-from ui.scope import across_page
+from ui.scope import across_page, filter_select
 from workshop.analysis import title as finding_title
 from workshop.i18n import t
 from workshop.render.pipeline_chart import pipeline_figure
@@ -44,20 +44,8 @@ def _filters() -> Filters:
         f"{w}/{s}": t("pipeline.lane", lang, workshop=titles[w], segment=name) for w, s, name in everything.segments
     }
     c1, c2, c3 = st.columns([3, 3, 2], vertical_alignment="bottom")
-    chosen = c1.multiselect(
-        t("pipeline.filter.workshops", lang),
-        list(titles),
-        format_func=titles.get,
-        key="pipeline_workshops",
-        placeholder=t("pipeline.filter.all", lang),
-    )
-    segs = c2.multiselect(
-        t("pipeline.filter.segments", lang),
-        list(seg_names),
-        format_func=seg_names.get,
-        key="pipeline_segments",
-        placeholder=t("pipeline.filter.all", lang),
-    )
+    chosen = filter_select(c1, "pipeline", "workshops", titles, titles.get, lang)
+    segs = filter_select(c2, "pipeline", "segments", seg_names, seg_names.get, lang)
     only = c3.toggle(t("pipeline.filter.only_findings", lang), key="pipeline_only_findings")
     return Filters(
         workshops=frozenset(chosen) or None,

@@ -57,7 +57,6 @@ class Action:
     acked: float | None = None
     refused: str | None = None
     unanswered: bool = False
-    fragment: str | None = None  # the fragment the action reran (None: the whole page)
 
     @property
     def settled(self) -> bool:

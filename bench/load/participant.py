@@ -177,7 +177,7 @@ class Participant:
         """Send ``widgets``' values, ``used`` being the one pressed: as a browser does, a rerun
         of the fragment that drew it if it is in one, else of the page."""
         c = self.client
-        fragment = action.fragment = c.screen.fragment_of(used)
+        fragment = c.screen.fragment_of(used)
         runs = c.updates  # the answer may be a fragment run (a widget inside a live part)
         action.sent = time.monotonic()
         self.rec.actions.append(action)

@@ -117,28 +117,13 @@ def chart(curve: list[dict]) -> None:
     )
     fig = make_subplots(rows=1, cols=4, subplot_titles=titles)
     probe = [r.get("probe") or {} for r in curve]
-    fig.add_scatter(
-        x=ns, y=[p.get("median") for p in probe], name="browsers median", mode="lines+markers", row=1, col=1
-    )
-    fig.add_scatter(x=ns, y=[p.get("p95") for p in probe], name="browsers p95", mode="lines+markers", row=1, col=1)
-    fig.add_scatter(
-        x=ns,
-        y=[r["clients"]["median"] for r in curve],
-        name="clients median",
-        mode="lines+markers",
-        line={"dash": "dot"},
-        row=1,
-        col=1,
-    )
-    fig.add_scatter(
-        x=ns,
-        y=[r["clients"]["p95"] for r in curve],
-        name="clients p95",
-        mode="lines+markers",
-        line={"dash": "dot"},
-        row=1,
-        col=1,
-    )
+    for stat in ("median", "p95"):
+        fig.add_scatter(x=ns, y=[p.get(stat) for p in probe], name=f"browsers {stat}", mode="lines+markers", row=1, col=1)
+    for stat in ("median", "p95"):
+        fig.add_scatter(
+            x=ns, y=[r["clients"][stat] for r in curve], name=f"clients {stat}", mode="lines+markers",
+            line={"dash": "dot"}, row=1, col=1,
+        )
     span = [min(ns), max(ns)]  # goal lines as traces: hline annotations misplace on a log axis
     fig.add_scatter(
         x=span,

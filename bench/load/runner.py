@@ -239,7 +239,7 @@ def _actions(records, killed: float | None) -> dict:
         "refused": sum(1 for a in actions if a.refused is not None),
         "refused_examples": sorted({a.refused for a in actions if a.refused})[:5],
         "unanswered": sum(1 for a in actions if a.unanswered),
-        "unanswered_examples": [(a.kind, a.participant, a.fragment) for a in actions if a.unanswered][:10],
+        "unanswered_examples": [(a.kind, a.participant) for a in actions if a.unanswered][:10],
         "ack_median": pct(acked, 0.5),
         "ack_p95": pct(acked, 0.95),
     }

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -23,16 +22,10 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
-from e2e.conftest import wait_healthy
+from e2e.conftest import free_port, stop_process, wait_healthy
 
 #: what counts as an error line in the server's log
 ERROR_LINE = re.compile(r"Traceback|\bERROR\b|Exception|Error:", re.IGNORECASE)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -122,13 +115,8 @@ class AppServer:
     def stop(self) -> None:
         """SIGTERM and wait (the app checkpoints the database on a clean exit)."""
         self._end_sampling()
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        if self.proc is not None:
+            stop_process(self.proc, timeout=30)
         self._close_log()
 
     def kill(self) -> None:

@@ -36,9 +36,23 @@ CHROMIUM_ARGS = [
 
 
 def free_port() -> int:
+    """A port nothing listens on now (also used by ``bench/``)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def stop_process(proc: subprocess.Popen, timeout: float = 20.0) -> None:
+    """SIGTERM (the app checkpoints the database on a clean exit), SIGKILL if it hangs (also
+    used by ``bench/``)."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def wait_healthy(url: str, proc: subprocess.Popen, log_text, timeout: float = 60.0) -> None:
@@ -78,12 +92,7 @@ class Server:
         wait_healthy(self.url, self.proc, lambda: self.log.read_text(errors="replace"), timeout)
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop_process(self.proc)
         self._log.close()
 
 
