@@ -20,7 +20,7 @@ class FakeSession:
         self._client_state = ClientState(query_string="t=abc", page_name="process")
         self.reruns = 0
         self.parts_rerun: list[str] = []
-        self.fragments = {"board", "notes"}
+        self.fragments = {"board", "notes", "chart"}
 
     def has_fragment(self, fid):
         return fid in self.fragments
@@ -185,3 +185,42 @@ def test_the_safety_net_leaves_a_page_whose_push_is_on_its_way(room, monkeypatch
     push.watch("w", 2, store)
     assert push.overdue("w", 2, store, after=5.0) is False
 
+
+
+def test_parts_beside_the_map_wait_for_every_page_and_for_their_gap(room, monkeypatch):
+    mgr, store, clock = room
+    monkeypatch.setattr(push, "_session_id", lambda: "s0")
+    push._watches = {"s0": push._Watch("w", 1, parts=("board",)), "s1": push._Watch("w", 1, parts=("board",))}
+    push._watches["s0"].pushed_at = push._watches["s1"].pushed_at = clock[0] - 10  # both long due
+    monkeypatch.setattr(push, "MAX_RUNNING", 1)
+    store.versions["w"] = 2
+    push._notify_once(store)  # s0's board first
+    push.owe(["notes"], later=True)  # its note form's list changed
+    _finish_runs(mgr)
+    push._notify_once(store)
+    assert mgr.sessions["s1"].parts_rerun == ["board"]  # s1's board before s0's note form
+    _finish_runs(mgr)
+    push._notify_once(store)
+    assert mgr.sessions["s0"].parts_rerun == ["board", "notes"]
+    push.owe(["notes"], later=True)  # another new step, a moment later
+    _finish_runs(mgr)
+    clock[0] += 1.0
+    push._notify_once(store)
+    assert mgr.sessions["s0"].parts_rerun == ["board", "notes"]  # not within LATER_GAP
+    clock[0] += push.LATER_GAP
+    push._notify_once(store)
+    assert mgr.sessions["s0"].parts_rerun == ["board", "notes", "notes"]
+
+
+def test_parts_owed_in_the_main_area_come_before_other_pages_pushes(room, monkeypatch):
+    mgr, store, clock = room
+    monkeypatch.setattr(push, "_session_id", lambda: "s0")
+    monkeypatch.setattr(push, "MAX_RUNNING", 1)
+    push._watches = {"s0": push._Watch("w", 2, parts=("board",)), "s1": push._Watch("w", 1, parts=("board",))}
+    store.versions["w"] = 2
+    push.owe(["chart"])  # s0's own click redrew one part and found another out of date
+    push._notify_once(store)
+    assert mgr.sessions["s0"].parts_rerun == ["chart"] and mgr.sessions["s1"].parts_rerun == []
+    _finish_runs(mgr)
+    push._notify_once(store)
+    assert mgr.sessions["s1"].parts_rerun == ["board"]

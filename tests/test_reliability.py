@@ -87,6 +87,36 @@ WRITER = textwrap.dedent(
 )
 
 
+def test_pages_that_miss_a_new_version_together_read_it_once(fleet_store, monkeypatch):
+    from workshop.services import live
+
+    store = fleet_store
+    store.add(W, "step", {"text": "A new version nobody has read yet"}, parent="s1", actor="p-anna")
+    reads: list[int] = []
+    real = store.load_versioned
+    gate = threading.Event()
+
+    def counted(workshop_id):
+        reads.append(1)
+        gate.wait(5)  # keep the first read under way until every page asked
+        return real(workshop_id)
+
+    monkeypatch.setattr(store, "load_versioned", counted)
+    got: list = []
+    pages = [threading.Thread(target=lambda: got.append(live.snapshot(store, W))) for _ in range(8)]
+    for p in pages:
+        p.start()
+    while not reads:
+        threading.Event().wait(0.01)
+    threading.Event().wait(0.1)  # the other seven are waiting for that read by now
+    gate.set()
+    for p in pages:
+        p.join()
+    assert len(reads) == 1 and len(got) == 8
+    assert all(s is got[0] for s in got) and got[0].version == store.version(W)
+    assert any(st["text"] == "A new version nobody has read yet" for st in got[0].doc["segments"][0]["stages"][0]["steps"])
+
+
 def test_killed_writer_loses_no_acknowledged_write(db_path):
     proc = subprocess.Popen(
         [sys.executable, "-c", WRITER, str(db_path)],

@@ -8,6 +8,7 @@ identity, the current map snapshot, language, chosen segment) or shows how to jo
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from collections.abc import Callable
 from typing import Any
 
@@ -44,6 +45,8 @@ class Page:
     frame: tuple = ()
     #: the fragment ids of the page's live parts (see :meth:`part`)
     parts: list[str] = field(default_factory=list)
+    #: what else the layout around the live parts shows (see :meth:`depends_on`)
+    shapes: list[Callable[["Page"], Any]] = field(default_factory=list)
 
     @property
     def segment(self) -> dict[str, Any]:
@@ -66,6 +69,17 @@ class Page:
         sidebar, round panel) is drawn again only when it changed too. ``draw`` must take
         everything it shows from the page it is given; ``follows``: see :func:`ui.live.part`."""
         part(self, draw, sidebar=sidebar, follows=follows)
+
+    def depends_on(self, shape: Callable[["Page"], Any]) -> None:
+        """The page's own layout around its live parts shows ``shape(page)`` (the process
+        page: its stages, one card each, in order): a live part that finds it changed reruns
+        the whole page, as for the frame."""
+        self.shapes.append(shape)
+
+    @cached_property
+    def outline(self) -> tuple:
+        """The frame and the page's shapes: what only a run of the whole page draws."""
+        return (self.frame, tuple(shape(self) for shape in self.shapes))
 
     def refreshed(self) -> "Page":
         """The page as it would be drawn now (for a live part rerun on its own); its ``frame``

@@ -4,9 +4,10 @@ The server pushes the redraw (:mod:`ui.push`). A page marks the parts that show 
 *live parts* (``page.part(draw)``): when the workshop changed, the server reruns only those
 parts, each with a fresh page (:meth:`ui.layout.Page.refreshed`), and leaves the navigation,
 the sidebar and the round panel alone; a part that finds the frame around it changed too (a
-new phase, a round started, a segment renamed: :func:`ui.layout.frame_of`) reruns the whole
-page. A page without parts is rerun whole. Why parts: with 50 people in the room every change
-redraws 50 pages, and the frame is most of a page's elements (bench/RESULTS.md, "load").
+new phase, a round started, a segment renamed: :func:`ui.layout.frame_of`, or what the page
+itself draws around its parts: :meth:`ui.layout.Page.depends_on`) reruns the whole page. A
+page without parts is rerun whole. Why parts: with 50 people in the room every change redraws
+50 pages, and the frame is most of a page's elements (bench/RESULTS.md, "load").
 
 Pages follow the workshop's *public* change number, which a dot or a rating that a round
 still hides does not move: during a vote, nobody's page is redrawn for somebody else's dot.
@@ -73,41 +74,43 @@ def part(page, draw, *, sidebar: bool = False, follows=None) -> None:
     """Draw ``draw(page)`` as a live part of the page (see the module's docstring).
 
     ``follows``: for a part that shows only a little of the map (the note form's list of
-    steps), a function of the page giving what it shows; such a part is rerun after the page's
-    other parts, and only when that changed (a new step, not a new note)."""
+    stages and steps), a function of the page giving what it shows; such a part is rerun only
+    when that changed (a new step, not a new note). A part in the sidebar is rerun after every
+    other page's part in the main area, and at most every :data:`ui.push.LATER_GAP` seconds."""
     if sidebar:
         with st.sidebar:
-            _part(page, draw, follows)
+            _part(page, draw, follows, True)
     else:
-        _part(page, draw, follows)
+        _part(page, draw, follows, False)
 
 
-#: session state: fragment id -> (follows, what the part last showed), for the parts that
-#: follow only a little of the map
+#: session state: fragment id -> (follows, what the part last showed, whether it is beside the
+#: map) for the parts that follow only some of the map
 FOLLOWED = "_live_followed"
 
 
 @st.fragment
-def _part(page, draw, follows) -> None:
+def _part(page, draw, follows, beside: bool) -> None:
     fid = push.current_part()
     followed = st.session_state.setdefault(FOLLOWED, {})
-    if push.rerunning_parts():  # the server reran the parts alone: draw from the map as it is now
+    if push.rerunning_parts():  # the server reran this part alone: draw from the map as it is now
         fresh = page.refreshed()
-        if fresh.frame != page.frame:
+        if fresh.outline != page.outline:
             st.rerun(scope="app")
+        moved = fresh.drawn != st.session_state.get("drawn_version")
         st.session_state["drawn_version"] = fresh.drawn
         push.watch(fresh.me.workshop_id, fresh.drawn, store(), parts=None)
-        draw(fresh)
-        if follows is not None:
-            followed[fid] = (follows, follows(fresh))
-        else:  # the parts that follow a little of the map: only those whose part changed
-            push.owe([other for other, (fn, shown) in followed.items() if fn(fresh) != shown])
-        return
-    if fid is not None:
-        if follows is None:
-            page.parts.append(fid)
-        else:
-            followed[fid] = (follows, follows(page))
+        # the page now claims this version, whichever part ran (a push, a part owed, a click):
+        # every other part that shows something else at it is owed a rerun
+        changed = [(other, later) for other, (fn, shown, later) in followed.items() if other != fid and fn(fresh) != shown]
+        push.owe([other for other in page.parts if other != fid] if moved else [])
+        push.owe([other for other, later in changed if not later])
+        push.owe([other for other, later in changed if later], later=True)
+        page = fresh
+    elif fid is not None and follows is None:
+        page.parts.append(fid)
+    if follows is not None and fid is not None:
+        followed[fid] = (follows, follows(page), beside)
     draw(page)
 
 

@@ -13,7 +13,9 @@ look-up each) and, for a session that is behind and idle, asks Streamlit to reru
 live part alone (a fragment rerun) or, for a page without parts, the whole page, exactly as
 Streamlit's own "run on save" does (``AppSession.request_rerun`` with the session's last
 client state: same page, same address, widget values untouched, no button pressed again).
-Parts found out of date by that run (:func:`owe`) follow one at a time.
+Parts found out of date by that run (:func:`owe`) follow one at a time: those in the main area
+before any page's next push, those beside the map (the sidebar's note form) after every page's
+push and at most every :data:`LATER_GAP` seconds.
 
 A session is pushed at most once per :data:`MIN_GAP` seconds (more in a big room), so a
 burst of changes costs each screen one redraw, not one per change, and only a few pushed
@@ -52,6 +54,10 @@ RUNS_PER_SECOND = 60.0
 #: (measured: 73 % of the server's samples waiting there); a few at a time, oldest first,
 #: finish sooner for everyone
 MAX_RUNNING = 2
+#: the parts beside the map (the sidebar's note form, which lists every step) are rerun at most
+#: this often (seconds): a new step is in everyone's list of what a note can be about within
+#: a few seconds, and a full room does not spend a third of its runs on lists nobody is reading
+LATER_GAP = 5.0
 
 
 @dataclass
@@ -61,10 +67,15 @@ class _Watch:
     pushed_at: float = 0.0
     #: the page's live parts (fragment ids): rerun those alone; none: rerun the page
     parts: tuple[str, ...] = ()
-    #: parts of the last push still to rerun (one run at a time, see :func:`_rerun`)
+    #: parts found out of date, still to rerun (one run at a time, see :func:`_rerun`): those
+    #: in the main area come before any page's next push ...
     owed: tuple[str, ...] = ()
+    #: ... and these (the sidebar's note form) after every page's first part of a push
+    later: tuple[str, ...] = ()
     #: when the page last drew (a run of the whole page or of a part)
     drawn_at: float = 0.0
+    #: when a part beside the map was last rerun
+    later_at: float = 0.0
 
 
 _lock = threading.Lock()
@@ -133,7 +144,8 @@ def watch(workshop_id: str, drawn_version: int, store: Any, *, parts: list[str] 
         old = _watches.get(sid)
         kept = old.parts if (old is not None and parts is None) else tuple(parts or ())
         _watches[sid] = _Watch(
-            workshop_id, drawn_version, old.pushed_at if old is not None else 0.0, kept, drawn_at=time.monotonic()
+            workshop_id, drawn_version, old.pushed_at if old is not None else 0.0, kept, drawn_at=time.monotonic(),
+            later_at=old.later_at if old is not None else 0.0,
         )
     _ensure_notifier(store)
     return True
@@ -151,15 +163,20 @@ def overdue(workshop_id: str, drawn_version: int, store: Any, *, after: float) -
         return w is None or time.monotonic() - w.drawn_at > after
 
 
-def owe(parts: list[str]) -> None:
+def owe(parts: list[str], *, later: bool = False) -> None:
     """Rerun these parts of this session's page too, once it is idle (after the part that
-    found them out of date)."""
+    found them out of date); ``later``: after the first part of every page's push (a part
+    beside the map, such as the sidebar's note form)."""
     sid = _session_id()
     if sid is None or not parts:
         return
     with _lock:
         w = _watches.get(sid)
-        if w is not None:
+        if w is None:
+            return
+        if later:
+            w.later = tuple(dict.fromkeys([*w.later, *parts]))
+        else:
             w.owed = tuple(dict.fromkeys([*w.owed, *parts]))
 
 
@@ -222,19 +239,22 @@ def _notify_once(store: Any) -> None:
             except Exception:  # noqa: BLE001 - a workshop deleted meanwhile
                 _watches.pop(sid, None)
                 continue
-            fresh = current != w.drawn and now - w.pushed_at >= gap
-            if fresh or w.owed:
-                due.append((sid, w, current, fresh))
+            # what comes first: the parts that show a change already under way on this page,
+            # then every page's first part of a new push, then the parts beside the map
+            if w.owed:
+                due.append((0, w.pushed_at, sid, w, current))
+            elif current != w.drawn and now - w.pushed_at >= gap:
+                due.append((1, w.pushed_at, sid, w, current))
+            elif w.later and now - w.later_at >= LATER_GAP:
+                due.append((2, w.pushed_at, sid, w, current))
     for sid in list(_pushed):  # pushed runs that have finished
         info = mgr.get_active_session_info(sid)
         if info is None or getattr(info.session, "_scriptrunner", None) is None:
             _pushed.discard(sid)
     if not due:
         return
-    # the longest waiting first; a push's further parts (the sidebar's note form) after every
-    # page's first part (the board), so that a full room sees the change first
-    due.sort(key=lambda d: (not d[3], d[1].pushed_at))
-    for sid, w, current, fresh in due:
+    due.sort(key=lambda d: d[:2])  # and within each, the longest waiting first
+    for rank, _, sid, w, current in due:
         if len(_pushed) >= MAX_RUNNING:
             return
         info = mgr.get_active_session_info(sid)
@@ -245,12 +265,15 @@ def _notify_once(store: Any) -> None:
         session = info.session
         if getattr(session, "_scriptrunner", None) is not None:
             continue  # it is running right now (its own change, or its last push): next tick
+        fresh = rank == 1
         with _lock:
-            if fresh:  # a new push: its first part now (parts still owed come again after it)
+            if fresh:  # a new push: its first part now (the page's other plain parts after it)
                 w.pushed_at, w.drawn = now, current  # the rerun draws this version (watch() confirms it)
-                parts, w.owed = w.parts, w.parts[1:]
-            else:  # the next part of a push under way
+                parts, w.owed, w.later = w.parts, w.parts[1:], ()
+            elif rank == 0:
                 parts, w.owed = w.owed[:1], w.owed[1:]
+            else:
+                parts, w.later, w.later_at = w.later[:1], w.later[1:], now
         if _rerun(session, parts, whole_if_gone=fresh):
             _pushed.add(sid)
         elif fresh:

@@ -22,7 +22,14 @@ KIND_ICON = {"action": "▸", "meeting": "👥", "decision": "⚖️", "approval
 
 class Board:
     """The page's body, drawn from one page: the page as the full run drew it, or a fresh one
-    when the server reran the board alone because the map changed (:mod:`ui.live`)."""
+    when the server reran the board alone because the map changed (:mod:`ui.live`).
+
+    Only the stages' cards are the live part: the title, the quick add, the choice of view and
+    the forms below are drawn by full runs of the page, which a change in the stages' names or
+    order brings about (``depends_on``). In a full room every change redraws the part on every
+    screen, so each element left out of it is one less per screen per change. (A live part per
+    stage was tried: a run costs about as much for one card as for all of them, and a change
+    then took two or three runs per screen; bench/RESULTS.md, "load history".)"""
 
     def __init__(self, page):
         self.page, self.db, self.me, self.snap, self.lang = page, page.db, page.me, page.snap, page.lang
@@ -31,6 +38,8 @@ class Board:
         self.roles = {r["id"]: r["name"] for r in self.seg.get("roles", [])}
 
     def draw(self) -> None:
+        """The page's body in a full run, the board in it a live part."""
+        self.page.depends_on(_layout)
         st.title(t("process.title", self.lang))
         st.caption(t("process.lead", self.lang, segment=md_escape(self.seg["name"])))
         self._quick_add()
@@ -38,7 +47,12 @@ class Board:
             t("process.view", self.lang), ["columns", "checklist", "flowchart"], default="columns",
             format_func=lambda v: t(f"process.view.{v}", self.lang), key="process_view",
         ) or "columns"
-        {"columns": self._columns, "checklist": self._checklist, "flowchart": self._flowchart}[view]()
+        if view == "columns":
+            arrange = st.toggle(t("process.arrange", self.lang), key="process_arrange", help=t("process.arrange_help", self.lang))
+            self.page.part(lambda p: Board(p)._columns(arrange))
+            self._add_stage()
+        else:
+            self.page.part(lambda p: getattr(Board(p), f"_{view}")())
         self._segments()
 
     def _quick_add(self) -> None:
@@ -197,8 +211,7 @@ class Board:
         with st.container(border=True):
             st.markdown("\n\n".join(blocks))
 
-    def _columns(self) -> None:
-        arrange = st.toggle(t("process.arrange", self.lang), key="process_arrange", help=t("process.arrange_help", self.lang))
+    def _columns(self, arrange: bool) -> None:
         if not self.stages:
             st.info(t("process.empty", self.lang))
         per_row = 4 if len(self.stages) > 4 else max(len(self.stages), 1)
@@ -207,6 +220,8 @@ class Board:
             for offset, stage in enumerate(self.stages[start : start + per_row]):
                 with cols[offset]:
                     self._stage(start + offset, stage, arrange)
+
+    def _add_stage(self) -> None:
         box = lazy.expander(t("process.add_stage", self.lang), "process_add_stage", expanded=not self.stages)
         if box is not None:
             with box:
@@ -268,6 +283,13 @@ class Board:
                     add_form(self.me, "flow", flow_fields(self.seg, self.lang), parent=self.page.segment_id, key="add_flow", lang=self.lang, submit="process.add_flow")
 
 
+def _layout(page) -> tuple:
+    """What the page draws around the board: the stages by name, in order (the quick add's
+    list), and the segment's description (the segments' form)."""
+    seg = page.segment
+    return tuple((s["id"], s["name"]) for s in seg.get("stages", [])), seg.get("description")
+
+
 def _note_choices(page) -> list[tuple[str, str]]:
     seg = page.segment
     stages = seg.get("stages", [])
@@ -277,7 +299,7 @@ def _note_choices(page) -> list[tuple[str, str]]:
 
 
 page = workshop_page("process")
-page.part(lambda p: Board(p).draw())
+Board(page).draw()
 # the sidebar's note form lists the stages and steps: a live part too, rerun when those change
 page.part(lambda p: note_form(p, _note_choices(p), "process"), sidebar=True, follows=_note_choices)
 page.done()

@@ -168,24 +168,39 @@ def _fresh_id(store: Store) -> str:
 _cache: "OrderedDict[tuple[int, str, str, int], Snapshot]" = OrderedDict()
 _cache_lock = threading.Lock()
 _CACHE_SIZE = 64
+#: reads under way: the first session to miss a version reads it, the others wait for that
+#: read instead of running the same one (in a vote every dot is a new version, and a full
+#: room's pages then missed it together: a third of the reads were the same read again)
+_reading: dict[tuple[int, str, str, int], threading.Event] = {}
 
 
 def snapshot(store: Store, workshop_id: str) -> Snapshot:
     """The current map, read once per change and shared by every session in the process."""
-    # the path too: a store opened later may get the id of a closed one (tests open many)
-    key = (id(store), str(store.path), workshop_id, store.version(workshop_id))
-    with _cache_lock:
-        hit = _cache.get(key)
-        if hit is not None:
-            _cache.move_to_end(key)
-            return hit
-    version, workshop, lists, elements = store.load_versioned(workshop_id)
-    snap = Snapshot(version, assemble(workshop, lists, elements), {e.eid: e for e in elements})
-    with _cache_lock:
-        _cache[(id(store), str(store.path), workshop_id, version)] = snap
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return snap
+    while True:
+        # the path too: a store opened later may get the id of a closed one (tests open many)
+        key = (id(store), str(store.path), workshop_id, store.version(workshop_id))
+        with _cache_lock:
+            hit = _cache.get(key)
+            if hit is not None:
+                _cache.move_to_end(key)
+                return hit
+            under_way = _reading.get(key)
+            if under_way is None:
+                _reading[key] = threading.Event()
+        if under_way is None:
+            break
+        under_way.wait(5.0)  # then look again: that read, or a newer version if the map moved on
+    try:
+        version, workshop, lists, elements = store.load_versioned(workshop_id)
+        snap = Snapshot(version, assemble(workshop, lists, elements), {e.eid: e for e in elements})
+        with _cache_lock:
+            _cache[(id(store), str(store.path), workshop_id, version)] = snap
+            while len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
+        return snap
+    finally:
+        with _cache_lock:
+            _reading.pop(key).set()
 
 
 def kinds_with_ids() -> list[str]:
