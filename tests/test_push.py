@@ -61,6 +61,7 @@ def room(monkeypatch):
     monkeypatch.setattr(push, "_runtime_sessions", lambda: mgr)
     monkeypatch.setattr(push, "_watches", {sid: push._Watch("w", 1) for sid in mgr.sessions})
     monkeypatch.setattr(push, "_pushed", set())
+    monkeypatch.setattr(push, "_asking", set())
     clock = [1000.0]
     monkeypatch.setattr(push.time, "monotonic", lambda: clock[0])
     return mgr, store, clock
@@ -224,3 +225,37 @@ def test_parts_owed_in_the_main_area_come_before_other_pages_pushes(room, monkey
     _finish_runs(mgr)
     push._notify_once(store)
     assert mgr.sessions["s1"].parts_rerun == ["board"]
+
+
+class FakeLoop:
+    """A session's event loop: what the notifier hands it runs when the test says so."""
+
+    def __init__(self):
+        self.waiting = []
+
+    def call_soon_threadsafe(self, fn, *args):
+        self.waiting.append((fn, args))
+
+    def run(self):
+        waiting, self.waiting = self.waiting, []
+        for fn, args in waiting:
+            fn(*args)
+
+
+def test_a_click_that_comes_first_is_not_cut_short(room):
+    mgr, store, _ = room
+    s0 = mgr.sessions["s0"]
+    s0._event_loop = loop = FakeLoop()
+    push._watches = {"s0": push._Watch("w", 1, parts=("board",))}
+    store.versions["w"] = 2
+    push._notify_once(store)  # handed to the session's loop: nothing asked yet
+    assert s0.parts_rerun == [] and push._asking == {"s0"}
+    push._notify_once(store)
+    assert len(loop.waiting) == 1  # not handed twice
+    s0._scriptrunner = "the participant's dot click"  # handled on the loop before the push
+    loop.run()
+    assert s0.parts_rerun == [] and push._watches["s0"].drawn == 1 and not push._asking  # nothing booked
+    _finish_runs(mgr)
+    push._notify_once(store)
+    loop.run()
+    assert s0.parts_rerun == ["board"] and push._watches["s0"].drawn == 2 and push._pushed == {"s0"}

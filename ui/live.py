@@ -97,6 +97,12 @@ def _part(page, draw, follows, beside: bool) -> None:
         fresh = page.refreshed()
         if fresh.outline != page.outline:
             st.rerun(scope="app")
+        if follows is not None and push.pushed_run():
+            # a part that shows a little of the map, brought up to date: the page's version
+            # stays the one its other parts drew (the push brings those up to date in turn)
+            followed[fid] = (follows, follows(fresh), beside)
+            draw(fresh)
+            return
         moved = fresh.drawn != st.session_state.get("drawn_version")
         st.session_state["drawn_version"] = fresh.drawn
         push.watch(fresh.me.workshop_id, fresh.drawn, store(), parts=None)

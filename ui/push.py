@@ -12,7 +12,8 @@ process compares those numbers with the store's in-memory counters every 10 ms (
 look-up each) and, for a session that is behind and idle, asks Streamlit to rerun its first
 live part alone (a fragment rerun) or, for a page without parts, the whole page, exactly as
 Streamlit's own "run on save" does (``AppSession.request_rerun`` with the session's last
-client state: same page, same address, widget values untouched, no button pressed again).
+client state: same page, same address, widget values untouched, no button pressed again),
+asked on the session's event loop, where the participant's own clicks are handled (:func:`_ask`).
 Parts found out of date by that run (:func:`owe`) follow one at a time: those in the main area
 before any page's next push, those beside the map (the sidebar's note form) after every page's
 push and at most every :data:`LATER_GAP` seconds.
@@ -83,6 +84,8 @@ _watches: dict[str, _Watch] = {}
 #: sessions running a pushed rerun right now (a participant's own clicks are not counted: they
 #: must not hold back everyone else's redraws)
 _pushed: set[str] = set()
+#: sessions whose rerun the notifier has handed to their event loop, not yet asked (see :func:`_ask`)
+_asking: set[str] = set()
 _thread: threading.Thread | None = None
 
 
@@ -130,6 +133,12 @@ def rerunning_parts() -> bool:
 
     ctx = get_script_run_ctx()
     return bool(ctx is not None and getattr(ctx, "fragment_ids_this_run", None))
+
+
+def pushed_run() -> bool:
+    """Whether this run is one the server asked for (not a participant's own click)."""
+    sid = _session_id()
+    return sid is not None and sid in _pushed
 
 
 def watch(workshop_id: str, drawn_version: int, store: Any, *, parts: list[str] | None = ()) -> bool:
@@ -250,13 +259,16 @@ def _notify_once(store: Any) -> None:
     for sid in list(_pushed):  # pushed runs that have finished
         info = mgr.get_active_session_info(sid)
         if info is None or getattr(info.session, "_scriptrunner", None) is None:
-            _pushed.discard(sid)
+            with _lock:
+                _pushed.discard(sid)
     if not due:
         return
     due.sort(key=lambda d: d[:2])  # and within each, the longest waiting first
     for rank, _, sid, w, current in due:
-        if len(_pushed) >= MAX_RUNNING:
+        if len(_pushed) + len(_asking) >= MAX_RUNNING:
             return
+        if sid in _asking:
+            continue
         info = mgr.get_active_session_info(sid)
         if info is None:  # the browser went away
             with _lock:
@@ -265,20 +277,53 @@ def _notify_once(store: Any) -> None:
         session = info.session
         if getattr(session, "_scriptrunner", None) is not None:
             continue  # it is running right now (its own change, or its last push): next tick
-        fresh = rank == 1
         with _lock:
-            if fresh:  # a new push: its first part now (the page's other plain parts after it)
+            _asking.add(sid)
+        loop = getattr(session, "_event_loop", None)
+        try:
+            if loop is None:  # no event loop of its own (a stand-in in the tests)
+                _ask(sid, session, current)
+            else:
+                loop.call_soon_threadsafe(_ask, sid, session, current)
+        except RuntimeError:  # the loop closed: the server is stopping
+            with _lock:
+                _asking.discard(sid)
+
+
+def _ask(sid: str, session: Any, current: int) -> None:
+    """Ask for the session's next rerun, on the session's event loop: there, a participant's
+    own click is handled too, so the session is either idle or has just started the click's
+    run. (Asked from the notifier's thread, a click could come in between the test for idle
+    and the request; the request then cut the click's run short and the dot panel drew
+    nothing.) A busy session is left for the next tick, with nothing booked."""
+    try:
+        if getattr(session, "_scriptrunner", None) is not None:
+            return
+        now = time.monotonic()
+        with _lock:
+            w = _watches.get(sid)
+            if w is None:
+                return
+            fresh = False
+            if w.owed:  # the same order as the notifier's, on the watch as it is now
+                parts, w.owed = w.owed[:1], w.owed[1:]
+            elif current != w.drawn:  # a new push: its first part (the page's other plain parts after it)
+                fresh = True
                 w.pushed_at, w.drawn = now, current  # the rerun draws this version (watch() confirms it)
                 parts, w.owed, w.later = w.parts, w.parts[1:], ()
-            elif rank == 0:
-                parts, w.owed = w.owed[:1], w.owed[1:]
-            else:
+            elif w.later:
                 parts, w.later, w.later_at = w.later[:1], w.later[1:], now
+            else:
+                return
         if _rerun(session, parts, whole_if_gone=fresh):
-            _pushed.add(sid)
+            with _lock:
+                _pushed.add(sid)
         elif fresh:
             with _lock:
                 w.owed = ()
+    finally:
+        with _lock:
+            _asking.discard(sid)
 
 
 def _rerun(session: Any, parts: tuple[str, ...], *, whole_if_gone: bool) -> bool:

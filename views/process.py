@@ -24,12 +24,13 @@ class Board:
     """The page's body, drawn from one page: the page as the full run drew it, or a fresh one
     when the server reran the board alone because the map changed (:mod:`ui.live`).
 
-    Only the stages' cards are the live part: the title, the quick add, the choice of view and
-    the forms below are drawn by full runs of the page, which a change in the stages' names or
-    order brings about (``depends_on``). In a full room every change redraws the part on every
-    screen, so each element left out of it is one less per screen per change. (A live part per
-    stage was tried: a run costs about as much for one card as for all of them, and a change
-    then took two or three runs per screen; bench/RESULTS.md, "load history".)"""
+    The board of stage cards is a live part, and so is the quick "add a step" row (which
+    follows only the stages' names: adding a step reruns that row and then the board, not the
+    page). The title, the choice of view and the forms below are drawn by full runs of the
+    page. In a full room every change redraws the board on every screen, so each element left
+    out of it is one less per screen per change. (A live part per stage was tried: a run costs
+    about as much for one card as for all of them, and a change then took two or three runs
+    per screen; bench/RESULTS.md, "load history".)"""
 
     def __init__(self, page):
         self.page, self.db, self.me, self.snap, self.lang = page, page.db, page.me, page.snap, page.lang
@@ -42,7 +43,7 @@ class Board:
         self.page.depends_on(_layout)
         st.title(t("process.title", self.lang))
         st.caption(t("process.lead", self.lang, segment=md_escape(self.seg["name"])))
-        self._quick_add()
+        self.page.part(lambda p: Board(p)._quick_add(), follows=_stage_names)
         view = st.segmented_control(
             t("process.view", self.lang), ["columns", "checklist", "flowchart"], default="columns",
             format_func=lambda v: t(f"process.view.{v}", self.lang), key="process_view",
@@ -284,10 +285,15 @@ class Board:
 
 
 def _layout(page) -> tuple:
-    """What the page draws around the board: the stages by name, in order (the quick add's
-    list), and the segment's description (the segments' form)."""
+    """What the page draws around its live parts: whether there are stages (the form to add
+    one is open while there are none) and the segment's description (the segments' form)."""
     seg = page.segment
-    return tuple((s["id"], s["name"]) for s in seg.get("stages", [])), seg.get("description")
+    return bool(seg.get("stages")), seg.get("description")
+
+
+def _stage_names(page) -> tuple:
+    """The stages by name, in order: the quick add's list."""
+    return tuple((s["id"], s["name"]) for s in page.segment.get("stages", []))
 
 
 def _note_choices(page) -> list[tuple[str, str]]:

@@ -39,7 +39,7 @@ def test_a_step_added_by_one_appears_for_the_other(server, browser):
     lars.get_by_role("option", name=f"customer step: {text[:50]}").wait_for(timeout=15000)
     lars.keyboard.press("Escape")
     lars.locator("[data-testid='stSidebarCollapseButton'] button").click()  # back to the board
-    # ... and a stage Anna adds is in his quick-add list (drawn by a run of the whole page)
+    # ... and a stage Anna adds is in his quick-add list (a live part that follows the stages)
     stage = f"Pilot in one depot {time.time_ns()}"
     anna.get_by_text("Add a buying stage").first.click()
     anna.locator("[class*='st-key-add_stage-name'] input").fill(stage)
