@@ -1,7 +1,9 @@
 """The server push's rules (ui/push.py) with a stand-in for Streamlit's session manager: a page
 behind the store's public change number is rerun once, never while it runs, at most two at a
 time, the longest waiting first, and not again within the gap; a page with live parts gets
-those rerun alone; browsers that went away are forgotten."""
+those rerun alone, the sidebar's parts after every page's push and not within their gap; the
+rerun is asked on the session's event loop and not when a click got there first; browsers that
+went away are forgotten."""
 
 from __future__ import annotations
 
