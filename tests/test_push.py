@@ -261,3 +261,16 @@ def test_a_click_that_comes_first_is_not_cut_short(room):
     push._notify_once(store)
     loop.run()
     assert s0.parts_rerun == ["board"] and push._watches["s0"].drawn == 2 and push._pushed == {"s0"}
+
+
+def test_a_part_beside_the_map_does_not_bring_the_next_push_forward(room):
+    mgr, store, clock = room
+    push._watches = {"s0": push._Watch("w", 1, pushed_at=clock[0], parts=("board",), later=("notes",))}
+    store.versions["w"] = 2  # a change just after this page's last push
+    push._notify_once(store)
+    assert mgr.sessions["s0"].parts_rerun == ["notes"]  # the note form, due since long
+    assert push._watches["s0"].drawn == 1  # the board waits for its gap
+    _finish_runs(mgr)
+    clock[0] += push.MIN_GAP
+    push._notify_once(store)
+    assert mgr.sessions["s0"].parts_rerun == ["notes", "board"]

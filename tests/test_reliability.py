@@ -12,6 +12,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from pathlib import Path
 
 from workshop.services.maps import export_document
@@ -107,8 +108,8 @@ def test_pages_that_miss_a_new_version_together_read_it_once(fleet_store, monkey
     for p in pages:
         p.start()
     while not reads:
-        threading.Event().wait(0.01)
-    threading.Event().wait(0.1)  # the other seven are waiting for that read by now
+        time.sleep(0.01)
+    time.sleep(0.1)  # the other seven are waiting for that read by now
     gate.set()
     for p in pages:
         p.join()

@@ -72,8 +72,8 @@ class Page:
 
     def depends_on(self, shape: Callable[["Page"], Any]) -> None:
         """The page's own layout around its live parts shows ``shape(page)`` (the process
-        page: its stages, one card each, in order): a live part that finds it changed reruns
-        the whole page, as for the frame."""
+        page: whether there are stages, the segment's description): a live part that finds it
+        changed reruns the whole page, as for the frame."""
         self.shapes.append(shape)
 
     @cached_property

@@ -93,31 +93,35 @@ FOLLOWED = "_live_followed"
 def _part(page, draw, follows, beside: bool) -> None:
     fid = push.current_part()
     followed = st.session_state.setdefault(FOLLOWED, {})
-    if push.rerunning_parts():  # the server reran this part alone: draw from the map as it is now
+    if push.rerunning_parts():  # this part reran alone: draw from the map as it is now
         fresh = page.refreshed()
         if fresh.outline != page.outline:
             st.rerun(scope="app")
-        if follows is not None and push.pushed_run():
-            # a part that shows a little of the map, brought up to date: the page's version
-            # stays the one its other parts drew (the push brings those up to date in turn)
-            followed[fid] = (follows, follows(fresh), beside)
-            draw(fresh)
-            return
-        moved = fresh.drawn != st.session_state.get("drawn_version")
-        st.session_state["drawn_version"] = fresh.drawn
-        push.watch(fresh.me.workshop_id, fresh.drawn, store(), parts=None)
-        # the page now claims this version, whichever part ran (a push, a part owed, a click):
-        # every other part that shows something else at it is owed a rerun
-        changed = [(other, later) for other, (fn, shown, later) in followed.items() if other != fid and fn(fresh) != shown]
-        push.owe([other for other in page.parts if other != fid] if moved else [])
-        push.owe([other for other, later in changed if not later])
-        push.owe([other for other, later in changed if later], later=True)
+        # a part that shows a little of the map, rerun by the server, leaves the page's version
+        # where its other parts drew it (the push brings those up to date in turn)
+        if follows is None or not push.pushed_run():
+            _claim(page, fresh, fid, followed)
         page = fresh
     elif fid is not None and follows is None:
         page.parts.append(fid)
     if follows is not None and fid is not None:
         followed[fid] = (follows, follows(page), beside)
     draw(page)
+
+
+def _claim(page, fresh, fid: str | None, followed: dict) -> None:
+    """The page now shows ``fresh``'s version, whichever part ran (a push, a part owed, a
+    click): every other part that shows something else at it is owed a rerun."""
+    moved = fresh.drawn != st.session_state.get("drawn_version")
+    st.session_state["drawn_version"] = fresh.drawn
+    push.watch(fresh.me.workshop_id, fresh.drawn, store(), parts=None)
+    main = [other for other in page.parts if other != fid] if moved else []
+    aside = []
+    for other, (fn, shown, later) in followed.items():
+        if other != fid and fn(fresh) != shown:
+            (aside if later else main).append(other)
+    push.owe(main)
+    push.owe(aside, later=True)
 
 
 def _ticking(workshop_id: str) -> bool:

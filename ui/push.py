@@ -234,13 +234,30 @@ def _sweep() -> None:
                 _watches.pop(sid, None)
 
 
+def _rank(w: _Watch, current: int, now: float, gap: float) -> int | None:
+    """What a page is due for, first things first: 0, parts that show a change already under
+    way on it; 1, a new push (its first part); 2, the parts beside the map; ``None``: nothing."""
+    if w.owed:
+        return 0
+    if current != w.drawn and now - w.pushed_at >= gap:
+        return 1
+    if w.later and now - w.later_at >= LATER_GAP:
+        return 2
+    return None
+
+
+def _gap() -> float:
+    """The time between two pushes to one page: grows with the room (call under the lock)."""
+    return max(MIN_GAP, len(_watches) / RUNS_PER_SECOND)
+
+
 def _notify_once(store: Any) -> None:
     mgr = _runtime_sessions()
     if mgr is None:
         return
     now = time.monotonic()
     with _lock:
-        gap = max(MIN_GAP, len(_watches) / RUNS_PER_SECOND)
+        gap = _gap()
         due = []
         for sid, w in list(_watches.items()):
             try:
@@ -248,24 +265,18 @@ def _notify_once(store: Any) -> None:
             except Exception:  # noqa: BLE001 - a workshop deleted meanwhile
                 _watches.pop(sid, None)
                 continue
-            # what comes first: the parts that show a change already under way on this page,
-            # then every page's first part of a new push, then the parts beside the map
-            if w.owed:
-                due.append((0, w.pushed_at, sid, w, current))
-            elif current != w.drawn and now - w.pushed_at >= gap:
-                due.append((1, w.pushed_at, sid, w, current))
-            elif w.later and now - w.later_at >= LATER_GAP:
-                due.append((2, w.pushed_at, sid, w, current))
-    for sid in list(_pushed):  # pushed runs that have finished
-        info = mgr.get_active_session_info(sid)
-        if info is None or getattr(info.session, "_scriptrunner", None) is None:
-            with _lock:
+            rank = _rank(w, current, now, gap)
+            if rank is not None:
+                due.append((rank, w.pushed_at, sid, current))
+        for sid in list(_pushed - _asking):  # pushed runs that have finished
+            info = mgr.get_active_session_info(sid)
+            if info is None or info.session._scriptrunner is None:
                 _pushed.discard(sid)
     if not due:
         return
-    due.sort(key=lambda d: d[:2])  # and within each, the longest waiting first
-    for rank, _, sid, w, current in due:
-        if len(_pushed) + len(_asking) >= MAX_RUNNING:
+    due.sort()  # by rank, then the longest waiting first
+    for _, _, sid, current in due:
+        if len(_pushed | _asking) >= MAX_RUNNING:
             return
         if sid in _asking:
             continue
@@ -275,7 +286,7 @@ def _notify_once(store: Any) -> None:
                 _watches.pop(sid, None)
             continue
         session = info.session
-        if getattr(session, "_scriptrunner", None) is not None:
+        if session._scriptrunner is not None:
             continue  # it is running right now (its own change, or its last push): next tick
         with _lock:
             _asking.add(sid)
@@ -297,30 +308,27 @@ def _ask(sid: str, session: Any, current: int) -> None:
     and the request; the request then cut the click's run short and the dot panel drew
     nothing.) A busy session is left for the next tick, with nothing booked."""
     try:
-        if getattr(session, "_scriptrunner", None) is not None:
+        if session._scriptrunner is not None:
             return
         now = time.monotonic()
         with _lock:
             w = _watches.get(sid)
-            if w is None:
-                return
-            fresh = False
-            if w.owed:  # the same order as the notifier's, on the watch as it is now
+            rank = None if w is None else _rank(w, current, now, _gap())  # the watch as it is now
+            if rank == 0:
                 parts, w.owed = w.owed[:1], w.owed[1:]
-            elif current != w.drawn:  # a new push: its first part (the page's other plain parts after it)
-                fresh = True
+            elif rank == 1:  # the page's other plain parts after its first
                 w.pushed_at, w.drawn = now, current  # the rerun draws this version (watch() confirms it)
                 parts, w.owed, w.later = w.parts, w.parts[1:], ()
-            elif w.later:
+            elif rank == 2:
                 parts, w.later, w.later_at = w.later[:1], w.later[1:], now
             else:
                 return
-        if _rerun(session, parts, whole_if_gone=fresh):
+            _pushed.add(sid)  # before the request: the run it starts asks ui.live whether it was pushed
+        if not _rerun(session, parts, whole_if_gone=rank == 1):
             with _lock:
-                _pushed.add(sid)
-        elif fresh:
-            with _lock:
-                w.owed = ()
+                _pushed.discard(sid)
+                if rank == 1:
+                    w.owed = ()
     finally:
         with _lock:
             _asking.discard(sid)

@@ -101,6 +101,7 @@ def test_admin_key_shows_every_workshop_and_hostile_text_literally(explore_page)
     assert hostile and any("<script>" in label or "<img" in label or "<svg" in label for label in hostile)
     page.locator('[data-testid="stDataFrame"]').nth(3).wait_for(timeout=30000)  # tables draw after the charts
     assert page.get_by_text("Each row is a buying motive").count() == 1
+    page.locator('[data-testid="stDownloadButton"]').nth(3).wait_for(timeout=30000)  # each table's button after it
     assert page.locator('[data-testid="stDownloadButton"]').count() >= 4
     with page.expect_download(timeout=30000) as got:
         page.locator('[data-testid="stDownloadButton"] button').first.click()

@@ -44,7 +44,8 @@ def test_a_step_added_by_one_appears_for_the_other(server, browser):
     anna.get_by_text("Add a buying stage").first.click()
     anna.locator("[class*='st-key-add_stage-name'] input").fill(stage)
     anna.locator("[data-testid='stForm']").get_by_role("button", name="Add a buying stage").click()
-    lars.get_by_text(stage).first.wait_for(timeout=10000)
+    anna.get_by_text(stage).first.wait_for(timeout=10000)  # added
+    lars.get_by_text(stage).first.wait_for(timeout=15000)
     lars.locator(".st-key-add_step_stage").click()
     lars.keyboard.type("Pilot in one")
     lars.get_by_role("option", name=stage).wait_for(timeout=10000)
