@@ -32,7 +32,8 @@ def summary(r: dict) -> str:
     p, a, s = r.get("probe") or {}, r["actions"], r["server"]
     return (
         f"N={r['n']}{' kill' if r['kill'] else ''}: joined {r['joins']['ok']}, latency median {report._f(p.get('median'))} s "
-        f"p95 {report._f(p.get('p95'))} s (clients {report._f(r['clients']['median'])}/{report._f(r['clients']['p95'])} s), "
+        f"p95 {report._f(p.get('p95'))} s (timed around Playwright {report._f(p.get('driver_median'))}/"
+        f"{report._f(p.get('driver_p95'))} s; clients {report._f(r['clients']['median'])}/{report._f(r['clients']['p95'])} s), "
         f"CPU {report._f(s['cpu_mean'], '{:.0f}')} %, RSS {report._f(s['rss_end_mb'], '{:.0f}')} MB "
         f"({report._f(s['rss_per_session_mb'], '{:.1f}')} MB/session), actions {a['sent']} sent {a['acknowledged']} ack "
         f"{a['lost']} lost {a['refused']} refused {a['unanswered']} unanswered, log errors {r['log']['error_lines']}"

@@ -4,10 +4,19 @@ Probe A adds a step with a unique text and times until probe B's page shows it, 
 one and A waits for it, every few seconds, for as long as the run lasts (the same measure as
 ``bench/pages.py latency()``, now with a room full of other participants on the server).
 
+The time is taken in the pages themselves: from the click on "Add" (a listener on A's page)
+to the frame in which B's page first holds the text (a ``MutationObserver`` on B's page, then
+the next animation frame), both on the machine's clock. Timed from outside, around
+Playwright's ``click()`` and ``wait_for()``, it also held Playwright's own work: its checks
+before it clicks (measured: the click reached the page 130–190 ms after ``click()`` was
+called, on an idle server) and its polling for the text. That outside time is kept as
+``driver`` for comparison with the runs measured that way (bench/RESULTS.md, "load history").
+
 It runs as its own process (``python -m bench.load.probes URL CODE OUT --seconds S``), so the
 browsers' waiting is not delayed by the harness's event loop; it prints ``ready`` once both
 browsers show the process page and appends one JSON line per measurement to ``OUT``:
-``{"at": epoch seconds, "from": "A", "latency": seconds | null}`` (null: not seen in time).
+``{"at": epoch seconds, "from": "A", "latency": seconds | null, "driver": seconds | null}``
+(null: not seen in time).
 Needs /usr/bin/chromium (never downloads a browser).
 """
 
@@ -28,6 +37,29 @@ BUTTON = ".st-key-add_step_submit button"
 #: a change not on the other screen after this long counts as not seen (an overloaded server
 #: takes 20–40 s, which the curve should show as a number, not as "not seen")
 WAIT_SECONDS = 60
+#: on the adder's page: note when the next click on the "Add" button happens (capture phase,
+#: on the document: the button's element may be redrawn between now and the click)
+ON_CLICK = """sel => {
+  window.__kkClicked = null;
+  document.addEventListener('click', e => {
+    if (window.__kkClicked === null && e.target.closest(sel)) {
+      window.__kkClicked = performance.timeOrigin + performance.now();
+    }
+  }, {capture: true});
+}"""
+#: on the other page: note the frame in which the page first holds ``text``
+ON_SHOWN = """text => {
+  window.__kkShown = window.__kkShown || {};
+  const mark = () => requestAnimationFrame(() => {
+    window.__kkShown[text] = performance.timeOrigin + performance.now();
+  });
+  if (document.body.textContent.includes(text)) { mark(); return; }
+  const seen = new MutationObserver(() => {
+    if (document.body.textContent.includes(text)) { seen.disconnect(); mark(); }
+  });
+  seen.observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+SHOWN = "text => window.__kkShown && window.__kkShown[text]"
 
 
 def _open(browser, url: str, code: str, name: str):
@@ -55,16 +87,20 @@ def measure(url: str, code: str, out: Path, seconds: float, every: float = 3.0, 
             while time.monotonic() < end and not (stop is not None and stop.exists()):
                 writer, reader, name = (a, b, "A") if i % 2 == 0 else (b, a, "B")
                 text = f"Probe {name} {i} {time.time_ns()}"
-                latency = None
+                latency = driver = None
                 try:
                     writer.locator(FIELD).fill(text, timeout=WAIT_SECONDS * 1000)
+                    writer.evaluate(ON_CLICK, BUTTON)
+                    reader.evaluate(ON_SHOWN, text)
                     t0 = time.perf_counter()
                     writer.locator(BUTTON).click(timeout=WAIT_SECONDS * 1000)
-                    reader.get_by_text(text).first.wait_for(timeout=WAIT_SECONDS * 1000)
-                    latency = time.perf_counter() - t0
+                    shown = reader.wait_for_function(SHOWN, arg=text, timeout=WAIT_SECONDS * 1000).json_value()
+                    driver = time.perf_counter() - t0
+                    latency = (shown - writer.evaluate("window.__kkClicked")) / 1000
                 except PlaywrightTimeout:
                     pass
-                sink.write(json.dumps({"at": time.time(), "from": name, "latency": latency}) + "\n")
+                row = {"at": time.time(), "from": name, "latency": latency, "driver": driver}
+                sink.write(json.dumps(row) + "\n")
                 sink.flush()
                 i += 1
                 writer.wait_for_timeout(every * 1000)

@@ -79,9 +79,10 @@ class Probes:
             self.proc.terminate()
             self.proc.wait(timeout=30)
 
-    def latencies(self, since_epoch: float, until_epoch: float) -> tuple[list[float], int]:
-        """(seconds of each change seen in the window, changes never seen)."""
-        seen, missed = [], 0
+    def latencies(self, since_epoch: float, until_epoch: float) -> tuple[list[float], list[float], int]:
+        """(seconds of each change seen in the window, the same timed around Playwright's calls
+        (see :mod:`bench.load.probes`), changes never seen)."""
+        seen, driver, missed = [], [], 0
         if self.out.exists():
             for line in self.out.read_text(encoding="utf-8").splitlines():
                 row = json.loads(line)
@@ -90,7 +91,8 @@ class Probes:
                         missed += 1
                     else:
                         seen.append(row["latency"])
-        return seen, missed
+                        driver.append(row["driver"])
+        return seen, driver, missed
 
 
 def run_level(
@@ -113,13 +115,15 @@ def run_level(
         result = asyncio.run(_drive(server, room, n, seconds, seed, kill))
         if probe is not None:
             probe.stop()
-            lat, missed = probe.latencies(result.pop("window_epoch")[0], result["window_epoch_end"])
+            lat, driver, missed = probe.latencies(result.pop("window_epoch")[0], result["window_epoch_end"])
             result["probe"] = {
                 "n": len(lat),
                 "median": pct(lat, 0.5),
                 "p95": pct(lat, 0.95),
                 "max": max(lat, default=None),
                 "not_seen": missed,
+                "driver_median": pct(driver, 0.5),
+                "driver_p95": pct(driver, 0.95),
             }
     finally:
         if probe is not None and probe.proc.poll() is None:
