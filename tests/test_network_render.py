@@ -134,7 +134,7 @@ def test_legend_lists_what_is_drawn_as_escaped_text(fleet):
 
 
 def test_cache_returns_the_same_html_per_version(fleet):
-    network._cache.clear()
+    network._pages.clear()
     first = cached_map_html(("fleet", 1), fleet, "midsize", View(), "en")
     changed = json.loads(json.dumps(fleet))
     changed["segments"][0]["stages"][0]["name"] = "Renamed"

@@ -64,6 +64,34 @@ def test_process_renders_demo(app):
     assert any(md_escape("Fleet manager notices rising fuel cost") in m.value for m in at.markdown)
 
 
+def test_process_cards_are_built_once_per_change_for_the_room(app, monkeypatch):
+    """Two participants' boards at the same change share the cards (ui.memos); a change
+    builds them anew, and the new step is on the next board drawn."""
+    from ui import memos
+    from workshop.memo import Memo
+    from workshop.services import live
+
+    built = []
+
+    class Counting(Memo):
+        def get(self, key, make):
+            return super().get(key, lambda: built.append(key) or make())
+
+    monkeypatch.setattr(memos, "CARDS", Counting(256))
+    me = app.workshop("demo")
+    other = live.join(app.store, app.store.workshop(me.workshop_id).join_code, "Second", "marketing")
+    first = app.open("process", me=me)
+    stages = len(snapshot(app.store, me.workshop_id).doc["segments"][0]["stages"])
+    assert len(built) == stages
+    second = app.open("process", me=other)
+    assert not first.exception and not second.exception
+    assert len(built) == stages  # the second board reused them
+    second.text_input(key="add_step_text").input("Board approves the budget")
+    second.button(key="add_step_submit").click().run()
+    assert len(built) > stages
+    assert any("Board approves the budget" in m.value for m in second.markdown)
+
+
 def test_process_blank_tells_what_to_do_and_adds_a_stage(app):
     at = app.open("process", "blank")
     assert not at.exception

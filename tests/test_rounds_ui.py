@@ -132,3 +132,24 @@ def test_locked_workshop_shows_banner_and_refuses_edits(app, room):
     assert app.store.version(fac.workshop_id) == before
     # no add/edit forms are drawn while locked
     assert not [b for b in at.button if b.key and b.key.endswith(":open")]
+
+
+def test_a_hidden_note_on_the_board_stays_with_its_poster(app, room):
+    """The board's cards are built once per change and shared by the pages in the process
+    (views/process.py): what a hidden brainstorm keeps from one viewer must not reach them
+    from the cards another viewer's page built at the same version."""
+    fac, me = room
+    other = live.join(app.store, app.store.workshop(fac.workshop_id).join_code, "Olle", "sales")
+    stage = snapshot(app.store, fac.workshop_id).doc["segments"][0]["stages"][0]
+    r = fs.start_brainstorm(app.store, fac, prompt="What stalls a deal?", hidden=True)
+    fs.post_note(app.store, other, r.no, "Secret worry about the first stage", about=stage["id"])
+    olle = app.open("process", me=other)
+    assert not olle.exception
+    assert "Secret worry about the first stage" in _texts(olle)  # his own note, on his board
+    pia = app.open("process", me=me)
+    assert not pia.exception
+    assert "Secret worry about the first stage" not in _texts(pia)
+    fs.end_round(app.store, fac)
+    fs.reveal(app.store, fac)
+    pia.run()
+    assert "Secret worry about the first stage" in _texts(pia)

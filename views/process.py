@@ -7,6 +7,7 @@ Thin: reads the shared snapshot, renders, and calls services through :mod:`ui.fo
 import streamlit as st
 
 from ui import lazy, md_escape
+from ui.memos import CARDS
 from ui.fields import flow_fields, segment_fields, stage_fields, step_fields
 from ui.forms import add_form, edit_button, edit_form, editable_rows, is_editing
 from ui.layout import workshop_page
@@ -187,30 +188,43 @@ class Board:
             self._list_block("process.questions", stage.get("questions", [])),
         ) if b]
 
-    def _stage_card(self, i: int, stage: dict) -> None:
-        el = self.snap.element(stage["id"])
+    def _card_key(self, i: int, stage: dict) -> tuple:
+        """Everything a stage's two reading cards depend on: the map (its store and version),
+        what rounds still hide from this viewer (a hidden brainstorm's notes), the language and
+        where the stage stands."""
+        return (id(self.db), str(self.db.path), self.me.workshop_id, self.snap.version, self.page.hidden, self.lang, i, stage["id"])
+
+    def _card_text(self, i: int, stage: dict) -> str:
         steps = stage.get("steps", [])
         blocks = [f"**{i + 1}\\. {md_escape(stage['name'])}**", *self._goal_blocks(stage), f"**{md_escape(t('process.steps', self.lang))}**"]
         blocks.append("\n".join(self._step_block(s) for s in steps) if steps else self._gray("⚠️ " + md_escape(t("process.no_steps", self.lang))))
         blocks += self._criteria_blocks(stage)
-        with st.container(border=True):
-            st.markdown("\n\n".join(blocks))
-            if is_editing(el.eid):
-                edit_form(self.me, self.snap, el, stage_fields(self.lang), key=f"stage:{stage['id']}", lang=self.lang)
-            for step in steps if st.session_state.get("editing") else ():  # a step's edit form, if open
-                if is_editing(step["id"]):
-                    step_el = self.snap.element(step["id"])
-                    edit_form(self.me, self.snap, step_el, step_fields(self.seg, self.lang), key=f"step:{step['id']}", lang=self.lang)
-        self._seller_card(stage)
+        return "\n\n".join(blocks)
 
-    def _seller_card(self, stage: dict) -> None:
+    def _seller_text(self, stage: dict) -> str:
         blocks = [f"**{md_escape(t('process.seller_side', self.lang))}**", "🤝 " + md_escape(stage.get("seller_stage") or "—")]
         blocks += [b for b in (
             self._list_block("process.seller_activities", stage.get("seller_activities", [])),
             self._list_block("process.buyer_enablement", stage.get("buyer_enablement", []), "process.no_enablement"),
         ) if b]
+        return "\n\n".join(blocks)
+
+    def _stage_card(self, i: int, stage: dict) -> None:
+        card, seller = CARDS.get(self._card_key(i, stage), lambda: (self._card_text(i, stage), self._seller_text(stage)))
+        el = self.snap.element(stage["id"])
         with st.container(border=True):
-            st.markdown("\n\n".join(blocks))
+            st.markdown(card)
+            if is_editing(el.eid):
+                edit_form(self.me, self.snap, el, stage_fields(self.lang), key=f"stage:{stage['id']}", lang=self.lang)
+            for step in stage.get("steps", []) if st.session_state.get("editing") else ():  # a step's edit form, if open
+                if is_editing(step["id"]):
+                    step_el = self.snap.element(step["id"])
+                    edit_form(self.me, self.snap, step_el, step_fields(self.seg, self.lang), key=f"step:{step['id']}", lang=self.lang)
+        self._seller_card(stage, seller)
+
+    def _seller_card(self, stage: dict, text: str | None = None) -> None:
+        with st.container(border=True):
+            st.markdown(text if text is not None else self._seller_text(stage))
 
     def _columns(self, arrange: bool) -> None:
         if not self.stages:

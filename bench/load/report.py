@@ -88,7 +88,8 @@ def write(results: list[dict], note: str = "") -> None:
     body = (
         f"Command: `{COMMAND}` (`--kill` for the durability run; `--help` for the rest). "
         "Each level: a fresh database with a B2B workshop and an open dot vote on its stages; two headless Chromium "
-        "probes on the process page measure change-to-screen latency every ~3 s (A adds a step, time until B shows it; "
+        "probes on the process page measure change-to-screen latency every ~3 s (A adds a step, time from the click on A's page "
+        "until the frame in which B's page shows it, taken in the pages; "
         '"not seen" = not shown within 60 s); N participants speak Streamlit\'s websocket protocol, join by the QR link, keep '
         "the process page live (when the workshop changed the server reruns the page's live parts: the board of stage cards and, when its list of steps changed, at most every 5 s, the sidebar's note form; the page's 5 s safety-net poll runs too) and every 5–20 s add a step (60 %) or post a note on a stage (40 %); "
         'in the last 8 s of every 30 s all of them put or move dots every 0.5–2.5 s, then go back to their 5–20 s rhythm; a widget inside a fragment reruns that fragment, as in a browser. "clients\' median" is the same '

@@ -26,15 +26,14 @@ from __future__ import annotations
 import html
 import re
 import textwrap
-import threading
-from collections import OrderedDict
-from typing import Any, Callable, Hashable, Mapping
+from typing import Any, Hashable, Mapping
 
 import networkx as nx
 from pyvis.network import Network
 
 from ..graph import View, layout, map_graph
 from ..i18n import t
+from ..memo import Memo
 from .tables import SEVERITY_COLOURS
 
 #: the project's stance colours, -2 (opposes) to +2 (advocates)
@@ -344,9 +343,8 @@ def map_html(doc: Mapping[str, Any], segment: str | None, view: View, lang: str)
     return network_html(g, layout(g), lang)
 
 
-_cache: "OrderedDict[Hashable, str]" = OrderedDict()
-_cache_lock = threading.Lock()
-CACHE_SIZE = 32
+#: the network pages drawn lately (every screen on the map page draws the same one per change)
+_pages: Memo[str] = Memo(32)
 
 
 def cached_map_html(version_key: Hashable, doc: Mapping[str, Any], segment: str | None, view: View, lang: str) -> str:
@@ -355,17 +353,4 @@ def cached_map_html(version_key: Hashable, doc: Mapping[str, Any], segment: str 
     ``version_key`` must identify the document's content (for example the workshop's id and its
     change number): the document itself is not compared.
     """
-    return _remember((version_key, segment, view, lang), lambda: map_html(doc, segment, view, lang))
-
-
-def _remember(key: Hashable, make: Callable[[], str]) -> str:
-    with _cache_lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    value = make()
-    with _cache_lock:
-        _cache[key] = value
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return value
+    return _pages.get((version_key, segment, view, lang), lambda: map_html(doc, segment, view, lang))
