@@ -6,6 +6,7 @@ a stable address (``/process``, ``/group``, ...), the same in every language.
 """
 
 import copy
+import gc
 import threading
 
 import streamlit as st
@@ -29,6 +30,24 @@ def _warm_up(path: str) -> bool:
 
 
 _warm_up(str(store().path))
+
+
+@st.cache_resource(show_spinner=False)
+def _freeze_startup_objects() -> bool:
+    """Once per server process, at its first page run: what the imports and the start made
+    (over 100,000 objects: modules, classes, functions) is moved out of the garbage
+    collector's reach (``gc.freeze``). The collector's full passes then look only at what the
+    sessions made since: with 50 participants a full pass came once or twice every 10 s and
+    held up every page run in the process for 80–210 ms (it holds the GIL); after the freeze,
+    30–75 ms (bench/RESULTS.md, "load history"). Only on a real server: AppTest runs in the
+    test process."""
+    if push.available():
+        gc.collect()
+        gc.freeze()
+    return True
+
+
+_freeze_startup_objects()
 live.new_run()  # a page that follows a workshop live registers again (ui.live.follow)
 lang = app_language()
 
