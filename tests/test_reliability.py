@@ -118,6 +118,40 @@ def test_pages_that_miss_a_new_version_together_read_it_once(fleet_store, monkey
     assert any(st["text"] == "A new version nobody has read yet" for st in got[0].doc["segments"][0]["stages"][0]["steps"])
 
 
+def test_a_page_redrawn_for_others_changes_shares_the_read_during_a_vote(store, fleet, monkeypatch):
+    """A hidden dot is a new change number that nobody else's page shows: a page redrawn for
+    someone else's change takes the newest map already read that holds every public change
+    (live.public_snapshot), not a read of its own per dot; it never goes back behind what the
+    page last drew, and a public change is always in what it gets."""
+    from workshop.services import facilitation as fs
+    from workshop.services import live
+    from workshop.services.maps import import_document
+
+    fac = fs.Facilitator(W, import_document(store, fleet).created.facilitator_key, "p-eva")
+    vote = fs.start_vote(store, fac, "objection", budget=5, max_per_element=5)
+    anna = live.Identity(W, "p-anna", "Anna", "token")
+    objection = live.snapshot(store, W).of_kind("objection")[0].eid
+    store.add(W, "step", {"text": "Seen by everyone"}, parent="s1", actor="p-lars")
+    public = store.public_version(W)
+    first = live.snapshot(store, W)
+    reads: list[int] = []
+    real = store.load_versioned
+    monkeypatch.setattr(store, "load_versioned", lambda wid: reads.append(1) or real(wid))
+    for dots in (1, 2, 3):  # hidden dots: the change number moves, the public one does not
+        fs.set_dots(store, anna, vote.no, objection, dots)
+        assert store.public_version(W) == public
+        assert live.public_snapshot(store, W, public) is first
+    assert reads == []
+    # the page last drew a newer map (its own click): never back behind it
+    newer = live.public_snapshot(store, W, public, not_before=store.version(W))
+    assert newer.version == store.version(W) and len(reads) == 1
+    # a public change: the map that holds it is read, then shared
+    store.add(W, "step", {"text": "A new public step"}, parent="s1", actor="p-lars")
+    latest = live.public_snapshot(store, W, store.public_version(W))
+    assert any(s["text"] == "A new public step" for s in latest.doc["segments"][0]["stages"][0]["steps"])
+    assert live.public_snapshot(store, W, store.public_version(W)) is latest and len(reads) == 2
+
+
 def test_killed_writer_loses_no_acknowledged_write(db_path):
     proc = subprocess.Popen(
         [sys.executable, "-c", WRITER, str(db_path)],

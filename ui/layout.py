@@ -18,7 +18,7 @@ from workshop.errors import KopkartaError, NotFound
 from workshop.i18n import t
 from workshop.model.facilitation import FacilitationState
 from workshop.services import editing, facilitation
-from workshop.services.live import Identity, Snapshot, snapshot
+from workshop.services.live import Identity, Snapshot, public_snapshot, snapshot
 
 from . import language_picker, md_escape, store
 from .live import follow, part
@@ -81,10 +81,12 @@ class Page:
         """The frame and the page's shapes: what only a run of the whole page draws."""
         return (self.frame, tuple(shape(self) for shape in self.shapes))
 
-    def refreshed(self) -> "Page":
+    def refreshed(self, *, others: bool = False) -> "Page":
         """The page as it would be drawn now (for a live part rerun on its own); its ``frame``
-        tells whether the rest of the page must be drawn again too."""
-        drawn, snap, state, hidden = _view(self.db, self.me)
+        tells whether the rest of the page must be drawn again too. ``others``: rerun for
+        others' changes (a push): the map needs to hold what everyone sees, not this viewer's
+        newest hidden dot (:func:`workshop.services.live.public_snapshot`)."""
+        drawn, snap, state, hidden = _view(self.db, self.me, others=others)
         return replace(self, snap=snap, state=state, hidden=hidden, drawn=drawn, frame=frame_of(snap, state), parts=[])
 
     def done(self) -> None:
@@ -125,11 +127,22 @@ def workshop_page(name: str, *, live: bool = True, panel: bool = True) -> Page:
     return page
 
 
-def _view(db, me: Identity) -> tuple[int, Snapshot, FacilitationState, facilitation.Hidden]:
+#: session state: (workshop, change number) of the map this session's page last drew from
+SEEN = "_seen_version"
+
+
+def _view(db, me: Identity, *, others: bool = False) -> tuple[int, Snapshot, FacilitationState, facilitation.Hidden]:
     """What this viewer sees now: the public change number first (so the page never claims a
-    newer one than it drew), then the map without what rounds still hide from them."""
+    newer one than it drew), then the map without what rounds still hide from them
+    (``others``: see :meth:`Page.refreshed`)."""
     drawn = db.public_version(me.workshop_id)
-    snap = snapshot(db, me.workshop_id)
+    if others:
+        seen = st.session_state.get(SEEN)
+        not_before = seen[1] if seen is not None and seen[0] == me.workshop_id else 0
+        snap = public_snapshot(db, me.workshop_id, drawn, not_before=not_before)
+    else:
+        snap = snapshot(db, me.workshop_id)
+    st.session_state[SEEN] = (me.workshop_id, snap.version)
     state = facilitation.state(db, me.workshop_id)
     hidden = facilitation.hidden(db, me.workshop_id, me.participant_id)
     if hidden:  # kept for the session: its live parts and its next run reuse it until the map moves

@@ -94,7 +94,7 @@ def _part(page, draw, follows, beside: bool) -> None:
     fid = push.current_part()
     followed = st.session_state.setdefault(FOLLOWED, {})
     if push.rerunning_parts():  # this part reran alone: draw from the map as it is now
-        fresh = page.refreshed()
+        fresh = page.refreshed(others=push.pushed_run())
         if fresh.outline != page.outline:
             st.rerun(scope="app")
         # a part that shows a little of the map, rerun by the server, leaves the page's version

@@ -50,6 +50,9 @@ class Snapshot:
     version: int
     doc: dict[str, Any]
     elements: dict[str, Element] = field(repr=False)
+    #: the public change number (:meth:`Store.public_version`) when the read began: the
+    #: snapshot holds every change that everyone sees up to it (see :func:`public_snapshot`)
+    public: int = 0
 
     @property
     def language(self) -> str:
@@ -191,8 +194,9 @@ def snapshot(store: Store, workshop_id: str) -> Snapshot:
             break
         under_way.wait(5.0)  # then look again: that read, or a newer version if the map moved on
     try:
+        public = store.public_version(workshop_id)  # before the read: the read holds at least this
         version, workshop, lists, elements = store.load_versioned(workshop_id)
-        snap = Snapshot(version, assemble(workshop, lists, elements), {e.eid: e for e in elements})
+        snap = Snapshot(version, assemble(workshop, lists, elements), {e.eid: e for e in elements}, public)
         with _cache_lock:
             _cache[(id(store), str(store.path), workshop_id, version)] = snap
             while len(_cache) > _CACHE_SIZE:
@@ -201,6 +205,28 @@ def snapshot(store: Store, workshop_id: str) -> Snapshot:
     finally:
         with _cache_lock:
             _reading.pop(key).set()
+
+
+def public_snapshot(store: Store, workshop_id: str, public: int, *, not_before: int = 0) -> Snapshot:
+    """A map that holds every change that everyone sees up to ``public`` (a public change
+    number) and is not older than change ``not_before`` (what the page drew last, so that it
+    never goes back): the newest snapshot already read that does, else :func:`snapshot`.
+
+    For a page redrawn because somebody else changed the map: it needs the others' changes,
+    not the newest hidden dot. During a vote every dot is a new change number, and each page
+    redrawn for a new step then read the whole map anew (tens of reads a second in a full room,
+    each longer as the map grows); now they share the read that has the step. A viewer's own
+    hidden dots and notes may be missing from it: the page's own runs use :func:`snapshot`."""
+    best = None
+    with _cache_lock:
+        for (store_id, path, wid, _), snap in _cache.items():
+            if (
+                store_id == id(store) and path == str(store.path) and wid == workshop_id
+                and snap.public >= public and snap.version >= not_before
+                and (best is None or snap.version > best.version)
+            ):
+                best = snap
+    return best if best is not None else snapshot(store, workshop_id)
 
 
 def kinds_with_ids() -> list[str]:
