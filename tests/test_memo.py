@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from workshop.memo import Memo
 
@@ -36,19 +36,11 @@ def test_the_least_recently_used_goes_first():
 
 def test_sessions_use_it_at_once():
     memo: Memo[int] = Memo(8)
-    errors = []
 
     def session(n: int) -> None:
-        try:
-            for i in range(500):
-                assert memo.get(i % 20, lambda i=i: i % 20) == i % 20
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
+        for i in range(500):
+            assert memo.get(i % 20, lambda i=i: i % 20) == i % 20
 
-    threads = [threading.Thread(target=session, args=(n,)) for n in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    with ThreadPoolExecutor(8) as sessions:
+        list(sessions.map(session, range(8)))  # a failed assertion in a session is raised here
     assert len(memo) <= 8

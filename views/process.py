@@ -189,10 +189,10 @@ class Board:
         ) if b]
 
     def _card_key(self, i: int, stage: dict) -> tuple:
-        """Everything a stage's two reading cards depend on: the map (its store and version),
-        what rounds still hide from this viewer (a hidden brainstorm's notes), the language and
-        where the stage stands."""
-        return (id(self.db), str(self.db.path), self.me.workshop_id, self.snap.version, self.page.hidden, self.lang, i, stage["id"])
+        """Everything a stage's two reading cards depend on: the map (where it was read, and
+        its version), what rounds still hide from this viewer (a hidden brainstorm's notes),
+        the language and where the stage stands."""
+        return (self.snap.origin, self.snap.version, self.page.hidden, self.lang, i, stage["id"])
 
     def _card_text(self, i: int, stage: dict) -> str:
         steps = stage.get("steps", [])

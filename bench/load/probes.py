@@ -37,10 +37,10 @@ BUTTON = ".st-key-add_step_submit button"
 #: a change not on the other screen after this long counts as not seen (an overloaded server
 #: takes 20–40 s, which the curve should show as a number, not as "not seen")
 WAIT_SECONDS = 60
-#: on the adder's page: note when the next click on the "Add" button happens (capture phase,
-#: on the document: the button's element may be redrawn between now and the click)
+#: on each page, once: note when a click on the "Add" button happens (capture phase, on the
+#: document: the button's element is redrawn by the page's reruns); a measurement first
+#: clears the note (``window.__kkClicked = null``), so it holds the first click after that
 ON_CLICK = """sel => {
-  window.__kkClicked = null;
   document.addEventListener('click', e => {
     if (window.__kkClicked === null && e.target.closest(sel)) {
       window.__kkClicked = performance.timeOrigin + performance.now();
@@ -69,6 +69,7 @@ def _open(browser, url: str, code: str, name: str):
     token = page.url.split("t=")[1].split("&")[0]
     page.goto(f"{url}/process?t={token}", timeout=90_000)
     page.locator(FIELD).wait_for(timeout=90_000)
+    page.evaluate(ON_CLICK, BUTTON)
     return page
 
 
@@ -90,7 +91,7 @@ def measure(url: str, code: str, out: Path, seconds: float, every: float = 3.0, 
                 latency = driver = None
                 try:
                     writer.locator(FIELD).fill(text, timeout=WAIT_SECONDS * 1000)
-                    writer.evaluate(ON_CLICK, BUTTON)
+                    writer.evaluate("window.__kkClicked = null")
                     reader.evaluate(ON_SHOWN, text)
                     t0 = time.perf_counter()
                     writer.locator(BUTTON).click(timeout=WAIT_SECONDS * 1000)

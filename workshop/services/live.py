@@ -53,6 +53,9 @@ class Snapshot:
     #: the public change number (:meth:`Store.public_version`) when the read began: the
     #: snapshot holds every change that everyone sees up to it (see :func:`public_snapshot`)
     public: int = 0
+    #: which store and workshop it was read from (:func:`_origin`); with :attr:`version` it
+    #: names the snapshot's content, for what is built from it (the board's cards)
+    origin: tuple = ()
 
     @property
     def language(self) -> str:
@@ -168,20 +171,26 @@ def _fresh_id(store: Store) -> str:
 
 
 # -- the shared read of the current map ------------------------------------------------------
-_cache: "OrderedDict[tuple[int, str, str, int], Snapshot]" = OrderedDict()
+_cache: "OrderedDict[tuple[tuple, int], Snapshot]" = OrderedDict()
 _cache_lock = threading.Lock()
 _CACHE_SIZE = 64
 #: reads under way: the first session to miss a version reads it, the others wait for that
 #: read instead of running the same one (in a vote every dot is a new version, and a full
 #: room's pages then missed it together: a third of the reads were the same read again)
-_reading: dict[tuple[int, str, str, int], threading.Event] = {}
+_reading: dict[tuple[tuple, int], threading.Event] = {}
+
+
+def _origin(store: Store, workshop_id: str) -> tuple:
+    """Which store and workshop a snapshot comes from: the store's path too, as a store opened
+    later may get the id of a closed one (tests open many)."""
+    return (id(store), str(store.path), workshop_id)
 
 
 def snapshot(store: Store, workshop_id: str) -> Snapshot:
     """The current map, read once per change and shared by every session in the process."""
+    origin = _origin(store, workshop_id)
     while True:
-        # the path too: a store opened later may get the id of a closed one (tests open many)
-        key = (id(store), str(store.path), workshop_id, store.version(workshop_id))
+        key = (origin, store.version(workshop_id))
         with _cache_lock:
             hit = _cache.get(key)
             if hit is not None:
@@ -196,9 +205,9 @@ def snapshot(store: Store, workshop_id: str) -> Snapshot:
     try:
         public = store.public_version(workshop_id)  # before the read: the read holds at least this
         version, workshop, lists, elements = store.load_versioned(workshop_id)
-        snap = Snapshot(version, assemble(workshop, lists, elements), {e.eid: e for e in elements}, public)
+        snap = Snapshot(version, assemble(workshop, lists, elements), {e.eid: e for e in elements}, public, origin)
         with _cache_lock:
-            _cache[(id(store), str(store.path), workshop_id, version)] = snap
+            _cache[(origin, version)] = snap
             while len(_cache) > _CACHE_SIZE:
                 _cache.popitem(last=False)
         return snap
@@ -217,16 +226,10 @@ def public_snapshot(store: Store, workshop_id: str, public: int, *, not_before: 
     redrawn for a new step then read the whole map anew (tens of reads a second in a full room,
     each longer as the map grows); now they share the read that has the step. A viewer's own
     hidden dots and notes may be missing from it: the page's own runs use :func:`snapshot`."""
-    best = None
+    origin = _origin(store, workshop_id)
     with _cache_lock:
-        for (store_id, path, wid, _), snap in _cache.items():
-            if (
-                store_id == id(store) and path == str(store.path) and wid == workshop_id
-                and snap.public >= public and snap.version >= not_before
-                and (best is None or snap.version > best.version)
-            ):
-                best = snap
-    return best if best is not None else snapshot(store, workshop_id)
+        fit = [s for s in _cache.values() if s.origin == origin and s.public >= public and s.version >= not_before]
+    return max(fit, key=lambda s: s.version) if fit else snapshot(store, workshop_id)
 
 
 def kinds_with_ids() -> list[str]:
