@@ -22,7 +22,8 @@ from workshop.demo import synthetic_map
 from workshop.exports import render
 from workshop.model.reader import read_map
 from workshop.services.maps import export_document, import_bytes
-from workshop.store import Store
+from workshop.ports import Storage
+from workshop.store import open_store
 
 W = "synthetic"
 
@@ -54,7 +55,7 @@ def bare_commit_rate(folder: Path, n: int = 600) -> float:
     return rate
 
 
-def concurrent_vote_rate(store: Store, writers: int = 30, each: int = 40) -> tuple[float, int]:
+def concurrent_vote_rate(store: Storage, writers: int = 30, each: int = 40) -> tuple[float, int]:
     people = [p["id"] for p in export_document(store, W)["participants"]]
     barrier = threading.Barrier(writers + 1)
     errors = []
@@ -84,7 +85,7 @@ def main() -> int:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        store = Store(folder / "bench.duckdb")
+        store = open_store(folder / "bench.duckdb")
         try:
             imports = []
             for i in range(5):

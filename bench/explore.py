@@ -41,7 +41,8 @@ from workshop.services.explore_tables import (
     usp_coverage,
 )
 from workshop.services.maps import import_document
-from workshop.store import Store
+from workshop.ports import Storage
+from workshop.store import open_store
 
 WORKSHOPS = 200
 DB = Path(__file__).resolve().parent / "out" / f"explore-{WORKSHOPS}.duckdb"
@@ -111,10 +112,10 @@ def workshop_map(i: int) -> dict:
     return doc
 
 
-def database() -> tuple[Store, float | None]:
+def database() -> tuple[Storage, float | None]:
     """The benchmark's store (built when missing); the seconds building it took, if it was built."""
     DB.parent.mkdir(parents=True, exist_ok=True)
-    store = Store(DB)
+    store = open_store(DB)
     have = {w.id for w in store.list_workshops()}
     built = None
     if len(have) < WORKSHOPS:
@@ -144,7 +145,7 @@ def cold() -> None:
     grouping._group.cache_clear()
 
 
-def page(store: Store, lang: str = "en") -> None:
+def page(store: Storage, lang: str = "en") -> None:
     """What one run of the explore page computes, without Streamlit."""
     ids = Scope(admin=True, joined=frozenset()).workshop_ids(store)
     data = explore.narrow(explore.load(store, ids), explore.Filters())

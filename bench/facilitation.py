@@ -32,9 +32,9 @@ def _cast_round(db: Path, key: str, tokens: list[str], targets: list[str]) -> in
     """With the server stopped: a new vote round, every participant's dots cast; the round number."""
     from workshop.services import facilitation as fac
     from workshop.services.live import identify
-    from workshop.store import Store
+    from workshop.store import open_store
 
-    with Store(db) as store:
+    with open_store(db) as store:
         boss = fac.Facilitator("room", key)
         r = fac.start_vote(store, boss, "objection", budget=BUDGET, max_per_element=3, segment="g0")
         for i, token in enumerate(tokens):

@@ -1,6 +1,8 @@
 """The architecture's boundaries, checked on the source (the tree must stay readable).
 
-* ``workshop.model`` and ``workshop.analysis`` are pure: no streamlit, duckdb or pyvis.
+* ``workshop.model``, ``workshop.analysis``, ``workshop.rules`` and ``workshop.ports`` are pure:
+  no streamlit, duckdb, psycopg or pyvis, and no storage engine or service.
+* The rules hold no SQL; services reach storage only through the ports.
 * Nothing but ``workshop.store`` imports duckdb; the ``workshop`` package never imports streamlit.
 * Pages hold no SQL; the package's copies of the contract match ``shared/spec``.
 """
@@ -33,11 +35,55 @@ def python_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*.py") if "__pycache__" not in p.parts)
 
 
-@pytest.mark.parametrize("package", ["model", "analysis"])
-def test_domain_is_pure(package):
-    for path in python_files(PKG / package):
-        bad = imported_modules(path) & {"streamlit", "duckdb", "pyvis"}
-        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+def package_imports(path: Path) -> set[str]:
+    """The ``workshop.*`` modules a file imports, relative imports resolved (``workshop.store``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    here = parts[:-1] if parts[-1] != "__init__" else parts[:-1]
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = here[: len(here) - (node.level - 1)] if node.level > 1 else here
+                found.add(".".join([*base, *(node.module.split(".") if node.module else [])]))
+            elif node.module:
+                found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {m for m in found if m.startswith("workshop")}
+
+
+def _domain_files() -> list[Path]:
+    return python_files(PKG / "model") + python_files(PKG / "analysis") + python_files(PKG / "rules") + [PKG / "ports.py"]
+
+
+@pytest.mark.parametrize("path", _domain_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_domain_is_pure(path):
+    """The map, its analysis, the write rules and the ports import no UI, no engine, no driver."""
+    bad = imported_modules(path) & {"streamlit", "duckdb", "pyvis", "psycopg"}
+    assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+    inner = {m for m in package_imports(path) if m.startswith(("workshop.store", "workshop.services", "workshop.render"))}
+    assert not inner, f"{path.relative_to(ROOT)} imports {inner}"
+
+
+def test_rules_hold_no_sql():
+    """The rules are engine-neutral: every statement is the adapter's (workshop/store/<engine>/)."""
+    for path in python_files(PKG / "rules") + [PKG / "ports.py"]:
+        assert not SQL.search(path.read_text(encoding="utf-8")), f"SQL in {path.relative_to(ROOT)}"
+
+
+def test_services_see_storage_only_through_the_ports():
+    """Services are typed against workshop.ports; only services/app.py opens storage, and nothing
+    outside workshop/store reaches into an engine's package."""
+    for path in python_files(PKG) + python_files(ROOT / "views") + python_files(ROOT / "ui") + python_files(ROOT / "bench"):
+        if (PKG / "store") in path.parents:
+            continue
+        engines = {m for m in package_imports(path) if m.startswith("workshop.store.")}
+        assert not engines, f"{path.relative_to(ROOT)} imports {engines}: open storage with workshop.store.open_store"
+    for path in python_files(PKG / "services"):
+        if path.name == "app.py":
+            continue
+        assert "workshop.store" not in package_imports(path), f"{path.relative_to(ROOT)} imports workshop.store"
 
 
 def test_only_the_store_imports_duckdb():

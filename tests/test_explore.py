@@ -353,9 +353,9 @@ def test_hostile_texts_pass_through_unchanged(store):
 
 
 def test_warm_up_fills_the_cache_and_never_fails(db_path):
-    from workshop.store import Store
+    from workshop.store import open_store
 
-    store = Store(db_path)
+    store = open_store(db_path)
     import_document(store, demo.example("fleet"))
     import_document(store, demo.example("kommun"))
     explore.clear_cache()

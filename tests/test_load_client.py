@@ -18,7 +18,7 @@ from bench.load.participant import Participant, Plan
 from bench.load.room import prepare
 from bench.load.server import AppServer
 from bench.load.verify import verify
-from workshop.store import Store
+from workshop.store import open_store
 
 pytestmark = pytest.mark.browser
 
@@ -75,7 +75,7 @@ def test_protocol_participants_act_and_every_acknowledged_action_is_stored(tmp_p
     check = verify(Path(room.db), room.workshop_id, room.round_no, records)
     assert check.lost == 0
     assert check.acknowledged == sum(1 for r in records for a in r.actions if a.acked is not None)
-    store = Store(Path(room.db))
+    store = open_store(Path(room.db))
     try:
         steps = [el.data["text"] for el in store.elements(room.workshop_id, "step")]
         for rec in records:

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from workshop.services.maps import export_document
-from workshop.store import Store
+from workshop.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 W = "fleet-launch"
@@ -75,8 +75,8 @@ WRITER = textwrap.dedent(
     import sys
     from workshop import demo
     from workshop.services.maps import import_document
-    from workshop.store import Store
-    s = Store(sys.argv[1])
+    from workshop.store import open_store
+    s = open_store(sys.argv[1])
     import_document(s, demo.example("fleet"))
     print("ready", flush=True)
     i = 0
@@ -175,7 +175,7 @@ def test_killed_writer_loses_no_acknowledged_write(db_path):
     proc.stdout.close()
     proc.stderr.close()
 
-    store = Store(db_path)
+    store = open_store(db_path)
     try:
         notes = {n["id"] for n in export_document(store, W)["notes"]}
         assert set(acked) <= notes

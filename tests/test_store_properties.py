@@ -10,12 +10,12 @@ from strategies import maps
 from workshop.analysis import analyze
 from workshop.model.reader import validate
 from workshop.services.maps import export_document, import_document
-from workshop.store import Store
+from workshop.store import open_store
 
 
 @pytest.fixture(scope="module")
 def shared_store(tmp_path_factory):
-    s = Store(tmp_path_factory.mktemp("props") / "props.duckdb")
+    s = open_store(tmp_path_factory.mktemp("props") / "props.duckdb")
     yield s
     s.close()
 

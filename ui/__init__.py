@@ -11,7 +11,7 @@ import streamlit as st
 from workshop.exports.text import md_escape  # noqa: F401  (the pages' escaper)
 from workshop.i18n import LANGUAGE_NAMES, LANGUAGES, t
 from workshop.services.app import shared_store
-from workshop.store import default_db_path
+from workshop.store import default_url
 
 
 def current_language(default: str | None = None) -> str:
@@ -38,7 +38,7 @@ def _chosen() -> None:
 
 def store():
     """The process's store, shared by every session (``$KOPKARTA_DB`` or ``sessions/``)."""
-    return _store_for(str(default_db_path()))
+    return _store_for(default_url())
 
 
 @st.cache_resource(show_spinner=False)

@@ -33,7 +33,7 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog=PROG, description="Köpkarta: map how a customer segment buys.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    db_help = "database file (default: $KOPKARTA_DB or sessions/kopkarta.duckdb)"
+    db_help = "database: a DuckDB file or duckdb:///path (default: $KOPKARTA_DB or sessions/kopkarta.duckdb)"
 
     imp = sub.add_parser("import", help="read a map file into the database and print the workshop id")
     imp.add_argument("file")
@@ -102,9 +102,9 @@ def _err(line: str) -> None:
 
 
 def _store(args):
-    from .store import Store
+    from .store import open_store
 
-    return Store(Path(args.db) if args.db else None)
+    return open_store(args.db)
 
 
 # -- commands ----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from workshop.services import facilitation as fac
 from workshop.services import live
-from workshop.store import Store
+from workshop.store import open_store
 
 #: dots each participant may put (large enough that bursts keep finding a dot to place)
 BUDGET = 6
@@ -35,7 +35,7 @@ def prepare(db: Path, *, vote_target: str = "stage") -> Room:
     db.parent.mkdir(parents=True, exist_ok=True)
     for leftover in (db, db.with_name(db.name + ".wal")):
         leftover.unlink(missing_ok=True)
-    store = Store(db)
+    store = open_store(db)
     try:
         made = live.create_workshop(
             store,

@@ -1,6 +1,6 @@
 """After a run: is every change a participant saw acknowledged really in the database?
 
-Read with :class:`workshop.store.Store` once the server stopped (DuckDB lets one process hold
+Read with :func:`workshop.store.open_store` once the server stopped (DuckDB lets one process hold
 the file). *Lost* is an acknowledged step or note whose marker is not in the map, or an
 acknowledged dot count that the stored vote does not match.
 """
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workshop.model import tallies as T
-from workshop.store import Store
+from workshop.store import open_store
 
 from .participant import Record
 
@@ -31,7 +31,7 @@ class Check:
 
 
 def verify(db: Path, workshop_id: str, round_no: int, records: list[Record]) -> Check:
-    store = Store(db)
+    store = open_store(db)
     try:
         texts = {el.data.get("text", "") for kind in ("step", "note") for el in store.elements(workshop_id, kind)}
         stored = {text.split(" ", 1)[0] for text in texts}

@@ -159,3 +159,13 @@ def with_lock(state: FacilitationState, locked: bool) -> FacilitationState:
 def ended(state: FacilitationState) -> FacilitationState:
     """Ended = locked and marked ended."""
     return replace(state, locked=True, ended=True)
+
+
+def refuse_if_read_only(state: FacilitationState) -> None:
+    """A participant's change is refused while the workshop is locked or ended."""
+    from ..errors import Locked
+
+    if state.ended:
+        raise Locked("the workshop has ended: it is read-only now")
+    if state.locked:
+        raise Locked("the workshop is locked: it is read-only until the facilitator unlocks it")

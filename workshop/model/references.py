@@ -44,6 +44,10 @@ _FIELDS: dict[str, tuple[tuple[str, tuple[str, ...], str, str], ...]] = {
 }
 
 
+#: the kinds whose fields name other elements (searched when something is about to go)
+REFERRING_KINDS: tuple[str, ...] = tuple(_FIELDS)
+
+
 def references(kind: str, data: Mapping[str, Any]) -> Iterator[Ref]:
     """Every id the element's own fields name, in field order."""
     for name, kinds, scope, shape in _FIELDS.get(kind, ()):

@@ -1,6 +1,6 @@
 """Use cases: what the pages and the command line ask of the system.
 
-A service takes a :class:`workshop.store.Store` and plain values, does one job (import a map,
+A service takes a :class:`workshop.ports.Storage` (what :func:`workshop.store.open_store` returns) and plain values, does one job (import a map,
 export it, analyse it, ...) and returns plain values or domain objects. Pages and the command
 line call services; they hold no SQL and no domain rules of their own.
 """

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..errors import Forbidden
-from ..store import Store
+from ..ports import Storage
 
 ADMIN_ENV = "KOPKARTA_ADMIN_KEY"
 
@@ -27,7 +27,7 @@ class Scope:
     admin: bool
     joined: frozenset[str]
 
-    def workshop_ids(self, store: Store) -> list[str]:
+    def workshop_ids(self, store: Storage) -> list[str]:
         """Ids of the visible workshops that still exist, oldest first."""
         every = [w.id for w in store.list_workshops()]
         return every if self.admin else [w for w in every if w in self.joined]

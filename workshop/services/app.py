@@ -1,8 +1,8 @@
 """What the Streamlit app needs once per process: the open store.
 
-Streamlit reruns page scripts constantly; a database file must be opened once per process
-(DuckDB lets one process hold it) and shared by every session, and closed with a checkpoint
-when the process ends.
+Streamlit reruns page scripts constantly; storage must be opened once per process (DuckDB lets
+one process hold a file) and shared by every session, and closed (with a checkpoint) when the
+process ends.
 """
 
 from __future__ import annotations
@@ -11,17 +11,19 @@ import atexit
 import threading
 from pathlib import Path
 
-from ..store import Store, default_db_path
+from ..ports import Storage
+from ..store import default_url, open_store
 
 _lock = threading.Lock()
-_stores: dict[Path, Store] = {}
+_stores: dict[str, Storage] = {}
 
 
-def shared_store(path: Path | str | None = None) -> Store:
-    """The process's store for ``path`` (default: ``$KOPKARTA_DB`` or ``sessions/``)."""
-    key = Path(path or default_db_path()).resolve()
+def shared_store(where: Path | str | None = None) -> Storage:
+    """The process's store for ``where`` (a file path or URL; default ``$KOPKARTA_DB`` or ``sessions/``)."""
+    where = str(where or default_url())
+    key = where if "://" in where else str(Path(where).resolve())
     with _lock:
         if key not in _stores:
-            _stores[key] = Store(key)
+            _stores[key] = open_store(key)
             atexit.register(_stores[key].close)
         return _stores[key]

@@ -16,11 +16,11 @@ from typing import Any
 
 from ..errors import BadInput, Locked
 from ..model.elements import Element
-from ..store import Store
+from ..ports import Storage
 from .live import Identity
 
 
-def ensure_writable(store: Store, workshop_id: str) -> None:
+def ensure_writable(store: Storage, workshop_id: str) -> None:
     """Refuse a participant's change while the workshop is locked or ended (cheap: memory)."""
     state = store.facilitation(workshop_id)
     if state.ended:
@@ -29,7 +29,7 @@ def ensure_writable(store: Store, workshop_id: str) -> None:
         raise Locked("the workshop is locked: it is read-only until the facilitator unlocks it")
 
 
-def add(store: Store, me: Identity, kind: str, data: dict[str, Any], parent: str | None = None, index: int | None = None) -> Element:
+def add(store: Storage, me: Identity, kind: str, data: dict[str, Any], parent: str | None = None, index: int | None = None) -> Element:
     ensure_writable(store, me.workshop_id)
     if kind == "vote":
         raise BadInput("dots are cast in a voting round")
@@ -38,29 +38,29 @@ def add(store: Store, me: Identity, kind: str, data: dict[str, Any], parent: str
     )
 
 
-def update(store: Store, me: Identity, eid: str, changes: dict[str, Any], based_on: int) -> Element:
+def update(store: Storage, me: Identity, eid: str, changes: dict[str, Any], based_on: int) -> Element:
     """Change fields; a value of ``None`` (or an empty text or list) removes the field."""
     ensure_writable(store, me.workshop_id)
     cleaned = {k: (None if v in ("", [], {}) else v) for k, v in changes.items()}
     return store.update(me.workshop_id, eid, cleaned, based_on=based_on, actor=me.participant_id, respect_lock=True)
 
 
-def delete(store: Store, me: Identity, eid: str, based_on: int | None = None) -> int:
+def delete(store: Storage, me: Identity, eid: str, based_on: int | None = None) -> int:
     ensure_writable(store, me.workshop_id)
     return store.delete(me.workshop_id, eid, based_on=based_on, actor=me.participant_id, respect_lock=True)
 
 
-def move(store: Store, me: Identity, eid: str, index: int) -> Element:
+def move(store: Storage, me: Identity, eid: str, index: int) -> Element:
     ensure_writable(store, me.workshop_id)
     return store.move(me.workshop_id, eid, index, actor=me.participant_id, respect_lock=True)
 
 
-def undo(store: Store, me: Identity) -> dict[str, Any]:
+def undo(store: Storage, me: Identity) -> dict[str, Any]:
     ensure_writable(store, me.workshop_id)
     return store.undo_last(me.workshop_id, me.participant_id, respect_lock=True)
 
 
-def add_note(store: Store, me: Identity, text: str, about: str | None) -> Element:
+def add_note(store: Storage, me: Identity, text: str, about: str | None) -> Element:
     data: dict[str, Any] = {"text": text.strip(), "author": me.participant_id}
     if about:
         data["about"] = about

@@ -24,7 +24,7 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from ..errors import KopkartaError
-from ..store import Store
+from ..ports import Storage
 
 #: a role without a function counts as ``other`` (the schema's catch-all)
 OTHER = "other"
@@ -133,10 +133,10 @@ class _Cache:
 
 _lock = threading.Lock()
 #: one cache per open store; it goes with the store
-_caches: weakref.WeakKeyDictionary[Store, _Cache] = weakref.WeakKeyDictionary()
+_caches: weakref.WeakKeyDictionary[Storage, _Cache] = weakref.WeakKeyDictionary()
 
 
-def load(store: Store, workshop_ids: Sequence[str]) -> ExploreData:
+def load(store: Storage, workshop_ids: Sequence[str]) -> ExploreData:
     """The explorer's data for ``workshop_ids``; a workshop is read again only after it changed."""
     ids = list(dict.fromkeys(workshop_ids))
     if not ids:
@@ -174,7 +174,7 @@ def load(store: Store, workshop_ids: Sequence[str]) -> ExploreData:
     return data
 
 
-def _read(store: Store, ids: list[str], concealed: Sequence[str]) -> ExploreData:
+def _read(store: Storage, ids: list[str], concealed: Sequence[str]) -> ExploreData:
     workshops = tuple(
         WorkshopMeta(wid, title or wid, lang or "en", _date(made, stored))
         for wid, title, lang, made, stored in store.explore_workshops(ids)
@@ -268,7 +268,7 @@ def clear_cache() -> None:
         _caches.clear()
 
 
-def warm(store: Store) -> None:
+def warm(store: Storage) -> None:
     """Read every workshop into the explorer's cache, so the first view after the server starts
     costs what a later one does (the server starts this in the background; see the explore
     benchmark: the cold read of 200 workshops takes about a second)."""

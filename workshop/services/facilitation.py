@@ -35,7 +35,7 @@ from ..model.elements import Element
 from ..model.facilitation import FacilitationState
 from ..model.reader import read_map, validate
 from ..model.rounds import Countdown, Round
-from ..store import Store
+from ..ports import Storage
 from .editing import ensure_writable
 from .live import Identity, snapshot
 from .maps import Imported, import_document
@@ -56,11 +56,11 @@ def as_facilitator(me: Identity, key: str) -> Facilitator:
     return Facilitator(me.workshop_id, key, me.participant_id)
 
 
-def is_facilitator(store: Store, workshop_id: str, key: str | None) -> bool:
+def is_facilitator(store: Storage, workshop_id: str, key: str | None) -> bool:
     return bool(key) and store.check_facilitator_key(workshop_id, key or "")
 
 
-def _authorise(store: Store, fac: Facilitator) -> None:
+def _authorise(store: Storage, fac: Facilitator) -> None:
     if not is_facilitator(store, fac.workshop_id, fac.key):
         raise Forbidden("only the facilitator can do this: the facilitator key is missing or wrong")
 
@@ -70,18 +70,18 @@ def _now(now: float | None) -> float:
 
 
 # -- the state every screen reads ----------------------------------------------------------------
-def state(store: Store, workshop_id: str) -> FacilitationState:
+def state(store: Storage, workshop_id: str) -> FacilitationState:
     """Agenda, phase, summon counter, lock and rounds: from memory, cheap enough to poll."""
     return store.facilitation(workshop_id)
 
 
-def summoned_page(store: Store, workshop_id: str, seen: int) -> str | None:
+def summoned_page(store: Storage, workshop_id: str, seen: int) -> str | None:
     """The page to move to when the facilitator brought everyone somewhere after ``seen``."""
     s = store.facilitation(workshop_id)
     return s.summon_page if s.summon > seen else None
 
 
-def countdown(store: Store, workshop_id: str, round_no: int | None = None, *, now: float | None = None) -> Countdown | None:
+def countdown(store: Storage, workshop_id: str, round_no: int | None = None, *, now: float | None = None) -> Countdown | None:
     """The timer of a round (default: the current one) as of the server's clock; ``None``
     when no round has been started."""
     s = store.facilitation(workshop_id)
@@ -90,17 +90,17 @@ def countdown(store: Store, workshop_id: str, round_no: int | None = None, *, no
 
 
 # -- phases, summon, lock ------------------------------------------------------------------------
-def _change(store: Store, fac: Facilitator, change, op: str) -> FacilitationState:
+def _change(store: Storage, fac: Facilitator, change, op: str) -> FacilitationState:
     _authorise(store, fac)
     return store.change_facilitation(fac.workshop_id, change, op=op, actor=fac.participant_id)
 
 
-def set_agenda(store: Store, fac: Facilitator, pages: Iterable[str]) -> FacilitationState:
+def set_agenda(store: Storage, fac: Facilitator, pages: Iterable[str]) -> FacilitationState:
     pages = list(pages)
     return _change(store, fac, lambda s: F.with_agenda(s, pages), "agenda")
 
 
-def set_phase(store: Store, fac: Facilitator, phase: int | str, *, summon: bool = False) -> FacilitationState:
+def set_phase(store: Storage, fac: Facilitator, phase: int | str, *, summon: bool = False) -> FacilitationState:
     """Go to a phase (its position in the agenda, or its page); with ``summon`` bring everyone
     there in the same change."""
 
@@ -111,29 +111,29 @@ def set_phase(store: Store, fac: Facilitator, phase: int | str, *, summon: bool 
     return _change(store, fac, change, "phase")
 
 
-def next_phase(store: Store, fac: Facilitator) -> FacilitationState:
+def next_phase(store: Storage, fac: Facilitator) -> FacilitationState:
     return _change(store, fac, lambda s: F.stepped(s, 1), "phase")
 
 
-def previous_phase(store: Store, fac: Facilitator) -> FacilitationState:
+def previous_phase(store: Storage, fac: Facilitator) -> FacilitationState:
     return _change(store, fac, lambda s: F.stepped(s, -1), "phase")
 
 
-def summon(store: Store, fac: Facilitator, page: str | None = None) -> FacilitationState:
+def summon(store: Storage, fac: Facilitator, page: str | None = None) -> FacilitationState:
     """Bring everyone to ``page`` (default: the current phase's page)."""
     return _change(store, fac, lambda s: F.summoned(s, page), "summon")
 
 
-def lock(store: Store, fac: Facilitator) -> FacilitationState:
+def lock(store: Storage, fac: Facilitator) -> FacilitationState:
     return _change(store, fac, lambda s: F.with_lock(s, True), "lock")
 
 
-def unlock(store: Store, fac: Facilitator) -> FacilitationState:
+def unlock(store: Storage, fac: Facilitator) -> FacilitationState:
     """Unlock (an ended workshop is reopened)."""
     return _change(store, fac, lambda s: F.with_lock(s, False), "unlock")
 
 
-def end_workshop(store: Store, fac: Facilitator, *, now: float | None = None) -> FacilitationState:
+def end_workshop(store: Storage, fac: Facilitator, *, now: float | None = None) -> FacilitationState:
     """End the workshop: an open round is ended, then the workshop is locked and marked ended."""
     _authorise(store, fac)
     current = store.facilitation(fac.workshop_id).open_round
@@ -144,12 +144,12 @@ def end_workshop(store: Store, fac: Facilitator, *, now: float | None = None) ->
 
 
 # -- the workshop as a whole ---------------------------------------------------------------------
-def delete_workshop(store: Store, fac: Facilitator) -> None:
+def delete_workshop(store: Storage, fac: Facilitator) -> None:
     _authorise(store, fac)
     store.delete_workshop(fac.workshop_id, actor=fac.participant_id)
 
 
-def import_over(store: Store, fac: Facilitator, data: bytes | str | dict[str, Any]) -> Imported:
+def import_over(store: Storage, fac: Facilitator, data: bytes | str | dict[str, Any]) -> Imported:
     """Replace the workshop's map with a map file (validated before anything is written, and
     swapped atomically); the workshop keeps its id, join code, key and facilitation state."""
     _authorise(store, fac)
@@ -163,7 +163,7 @@ def import_over(store: Store, fac: Facilitator, data: bytes | str | dict[str, An
 
 
 # -- rounds --------------------------------------------------------------------------------------
-def _start(store: Store, fac: Facilitator, kind: str, now: float | None, segment: str | None = None, **settings) -> Round:
+def _start(store: Storage, fac: Facilitator, kind: str, now: float | None, segment: str | None = None, **settings) -> Round:
     _authorise(store, fac)
     if segment is not None:
         el = snapshot(store, fac.workshop_id).element(segment)
@@ -178,13 +178,13 @@ def _start(store: Store, fac: Facilitator, kind: str, now: float | None, segment
     return store.start_round(fac.workshop_id, make, now=at, actor=by)
 
 
-def start_timer(store: Store, fac: Facilitator, prompt: str | None, minutes: float, *, now: float | None = None) -> Round:
+def start_timer(store: Storage, fac: Facilitator, prompt: str | None, minutes: float, *, now: float | None = None) -> Round:
     """A timed round of ``minutes`` with a prompt (an open round is ended first)."""
     return _start(store, fac, "timer", now, prompt=prompt, minutes=minutes)
 
 
 def start_vote(
-    store: Store,
+    store: Storage,
     fac: Facilitator,
     target: str,
     *,
@@ -205,7 +205,7 @@ def start_vote(
 
 
 def start_rating(
-    store: Store,
+    store: Storage,
     fac: Facilitator,
     target: str,
     *,
@@ -221,7 +221,7 @@ def start_rating(
 
 
 def start_brainstorm(
-    store: Store,
+    store: Storage,
     fac: Facilitator,
     *,
     prompt: str | None = None,
@@ -235,7 +235,7 @@ def start_brainstorm(
     return _start(store, fac, "brainstorm", now, prompt=prompt, minutes=minutes, anonymous=anonymous, hidden=hidden)
 
 
-def _round_change(store: Store, fac: Facilitator, round_no: int | None, change, op: str) -> Round:
+def _round_change(store: Storage, fac: Facilitator, round_no: int | None, change, op: str) -> Round:
     _authorise(store, fac)
     if round_no is None:
         current = store.facilitation(fac.workshop_id).current_round
@@ -245,34 +245,34 @@ def _round_change(store: Store, fac: Facilitator, round_no: int | None, change, 
     return store.change_round(fac.workshop_id, round_no, change, op=op, actor=fac.participant_id)
 
 
-def pause(store: Store, fac: Facilitator, round_no: int | None = None, *, now: float | None = None) -> Round:
+def pause(store: Storage, fac: Facilitator, round_no: int | None = None, *, now: float | None = None) -> Round:
     at = _now(now)
     return _round_change(store, fac, round_no, lambda r: R.paused(r, at), "round_pause")
 
 
-def resume(store: Store, fac: Facilitator, round_no: int | None = None, *, now: float | None = None) -> Round:
+def resume(store: Storage, fac: Facilitator, round_no: int | None = None, *, now: float | None = None) -> Round:
     at = _now(now)
     return _round_change(store, fac, round_no, lambda r: R.resumed(r, at), "round_resume")
 
 
-def extend(store: Store, fac: Facilitator, minutes: float, round_no: int | None = None, *, now: float | None = None) -> Round:
+def extend(store: Storage, fac: Facilitator, minutes: float, round_no: int | None = None, *, now: float | None = None) -> Round:
     at = _now(now)
     return _round_change(store, fac, round_no, lambda r: R.extended(r, minutes, at), "round_extend")
 
 
-def end_round(store: Store, fac: Facilitator, round_no: int | None = None, *, now: float | None = None) -> Round:
+def end_round(store: Storage, fac: Facilitator, round_no: int | None = None, *, now: float | None = None) -> Round:
     """End a round early (or when its time is up: time alone does not close a round)."""
     at = _now(now)
     return _round_change(store, fac, round_no, lambda r: R.finished(r, at), "round_end")
 
 
-def reveal(store: Store, fac: Facilitator, round_no: int | None = None) -> Round:
+def reveal(store: Storage, fac: Facilitator, round_no: int | None = None) -> Round:
     """Show everyone the round's votes, ratings or notes."""
     return _round_change(store, fac, round_no, R.revealed, "reveal")
 
 
 # -- dot votes -----------------------------------------------------------------------------------
-def set_dots(store: Store, me: Identity, round_no: int, about: str, dots: int) -> dict[str, int]:
+def set_dots(store: Storage, me: Identity, round_no: int, about: str, dots: int) -> dict[str, int]:
     """Put ``dots`` of my dots on ``about`` (0 takes them back); returns my dots per element.
 
     Refused (nothing changes) beyond my budget or the most dots per element, after the round
@@ -283,25 +283,25 @@ def set_dots(store: Store, me: Identity, round_no: int, about: str, dots: int) -
     )
 
 
-def cast_for(store: Store, fac: Facilitator, participant_id: str, round_no: int, about: str, dots: int) -> dict[str, int]:
+def cast_for(store: Storage, fac: Facilitator, participant_id: str, round_no: int, about: str, dots: int) -> dict[str, int]:
     """The facilitator sets someone's dots (a participant without a device), within the same
     budget; allowed while the workshop is locked."""
     _authorise(store, fac)
     return store.set_dots(fac.workshop_id, round_no, participant_id, about, dots, actor=fac.participant_id)
 
 
-def _round_votes(store: Store, workshop_id: str, round_no: int) -> list[dict[str, Any]]:
+def _round_votes(store: Storage, workshop_id: str, round_no: int) -> list[dict[str, Any]]:
     """The votes of one round, from the shared snapshot of the current version: every page of
     every participant shows the panel on each rerun during a vote, so this reads no database."""
     return [v for v in snapshot(store, workshop_id).doc.get("votes", []) if v.get("round", 1) == round_no]
 
 
-def my_dots(store: Store, me: Identity, round_no: int) -> dict[str, int]:
+def my_dots(store: Storage, me: Identity, round_no: int) -> dict[str, int]:
     """My dots per element in a round (always visible to me)."""
     return T.dots_of(_round_votes(store, me.workshop_id, round_no), me.participant_id)
 
 
-def dots_left(store: Store, me: Identity, round_no: int) -> int:
+def dots_left(store: Storage, me: Identity, round_no: int) -> int:
     r = store.facilitation(me.workshop_id).round(round_no)
     return max(0, (r.budget or 0) - sum(my_dots(store, me, round_no).values()))
 
@@ -325,12 +325,12 @@ class VoteResults:
     voters: int
 
 
-def _people(store: Store, workshop_id: str) -> list[Person]:
+def _people(store: Storage, workshop_id: str) -> list[Person]:
     doc = snapshot(store, workshop_id).doc
     return [Person(p["id"], p["name"], p.get("function") or T.OTHER) for p in doc.get("participants") or []]
 
 
-def _functions(store: Store, workshop_id: str) -> dict[str, str]:
+def _functions(store: Storage, workshop_id: str) -> dict[str, str]:
     return {p.id: p.function for p in _people(store, workshop_id)}
 
 
@@ -352,12 +352,12 @@ def _map_order(doc: Any) -> list[str]:
     return out
 
 
-def _shown(store: Store, workshop_id: str, r: Round, key: str | None) -> None:
+def _shown(store: Storage, workshop_id: str, r: Round, key: str | None) -> None:
     if r.concealed and not is_facilitator(store, workshop_id, key):
         raise Forbidden(f"round {r.no} is hidden until the facilitator reveals it")
 
 
-def vote_results(store: Store, workshop_id: str, round_no: int, *, key: str | None = None) -> VoteResults:
+def vote_results(store: Storage, workshop_id: str, round_no: int, *, key: str | None = None) -> VoteResults:
     """The ranked result: for everyone after the reveal, before it only with the facilitator key."""
     r = store.facilitation(workshop_id).round(round_no)
     if r.kind != "vote":
@@ -372,7 +372,7 @@ def vote_results(store: Store, workshop_id: str, round_no: int, *, key: str | No
     )
 
 
-def not_voted(store: Store, workshop_id: str, round_no: int, *, exclude: Iterable[str] = ()) -> list[Person]:
+def not_voted(store: Storage, workshop_id: str, round_no: int, *, exclude: Iterable[str] = ()) -> list[Person]:
     """Participants with no dot in the round yet (who they are, never what others voted)."""
     votes = _round_votes(store, workshop_id, round_no)
     skip = set(exclude)
@@ -382,19 +382,19 @@ def not_voted(store: Store, workshop_id: str, round_no: int, *, exclude: Iterabl
 
 
 # -- silent ratings ------------------------------------------------------------------------------
-def rate(store: Store, me: Identity, round_no: int, about: str, field: str, value: int | None) -> None:
+def rate(store: Storage, me: Identity, round_no: int, about: str, field: str, value: int | None) -> None:
     """My rating of one field of one element (``None`` takes it back); hidden until the reveal."""
     ensure_writable(store, me.workshop_id)
     store.rate(me.workshop_id, round_no, me.participant_id, about, field, value, actor=me.participant_id, respect_lock=True)
 
 
-def my_ratings(store: Store, me: Identity, round_no: int) -> dict[tuple[str, str], int]:
+def my_ratings(store: Storage, me: Identity, round_no: int) -> dict[tuple[str, str], int]:
     """(element, field) -> my current rating."""
     mine = T.latest(r for r in store.ratings(me.workshop_id, round_no) if r[0] == me.participant_id)
     return {(about, f): v for (_, about, f), v in mine.items()}
 
 
-def rating_results(store: Store, workshop_id: str, round_no: int, *, key: str | None = None) -> list[T.Spread]:
+def rating_results(store: Storage, workshop_id: str, round_no: int, *, key: str | None = None) -> list[T.Spread]:
     """The spread per element and field, overall and per function (mean, min, max, n): for
     everyone after the reveal, before it only with the facilitator key."""
     r = store.facilitation(workshop_id).round(round_no)
@@ -405,7 +405,7 @@ def rating_results(store: Store, workshop_id: str, round_no: int, *, key: str | 
     return T.spreads(latest, _functions(store, workshop_id), _map_order(snapshot(store, workshop_id).doc))
 
 
-def not_rated(store: Store, workshop_id: str, round_no: int, *, exclude: Iterable[str] = ()) -> list[Person]:
+def not_rated(store: Storage, workshop_id: str, round_no: int, *, exclude: Iterable[str] = ()) -> list[Person]:
     latest = T.latest(store.ratings(workshop_id, round_no))
     skip = set(exclude)
     people = [p for p in _people(store, workshop_id) if p.id not in skip]
@@ -413,7 +413,7 @@ def not_rated(store: Store, workshop_id: str, round_no: int, *, exclude: Iterabl
     return [p for p in people if p.id in waiting]
 
 
-def set_agreed(store: Store, fac: Facilitator, about: str, field: str, value: int) -> Element:
+def set_agreed(store: Storage, fac: Facilitator, about: str, field: str, value: int) -> Element:
     """Write the value the group agreed on into the map (an ``update`` of the element's field,
     attributed to the facilitator); only fields that can be rated."""
     _authorise(store, fac)
@@ -433,7 +433,7 @@ def set_agreed(store: Store, fac: Facilitator, about: str, field: str, value: in
 NOTE_LIMIT = 4000
 
 
-def post_note(store: Store, me: Identity, round_no: int, text: str, about: str | None = None) -> Element:
+def post_note(store: Storage, me: Identity, round_no: int, text: str, about: str | None = None) -> Element:
     """Post a sticky note in a brainstorm round (without author when the round is anonymous)."""
     ensure_writable(store, me.workshop_id)
     text = (text or "").strip()
@@ -458,7 +458,7 @@ class RoundNote:
 
 
 def round_notes(
-    store: Store, workshop_id: str, round_no: int, viewer: str | None = None, *, key: str | None = None
+    store: Storage, workshop_id: str, round_no: int, viewer: str | None = None, *, key: str | None = None
 ) -> list[RoundNote]:
     """The round's notes the viewer may see: all of them once revealed, in an open brainstorm
     or for the facilitator's key; otherwise only the viewer's own."""
@@ -489,7 +489,7 @@ _LINE = 200
 
 
 def triage(
-    store: Store,
+    store: Storage,
     fac: Facilitator,
     note_id: str,
     kind: str,
@@ -536,7 +536,7 @@ class Hidden:
         return bool(self.rounds or self.notes)
 
 
-def hidden(store: Store, workshop_id: str, viewer: str | None, *, key: str | None = None) -> Hidden:
+def hidden(store: Storage, workshop_id: str, viewer: str | None, *, key: str | None = None) -> Hidden:
     """What rounds still hide from ``viewer`` (nothing for the facilitator's key). Reads the
     state from memory and the database only while a hidden brainstorm is unrevealed."""
     s = store.facilitation(workshop_id)
@@ -554,7 +554,7 @@ def hidden(store: Store, workshop_id: str, viewer: str | None, *, key: str | Non
 
 
 def visible_doc(
-    store: Store, workshop_id: str, doc: dict[str, Any], viewer: str | None, *, key: str | None = None
+    store: Storage, workshop_id: str, doc: dict[str, Any], viewer: str | None, *, key: str | None = None
 ) -> dict[str, Any]:
     """``doc`` (the workshop's map) without what ``viewer`` may not see yet."""
     h = hidden(store, workshop_id, viewer, key=key)

@@ -18,7 +18,7 @@ from ..i18n import LANGUAGES
 from ..model.elements import Element, assemble
 from ..model.kinds import KINDS
 from ..model.reader import read_map
-from ..store import Store
+from ..ports import Storage
 from ..templates import TEMPLATES, template_map
 from .maps import import_document
 
@@ -50,7 +50,7 @@ class Snapshot:
     version: int
     doc: dict[str, Any]
     elements: dict[str, Element] = field(repr=False)
-    #: the public change number (:meth:`Store.public_version`) when the read began: the
+    #: the public change number (:meth:`Storage.public_version`) when the read began: the
     #: snapshot holds every change that everyone sees up to it (see :func:`public_snapshot`)
     public: int = 0
     #: which store and workshop it was read from (:func:`_origin`); with :attr:`version` it
@@ -111,7 +111,7 @@ def _clean_line(text: str, what: str, limit: int = 200) -> str:
 
 
 def create_workshop(
-    store: Store,
+    store: Storage,
     *,
     title: str,
     language: str,
@@ -143,7 +143,7 @@ def create_workshop(
     return NewWorkshop(imported.workshop_id, imported.created.join_code, imported.created.facilitator_key, me)
 
 
-def join(store: Store, code: str, name: str, function: str = "other") -> Identity:
+def join(store: Storage, code: str, name: str, function: str = "other") -> Identity:
     """Join a workshop by its code; a wrong code says only that it is wrong."""
     if function not in FUNCTIONS:
         function = "other"
@@ -151,19 +151,19 @@ def join(store: Store, code: str, name: str, function: str = "other") -> Identit
     return _join_as(store, workshop_id, _clean_line(name, "your name"), function)
 
 
-def identify(store: Store, token: str) -> Identity:
+def identify(store: Storage, token: str) -> Identity:
     """The participant a token belongs to (after a reload); NotFound when it is not valid."""
     workshop_id, participant_id = store.participant_for_token(token)
     snap = snapshot(store, workshop_id)
     return Identity(workshop_id, participant_id, snap.participant_name(participant_id), token)
 
 
-def _join_as(store: Store, workshop_id: str, name: str, function: str) -> Identity:
+def _join_as(store: Storage, workshop_id: str, name: str, function: str) -> Identity:
     participant, token = store.add_participant(workshop_id, {"name": name, "function": function})
     return Identity(workshop_id, participant.eid, name, token)
 
 
-def _fresh_id(store: Store) -> str:
+def _fresh_id(store: Storage) -> str:
     while True:
         candidate = f"w-{secrets.token_hex(4)}"
         if not store.exists(candidate):
@@ -180,13 +180,13 @@ _CACHE_SIZE = 64
 _reading: dict[tuple[tuple, int], threading.Event] = {}
 
 
-def _origin(store: Store, workshop_id: str) -> tuple:
+def _origin(store: Storage, workshop_id: str) -> tuple:
     """Which store and workshop a snapshot comes from: the store's path too, as a store opened
     later may get the id of a closed one (tests open many)."""
     return (id(store), str(store.path), workshop_id)
 
 
-def snapshot(store: Store, workshop_id: str) -> Snapshot:
+def snapshot(store: Storage, workshop_id: str) -> Snapshot:
     """The current map, read once per change and shared by every session in the process."""
     origin = _origin(store, workshop_id)
     while True:
@@ -216,7 +216,7 @@ def snapshot(store: Store, workshop_id: str) -> Snapshot:
             _reading.pop(key).set()
 
 
-def public_snapshot(store: Store, workshop_id: str, public: int, *, not_before: int = 0) -> Snapshot:
+def public_snapshot(store: Storage, workshop_id: str, public: int, *, not_before: int = 0) -> Snapshot:
     """A map that holds every change that everyone sees up to ``public`` (a public change
     number) and is not older than change ``not_before`` (what the page drew last, so that it
     never goes back): the newest snapshot already read that does, else :func:`snapshot`.

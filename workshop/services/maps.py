@@ -11,7 +11,7 @@ from ..analysis import Analysis, analyze
 from ..errors import BadInput, Conflict
 from ..model.elements import assemble, flatten
 from ..model.reader import read_map, read_map_file
-from ..store import Created, Store
+from ..ports import Created, Storage
 
 #: how an import treats a workshop id that already exists
 MODES = ("new", "replace", "as_new")
@@ -24,7 +24,7 @@ class Imported:
     created: Created | None  # join code and facilitator key of a new workshop
 
 
-def import_document(store: Store, doc: dict[str, Any], *, mode: str = "new", actor: str | None = None) -> Imported:
+def import_document(store: Storage, doc: dict[str, Any], *, mode: str = "new", actor: str | None = None) -> Imported:
     """Store a validated map document; ``mode`` is one of :data:`MODES`."""
     if mode not in MODES:
         raise BadInput(f"unknown import mode '{mode}'; known: {', '.join(MODES)}")
@@ -38,26 +38,26 @@ def import_document(store: Store, doc: dict[str, Any], *, mode: str = "new", act
     return Imported(doc["workshop"]["id"], created is None, created)
 
 
-def import_bytes(store: Store, data: bytes | str, *, mode: str = "new", actor: str | None = None) -> Imported:
+def import_bytes(store: Storage, data: bytes | str, *, mode: str = "new", actor: str | None = None) -> Imported:
     """Validate untrusted bytes as a map file, then store it (nothing is written if invalid)."""
     return import_document(store, read_map(data), mode=mode, actor=actor)
 
 
-def import_file(store: Store, path: Path | str, *, mode: str = "new", actor: str | None = None) -> Imported:
+def import_file(store: Storage, path: Path | str, *, mode: str = "new", actor: str | None = None) -> Imported:
     return import_document(store, read_map_file(path), mode=mode, actor=actor)
 
 
-def export_document(store: Store, workshop_id: str) -> dict[str, Any]:
+def export_document(store: Storage, workshop_id: str) -> dict[str, Any]:
     """The workshop's whole map as a map-file document (``map.schema.json``)."""
     workshop, lists, elements = store.load(workshop_id)
     return assemble(workshop, lists, elements)
 
 
-def analyze_workshop(store: Store, workshop_id: str, lang: str | None = None) -> Analysis:
+def analyze_workshop(store: Storage, workshop_id: str, lang: str | None = None) -> Analysis:
     return analyze(export_document(store, workshop_id), lang=lang)
 
 
-def _fresh_workshop_id(store: Store, base: str) -> str:
+def _fresh_workshop_id(store: Storage, base: str) -> str:
     stem = base[:50]
     for _ in range(100):
         candidate = f"{stem}-{secrets.token_hex(3)}"

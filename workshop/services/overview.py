@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from ..analysis import analyze
-from ..store import Store
+from ..ports import Storage
 from .live import snapshot
 
 
-def workshop_overview(store: Store, lang: str, workshop_ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
+def workshop_overview(store: Storage, lang: str, workshop_ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
     wanted = set(workshop_ids) if workshop_ids is not None else None
     out = []
     for w in store.list_workshops():

@@ -24,7 +24,7 @@ from typing import Any
 from ..analysis import Analysis, Finding, analyze
 from ..errors import Forbidden, NotFound
 from ..exports.coaching import coaching_sheet
-from ..store import Store
+from ..ports import Storage
 from .followup import MissingRole, deal_health, deals_by_stage, segment_deals
 from .live import snapshot
 
@@ -214,7 +214,7 @@ def lanes(doc: Json, cards: Iterable[DealCard]) -> list[Lane]:
     return out
 
 
-def pipeline(store: Store, workshop_ids: Iterable[str], lang: str, filters: Filters = Filters()) -> Pipeline:
+def pipeline(store: Storage, workshop_ids: Iterable[str], lang: str, filters: Filters = Filters()) -> Pipeline:
     """The pipeline of the given (already access-checked) workshops, narrowed by ``filters``."""
     all_lanes: list[Lane] = []
     workshops: list[tuple[str, str]] = []
@@ -234,7 +234,7 @@ def pipeline(store: Store, workshop_ids: Iterable[str], lang: str, filters: Filt
     return Pipeline(all_lanes, workshops, segments).narrowed(filters)
 
 
-def coaching(store: Store, visible: Iterable[str], workshop_id: str, deal_id: str, lang: str | None = None) -> str:
+def coaching(store: Storage, visible: Iterable[str], workshop_id: str, deal_id: str, lang: str | None = None) -> str:
     """The coaching sheet (Markdown) of one deal, in the workshop's language unless ``lang`` is
     given; a workshop outside the viewer's scope is :class:`Forbidden`, never read."""
     if workshop_id not in set(visible):

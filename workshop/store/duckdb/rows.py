@@ -1,12 +1,12 @@
-"""Conversions between database rows and :class:`workshop.model.elements.Element`."""
+"""Conversions between DuckDB rows and domain values (:class:`~workshop.model.elements.Element`,
+timestamps)."""
 
 from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from typing import Any
 
-from ..model.elements import Element
+from ...model.elements import Element
 
 ELEMENT_COLUMNS = "eid, kind, parent, pos, data, lists, version, author"
 
@@ -16,13 +16,19 @@ def element(row: tuple) -> Element:
     return Element(eid, kind, parent, pos, json.loads(data), tuple(json.loads(lists)), version, author)
 
 
-def snapshot(el: Element) -> dict[str, Any]:
-    """An element as the event log keeps it (before/after of a change)."""
-    return {"eid": el.eid, "kind": el.kind, "parent": el.parent, "pos": el.pos, "data": el.data, "lists": list(el.lists)}
-
-
-def from_snapshot(snap: dict[str, Any]) -> Element:
-    return Element(snap["eid"], snap["kind"], snap["parent"], snap["pos"], snap["data"], tuple(snap["lists"]))
+def element_row(workshop_id: str, el: Element, version: int, author: str | None) -> tuple:
+    """(workshop_id, eid, kind, parent, pos, data, lists, version, author) of the elements table."""
+    return (
+        workshop_id,
+        el.eid,
+        el.kind,
+        el.parent,
+        float(el.pos),
+        json.dumps(el.data, ensure_ascii=False),
+        json.dumps(list(el.lists)),
+        version,
+        author,
+    )
 
 
 def utc_now() -> datetime:

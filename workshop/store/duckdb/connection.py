@@ -7,24 +7,12 @@ rest of the code catches :class:`workshop.errors.StoreError` and its subclasses)
 from __future__ import annotations
 
 import contextlib
-import os
 from pathlib import Path
 from typing import Iterator
 
 import duckdb
 
-from ..errors import DatabaseLocked, StoreError
-
-#: environment variable that names the database file
-DB_ENV = "KOPKARTA_DB"
-
-
-def default_db_path() -> Path:
-    """``$KOPKARTA_DB``, else ``sessions/kopkarta.duckdb`` beside the project."""
-    env = os.environ.get(DB_ENV)
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2] / "sessions" / "kopkarta.duckdb"
+from ...errors import DatabaseLocked, StoreError
 
 
 def connect(path: Path) -> duckdb.DuckDBPyConnection:

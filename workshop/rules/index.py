@@ -1,18 +1,19 @@
-"""The writer's in-memory index of each workshop's elements (id, kind, parent, position, version).
+"""The index of a workshop's elements a job checks against (id, kind, parent, position, version).
 
 Why: every edit must check that the ids it names exist, are of the right kind and lie in the
-right segment, and must know where the end of a list is. Asking DuckDB costs about a
-millisecond a query, which made a single vote cost 8 ms. Only the writer thread changes the
-database, so it can keep an exact index of what is there: loaded on the first write to a
-workshop, changed with every write, and dropped (to be loaded again) if a transaction is rolled
-back. The database stays the truth; the index never holds the elements' fields.
+right segment, and must know where the end of a list is. Asking the database for each costs
+about a millisecond a query (a single vote cost 8 ms). So a transaction hands its jobs an index
+of the map (:meth:`workshop.ports.Transaction.index`) that follows the transaction's own writes;
+an engine may keep it between transactions when it is the only writer (DuckDB's single writer
+thread does) and must drop it after a rollback. The index never holds the elements' fields.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model.kinds import KINDS
+from ..model.elements import Element
+from ..model.placement import segment_of
 
 
 @dataclass
@@ -25,6 +26,10 @@ class Entry:
     author: str | None
     segment: str | None  # the segment a deal names (other kinds derive it from their parents)
 
+    @classmethod
+    def of(cls, el: Element, version: int, author: str | None) -> "Entry":
+        return cls(el.eid, el.kind, el.parent, el.pos, version, author, el.data.get("segment") if el.kind == "deal" else None)
+
 
 class MapIndex:
     def __init__(self, entries: list[Entry]):
@@ -32,16 +37,6 @@ class MapIndex:
         self._children: dict[str | None, dict[str, Entry]] = {}
         for e in entries:
             self.put(e)
-
-    @classmethod
-    def load(cls, cursor, workshop_id: str) -> "MapIndex":
-        rows = cursor.execute(
-            "SELECT eid, kind, parent, pos, version, author, "
-            "CASE WHEN kind = 'deal' THEN json_extract_string(data, '$.segment') END "
-            "FROM elements WHERE workshop_id = ?",
-            [workshop_id],
-        ).fetchall()
-        return cls([Entry(*row) for row in rows])
 
     def get(self, eid: str | None) -> Entry | None:
         return self._by_id.get(eid) if eid is not None else None
@@ -79,18 +74,6 @@ class MapIndex:
             frontier = nxt
         return out
 
-    def segment_of(self, kind: str, parent: str | None, deal_segment: str | None = None, eid: str | None = None) -> str | None:
-        """The segment an element (given by its kind and parent) belongs to."""
-        if kind == "segment":
-            return eid
-        if kind == "deal":
-            return deal_segment
-        if kind == "step":
-            stage = self.get(parent)
-            return stage.parent if stage is not None else None
-        if KINDS[kind].parent == "segment":
-            return parent
-        return None
-
     def segment_of_entry(self, entry: Entry) -> str | None:
-        return self.segment_of(entry.kind, entry.parent, entry.segment, entry.eid)
+        """The segment an indexed element belongs to (:func:`workshop.model.placement.segment_of`)."""
+        return segment_of(entry.kind, entry.eid, entry.parent, entry.segment, self.get)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..model.defaults import get
+from ...model.defaults import get
 
 #: per motive and objection: the fields the explorer reads, absent numbers and causes as their
 #: documented defaults (bound), and the dots cast on it
