@@ -14,6 +14,7 @@ if str(ROOT) not in sys.path:
 
 from workshop import demo  # noqa: E402
 from workshop.services.maps import import_document  # noqa: E402
+from fake_store import ENGINES, open_engine  # noqa: E402
 from workshop.store import open_store  # noqa: E402
 
 SHARED_SPEC = ROOT.parent / "shared" / "spec"
@@ -31,19 +32,10 @@ def store(db_path: Path):
     s.close()
 
 
-#: the engines the rule tests run on: the rules must not lean on any one of them
-ENGINES = ("duckdb", "memory")
-
-
 @pytest.fixture(params=ENGINES)
 def any_store(request, db_path: Path):
     """A store of each engine (a test module that holds rule tests uses it as its ``store``)."""
-    if request.param == "memory":
-        from fake_store import MemoryStore
-
-        yield MemoryStore()
-        return
-    s = open_store(db_path)
+    s = open_engine(request.param, db_path)
     yield s
     s.close()
 

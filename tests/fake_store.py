@@ -318,3 +318,16 @@ class MemoryStore(Commands):
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+#: the engines the rule tests run on (the rules must not lean on any one of them)
+ENGINES = ("duckdb", "memory")
+
+
+def open_engine(name: str, db_path: Path):
+    """A new store of the engine ``name`` (``db_path``: where DuckDB keeps its file)."""
+    if name == "memory":
+        return MemoryStore()
+    from workshop.store import open_store
+
+    return open_store(db_path)

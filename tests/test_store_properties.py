@@ -1,4 +1,4 @@
-"""Property tests through the real store: whatever valid map goes in comes out the same (rule 6),
+"""Property tests through the real store (and the in-memory engine): whatever valid map goes in comes out the same (rule 6),
 and whatever the analysis says of the file it says of the stored workshop."""
 
 from __future__ import annotations
@@ -6,16 +6,18 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 
+from fake_store import ENGINES, open_engine
 from strategies import maps
 from workshop.analysis import analyze
 from workshop.model.reader import validate
 from workshop.services.maps import export_document, import_document
-from workshop.store import open_store
 
 
-@pytest.fixture(scope="module")
-def shared_store(tmp_path_factory):
-    s = open_store(tmp_path_factory.mktemp("props") / "props.duckdb")
+@pytest.fixture(scope="module", params=ENGINES)
+def shared_store(request, tmp_path_factory):
+    """One store per engine for the whole module (hypothesis runs many examples on it); the
+    rules must keep every map whole on each engine."""
+    s = open_engine(request.param, tmp_path_factory.mktemp("props") / "props.duckdb")
     yield s
     s.close()
 
