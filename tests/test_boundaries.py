@@ -5,6 +5,9 @@
 * The rules hold no SQL; services reach storage only through the ports.
 * Nothing but ``workshop.store`` imports duckdb; the ``workshop`` package never imports streamlit.
 * Pages hold no SQL; the package's copies of the contract match ``shared/spec``.
+* The pages (``views/``) and their helpers (``ui/``) reach storage only through the services:
+  they never import ``workshop.store`` and never touch the store's own attributes (they may
+  hold the store and pass it to a service function, nothing more).
 """
 
 from __future__ import annotations
@@ -139,3 +142,97 @@ def test_no_module_is_huge():
     for path in python_files(PKG) + python_files(ROOT / "views"):
         lines = len(path.read_text(encoding="utf-8").splitlines())
         assert lines < 600, f"{path.relative_to(ROOT)} has {lines} lines: split it"
+
+
+# -- the UI reaches storage only through services ----------------------------------------------
+UI_FILES = python_files(ROOT / "views") + python_files(ROOT / "ui")
+
+
+def _store_imports(tree: ast.AST) -> list[str]:
+    """Imports of the storage package (absolute: ``from . import store`` in ``ui/`` is the
+    helper that returns the shared store, not the package)."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [a.name for a in node.names if a.name == "workshop.store" or a.name.startswith("workshop.store.")]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if node.module == "workshop.store" or node.module.startswith("workshop.store."):
+                found.append(node.module)
+            elif node.module == "workshop" and any(a.name == "store" for a in node.names):
+                found.append("workshop.store")
+    return found
+
+
+#: names the UI gives the store (a page's ``db``, a helper's ``store`` parameter)
+STORE_NAMES = frozenset({"db", "store"})
+
+
+def _is_store(node: ast.AST, names: set[str]) -> bool:
+    """Whether ``node`` is the store: a name it is held in, ``<anything>.db`` (``page.db``), or
+    the shared store's helper called (``store()``)."""
+    if isinstance(node, ast.Name):
+        return node.id in names
+    if isinstance(node, ast.Attribute):
+        return node.attr == "db"
+    if isinstance(node, ast.Call):
+        return isinstance(node.func, ast.Name) and node.func.id == "store" and not node.args and not node.keywords
+    return False
+
+
+def _store_names(tree: ast.AST) -> set[str]:
+    """:data:`STORE_NAMES` and every name bound to the store (``x = page.db``, ``db, me = ...``)."""
+    names = set(STORE_NAMES)
+    grew = True
+    while grew:
+        grew = False
+        for node in ast.walk(tree):
+            if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
+                continue
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple):
+                    pairs = zip(target.elts, node.value.elts)
+                else:
+                    pairs = [(target, node.value)]
+                for name, value in pairs:
+                    if isinstance(name, ast.Name) and name.id not in names and _is_store(value, names):
+                        names.add(name.id)
+                        grew = True
+    return names
+
+
+def store_uses(source: str) -> list[str]:
+    """Where ``source`` touches the store itself (an attribute of it: a method called, a field
+    read) instead of passing it to a service; each as ``line: expression``."""
+    tree = ast.parse(source)
+    names = _store_names(tree)
+    found = [node for node in ast.walk(tree) if isinstance(node, ast.Attribute) and _is_store(node.value, names)]
+    return [f"{node.lineno}: {ast.unparse(node)}" for node in sorted(found, key=lambda n: (n.lineno, n.col_offset))]
+
+
+def test_the_store_check_finds_direct_calls():
+    """The check below is only as good as this: it sees every way the UI held the store."""
+    source = (
+        "db = store()\n"
+        "v = db.version(wid)\n"
+        "s = store().facilitation(wid)\n"
+        "p = page.db.public_version(wid)\n"
+        "here, me = page.db, page.me\n"
+        "here.workshop(wid)\n"
+        "def f(store):\n"
+        "    return store.public_version(wid)\n"
+        "path = store().path\n"
+    )
+    assert [use.split(":")[0] for use in store_uses(source)] == ["2", "3", "4", "6", "8", "9"]
+    passed = "db = store()\nfs.state(db, wid)\nlive.version(page.db, wid)\nme = page.me\nme.workshop_id\n"
+    assert store_uses(passed) == []
+
+
+def test_views_and_ui_reach_storage_only_through_services():
+    offenders = []
+    for path in UI_FILES:
+        source = path.read_text(encoding="utf-8")
+        name = str(path.relative_to(ROOT))
+        offenders += [f"{name} imports {m}" for m in _store_imports(ast.parse(source))]
+        offenders += [f"{name}:{use}" for use in store_uses(source)]
+    assert offenders == []

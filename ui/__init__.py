@@ -10,8 +10,7 @@ import streamlit as st
 
 from workshop.exports.text import md_escape  # noqa: F401  (the pages' escaper)
 from workshop.i18n import LANGUAGE_NAMES, LANGUAGES, t
-from workshop.services.app import shared_store
-from workshop.store import default_url
+from workshop.services.app import default_url, shared_store
 
 
 def current_language(default: str | None = None) -> str:

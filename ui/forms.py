@@ -18,7 +18,7 @@ from workshop.errors import KopkartaError, Locked, MapFormatError, StaleEdit
 from workshop.i18n import t
 from workshop.model.defaults import get as default_of
 from workshop.model.elements import Element
-from workshop.services import editing
+from workshop.services import editing, facilitation
 from workshop.services.live import Identity, Snapshot
 
 from . import md_escape, store
@@ -114,8 +114,7 @@ def _to_data(kind: str, fields: Sequence[Field], values: dict[str, Any], current
 
 def read_only(workshop_id: str) -> bool:
     """Locked or ended: participants see no edit widgets (the services refuse edits anyway)."""
-    state = store().facilitation(workshop_id)
-    return state.locked or state.ended
+    return facilitation.state(store(), workshop_id).read_only
 
 
 def _report(exc: KopkartaError, lang: str) -> None:

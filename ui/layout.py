@@ -16,9 +16,9 @@ import streamlit as st
 
 from workshop.errors import KopkartaError, NotFound
 from workshop.i18n import t
-from workshop.model.facilitation import FacilitationState
+from workshop.model.facilitation import FacilitationState, summon_target
 from workshop.services import editing, facilitation
-from workshop.services.live import Identity, Snapshot, public_snapshot, snapshot
+from workshop.services.live import Identity, Snapshot, public_snapshot, public_version, snapshot
 
 from . import language_picker, md_escape, store
 from .live import follow, part
@@ -59,7 +59,7 @@ class Page:
 
     @property
     def read_only(self) -> bool:
-        return self.state.locked or self.state.ended
+        return self.state.read_only
 
     def part(
         self, draw: Callable[["Page"], None], *, sidebar: bool = False, follows: Callable[["Page"], Any] | None = None
@@ -119,7 +119,7 @@ def workshop_page(name: str, *, live: bool = True, panel: bool = True) -> Page:
     segment_id = _segment_picker(snap, lang)
     page = Page(db, me, snap, lang, segment_id, state, hidden, live, drawn=drawn, frame=frame_of(snap, state))
     if page.read_only:
-        st.warning(t("rounds.ended_banner" if state.ended else "rounds.locked_banner", lang), icon="🔒")
+        st.warning(t(f"rounds.{state.read_only_reason}_banner", lang), icon="🔒")
     if panel:
         from .round_panel import round_panel
 
@@ -135,7 +135,7 @@ def _view(db, me: Identity, *, others: bool = False) -> tuple[int, Snapshot, Fac
     """What this viewer sees now: the public change number first (so the page never claims a
     newer one than it drew), then the map without what rounds still hide from them
     (``others``: see :meth:`Page.refreshed`)."""
-    drawn = db.public_version(me.workshop_id)
+    drawn = public_version(db, me.workshop_id)
     if others:
         seen = st.session_state.get(SEEN)
         not_before = seen[1] if seen is not None and seen[0] == me.workshop_id else 0
@@ -170,14 +170,13 @@ def frame_of(snap: Snapshot, state: FacilitationState) -> tuple:
 
 
 def _follow_summon(state: FacilitationState, name: str) -> None:
-    """Go where the facilitator brought everyone (once per summon; a new session starts from
-    the current summon and is not moved)."""
+    """Go where the facilitator brought everyone (once per summon: the rule is
+    :func:`workshop.model.facilitation.summon_target`); the session remembers the counter seen."""
     seen = st.session_state.get("summon_seen")
     st.session_state["summon_seen"] = state.summon
-    if seen is None or state.summon <= seen or name == "facilitate":
-        return  # the facilitator's console stays where it is
-    if state.summon_page and state.summon_page != name:
-        st.switch_page(f"views/{state.summon_page}.py")
+    target = summon_target(state, seen, name)
+    if target is not None:
+        st.switch_page(f"views/{target}.py")
 
 
 def _redacted(snap: Snapshot, hidden: facilitation.Hidden, viewer: str) -> Snapshot:

@@ -34,6 +34,7 @@ from workshop.i18n import t
 from workshop.model.rounds import clock_text
 from workshop.render.sound import beep
 from workshop.services import facilitation
+from workshop.services.live import public_version
 
 from . import push, store
 
@@ -131,7 +132,7 @@ def _ticking(workshop_id: str) -> bool:
 
 @st.fragment(run_every=timedelta(seconds=POLL_SECONDS))
 def _poller(workshop_id: str, lang: str, clock: bool) -> None:
-    if store().public_version(workshop_id) != st.session_state.get("drawn_version"):
+    if public_version(store(), workshop_id) != st.session_state.get("drawn_version"):
         st.rerun(scope="app")
     if clock:
         draw_clock(workshop_id, lang)

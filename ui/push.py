@@ -37,6 +37,8 @@ from typing import Any
 
 from streamlit.proto.ClientState_pb2 import ClientState
 
+from workshop.services.live import public_version
+
 _LOG = logging.getLogger(__name__)
 
 #: how often the notifier compares versions (seconds): a pushed run of a live part takes about
@@ -164,7 +166,7 @@ def overdue(workshop_id: str, drawn_version: int, store: Any, *, after: float) -
     """Whether this page is behind the workshop and has not been drawn for ``after`` seconds
     (a push that got lost): the safety net's test. In a busy room a page is nearly always a
     change behind with its redraw on the way (or waiting for its turn): not overdue."""
-    if store.public_version(workshop_id) == drawn_version:
+    if public_version(store, workshop_id) == drawn_version:
         return False
     sid = _session_id()
     with _lock:
@@ -261,7 +263,7 @@ def _notify_once(store: Any) -> None:
         due = []
         for sid, w in list(_watches.items()):
             try:
-                current = store.public_version(w.workshop_id)
+                current = public_version(store, w.workshop_id)
             except Exception:  # noqa: BLE001 - a workshop deleted meanwhile
                 _watches.pop(sid, None)
                 continue

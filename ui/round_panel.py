@@ -2,7 +2,8 @@
 live poller in the place this panel leaves for it), and what a participant does in it — put
 dots, rate, post notes — with the results once the facilitator reveals them.
 
-Thin: every rule (budgets, what is hidden, the lock) is in :mod:`workshop.services.facilitation`.
+Thin: every rule (budgets, what is hidden, the lock) is in :mod:`workshop.services.facilitation`;
+the elements offered are :func:`workshop.model.rounds.offered`, by the rule the writer checks.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import streamlit as st
 
 from workshop.errors import KopkartaError
 from workshop.i18n import t
-from workshop.model.rounds import Round, rating_scales
+from workshop.model.rounds import Round, offered, rating_scales
 from workshop.render.present_charts import vote_figure
 from workshop.services import facilitation as fac
 
@@ -60,23 +61,8 @@ def _kind_plural(kind: str | None, lang: str) -> str:
 
 
 def _elements(page, r: Round):
-    out = []
-    for el in page.snap.of_kind(r.target):
-        if r.segment is None or _segment_of(page.snap, el) in (r.segment, None):
-            out.append(el)
-    return out
-
-
-def _segment_of(snap, el) -> str | None:
-    seen = 0
-    while el is not None and seen < 10:
-        if el.kind == "segment":
-            return el.eid
-        if el.data.get("segment"):
-            return el.data["segment"]
-        el = snap.element(el.parent) if el.parent else None
-        seen += 1
-    return None
+    """What I can put dots on or rate in this round (what the writer accepts)."""
+    return offered(r, page.snap)
 
 
 def _try(call, *args) -> None:

@@ -92,7 +92,7 @@ def _create_form() -> None:
 
 def _my_workshop() -> None:
     snap = live.snapshot(db, me.workshop_id)
-    info = db.workshop(me.workshop_id)
+    code = live.join_code(db, me.workshop_id)
     st.header(md_escape(snap.doc["workshop"]["title"]), anchor=False)
     if snap.doc["workshop"].get("question"):
         st.text(snap.doc["workshop"]["question"])
@@ -105,9 +105,9 @@ def _my_workshop() -> None:
             del st.session_state["new_workshop"]
             st.rerun()
     left, right = st.columns([2, 1])
-    link = sharing.join_link(st.context.url, info.join_code)
+    link = sharing.join_link(st.context.url, code)
     with left:
-        st.metric(t("home.code", lang), info.join_code)
+        st.metric(t("home.code", lang), code)
         st.text(link)
         row = workshop_overview(db, lang, [me.workshop_id])[0]
         c = st.columns(4)

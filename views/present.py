@@ -3,7 +3,8 @@
 once the facilitator reveals them (ranked dots, rating spreads, notes).
 
 Reached by anyone who joined the workshop, or without joining by
-``/present?w=<workshop id>&code=<join code>`` (a wrong code is refused). It refreshes by its own
+``/present?w=<workshop id>&code=<join code>`` (a wrong code is refused:
+:func:`workshop.services.live.presenter_access`). It refreshes by its own
 one-second fragment, so it opts out of the shared live poller (it uses no ``workshop_page``).
 Thin: reads through services; shows what a participant may see (hidden rounds stay hidden).
 """
@@ -22,18 +23,14 @@ from workshop.i18n import t
 from workshop.render.present_charts import vote_figure
 from workshop.services import facilitation as fs
 from workshop.services.friction import consensus_rows, consensus_tally
-from workshop.services.live import snapshot
+from workshop.services.live import presenter_access, snapshot
 
 db = store()
 me = current_identity()
 wanted, code = st.query_params.get("w"), st.query_params.get("code")
 viewer = None
 if wanted and code:
-    try:
-        found = db.find_by_join_code(code)
-    except NotFound:
-        found = None
-    if found != wanted:
+    if not presenter_access(db, wanted, code):
         lang = language_picker()
         st.title(t("nav.present", lang))
         st.error(t("present.refused", lang))
@@ -141,8 +138,8 @@ def presenter() -> None:
     snap = snapshot(db, workshop_id)
     state = fs.state(db, workshop_id)
     st.title(md_escape(snap.doc["workshop"]["title"]), anchor=False)
-    if state.locked or state.ended:
-        st.warning(t("rounds.ended_banner" if state.ended else "rounds.locked_banner", lang), icon="🔒")
+    if state.read_only:
+        st.warning(t(f"rounds.{state.read_only_reason}_banner", lang), icon="🔒")
     _phase(snap, state)
     _round(snap, state)
 

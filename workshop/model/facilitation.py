@@ -6,6 +6,10 @@ phase are we in, is there a countdown, has the facilitator asked everyone to com
 so the store keeps the current state in memory as one immutable :class:`FacilitationState` and
 swaps it after each commit. The transitions here are pure: each returns a new state or raises
 :class:`workshop.errors.BadInput`, and the store persists whatever they return.
+
+Two rules every screen applies to the state are here too, once, so the pages, the services and
+the writer cannot disagree: "locked or ended means read-only" (:attr:`FacilitationState.read_only`,
+:func:`refuse_if_read_only`) and where a summon takes a page (:func:`summon_target`).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Sequence
 
-from ..errors import BadInput, Conflict
+from ..errors import BadInput, Conflict, Locked
 from .rounds import Round
 
 #: pages the agenda can hold (the map's working views), in the navigation's order
@@ -56,6 +60,22 @@ class FacilitationState:
     def page(self) -> str | None:
         """The current phase's page."""
         return self.agenda[self.phase] if self.phase is not None else None
+
+    @property
+    def read_only(self) -> bool:
+        """Locked or ended: participants may look but not change the map (the facilitator still
+        may; the lock is theirs)."""
+        return self.read_only_reason is not None
+
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why the map is read-only: ``"ended"`` (which wins: an ended workshop is locked too),
+        ``"locked"``, or ``None``. The pages' banners are ``rounds.<reason>_banner``."""
+        if self.ended:
+            return "ended"
+        if self.locked:
+            return "locked"
+        return None
 
     @property
     def current_round(self) -> Round | None:
@@ -161,11 +181,31 @@ def ended(state: FacilitationState) -> FacilitationState:
     return replace(state, locked=True, ended=True)
 
 
-def refuse_if_read_only(state: FacilitationState) -> None:
-    """A participant's change is refused while the workshop is locked or ended."""
-    from ..errors import Locked
+# -- rules every screen applies ------------------------------------------------------------------
+_READ_ONLY = {
+    "ended": "the workshop has ended: it is read-only now",
+    "locked": "the workshop is locked: it is read-only until the facilitator unlocks it",
+}
 
-    if state.ended:
-        raise Locked("the workshop has ended: it is read-only now")
-    if state.locked:
-        raise Locked("the workshop is locked: it is read-only until the facilitator unlocks it")
+
+def refuse_if_read_only(state: FacilitationState) -> None:
+    """Raise :class:`Locked` (saying why) when a participant's change must be refused."""
+    reason = state.read_only_reason
+    if reason is not None:
+        raise Locked(_READ_ONLY[reason])
+
+
+#: the facilitator's console: a summon never moves it (the facilitator stays at the controls)
+CONSOLE = "facilitate"
+
+
+def summon_target(state: FacilitationState, seen: int | None, page: str | None) -> str | None:
+    """Where a screen showing ``page`` goes when the summon counter it saw last is ``seen``:
+    the summoned page once the counter moved past ``seen``, else ``None`` (stay). A screen that
+    saw no counter yet (``None``: it just opened) starts from the current one and is not moved;
+    neither is the console, nor a screen already on the summoned page."""
+    if seen is None or state.summon <= seen or page == CONSOLE:
+        return None
+    if state.summon_page is None or state.summon_page == page:
+        return None
+    return state.summon_page

@@ -53,6 +53,21 @@ KINDS: dict[str, Kind] = {
     )
 }
 
+#: kinds a brainstorm note can become when the facilitator triages it, each with the field the
+#: note's text goes into (a name is cut to one line)
+TRIAGE_TEXT: dict[str, str] = {
+    "stage": "name",
+    "step": "text",
+    "role": "name",
+    "motive": "text",
+    "objection": "text",
+    "usp": "text",
+    "action": "text",
+}
+
+#: the kind of parent each triage target goes into (``None``: the top level), from :data:`KINDS`
+TRIAGE_PARENT: dict[str, str | None] = {kind: KINDS[kind].parent for kind in TRIAGE_TEXT}
+
 #: top-level lists of the document, in the schema's order
 TOP_LISTS: tuple[str, ...] = tuple(k.list_key for k in KINDS.values() if k.parent is None)
 

@@ -12,18 +12,24 @@ injected clock and the store only persists the result.
 The checks of a single vote or rating against the round's rules (:func:`check_dots`,
 :func:`check_rating`) live here too; the store runs them inside the writer's job, where the
 participant's current total is read, so a budget holds even when casts arrive together.
+What a round may be cast on is one rule, :func:`check_target`: the writer refuses by it, and
+the screens offer :func:`offered` (:func:`targets`), built on it, so what is offered is
+what is accepted.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any, Mapping, Protocol
 
 from ..errors import BadInput, Conflict
 from .element_schema import map_schema
+from .elements import Element
 from .kinds import ADDRESSABLE, KINDS
+from .placement import Placed, element_segment
 
 #: kinds of round: a plain timed round, a dot vote, a silent rating, a brainstorm of notes
 ROUND_KINDS: tuple[str, ...] = ("timer", "vote", "rating", "brainstorm")
@@ -291,6 +297,36 @@ def check_target(r: Round, kind: str, segment: str | None) -> None:
         raise BadInput(f"round {r.no} is about {r.target}s, not {kind}s")
     if r.segment is not None and segment != r.segment:
         raise BadInput(f"round {r.no} is about the {r.target}s of segment '{r.segment}'")
+
+
+def accepts(r: Round, kind: str, segment: str | None) -> bool:
+    """Whether :func:`check_target` lets an element of ``kind`` in ``segment`` be cast on."""
+    try:
+        check_target(r, kind, segment)
+    except BadInput:
+        return False
+    return True
+
+
+def targets(r: Round, elements: Iterable[Element], lookup: Callable[[str], Placed | None]) -> list[Element]:
+    """The elements a vote or rating can be cast on, in the order given: what the screens offer
+    (the console's "cast for", the participants' dots and sliders). ``lookup`` finds an element
+    by id (a step's stage, for its segment: see :func:`~.placement.segment_of`)."""
+    return [el for el in elements if accepts(r, el.kind, element_segment(el, lookup))]
+
+
+class MapView(Protocol):
+    """What :func:`offered` needs of a map (a services ``Snapshot`` is one)."""
+
+    def of_kind(self, kind: str) -> list[Element]: ...
+
+    def element(self, eid: str) -> Element | None: ...
+
+
+def offered(r: Round, snap: MapView) -> list[Element]:
+    """The elements of a map that the round can be cast on, in map order: the one list the
+    console and the participants' round panel offer (:func:`targets` of the round's kind)."""
+    return targets(r, snap.of_kind(r.target), snap.element) if r.target else []
 
 
 def check_dots(r: Round, mine: Mapping[str, int], about: str, dots: int) -> None:

@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 from ..ports import Storage
-from ..store import default_url, open_store
+from ..store import default_url, open_store  # noqa: F401  (default_url: where the app keeps its data)
 
 _lock = threading.Lock()
 _stores: dict[str, Storage] = {}

@@ -14,19 +14,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import BadInput, Locked
+from ..errors import BadInput
 from ..model.elements import Element
+from ..model.facilitation import refuse_if_read_only
 from ..ports import Storage
 from .live import Identity
 
 
 def ensure_writable(store: Storage, workshop_id: str) -> None:
-    """Refuse a participant's change while the workshop is locked or ended (cheap: memory)."""
-    state = store.facilitation(workshop_id)
-    if state.ended:
-        raise Locked("the workshop has ended: it is read-only now")
-    if state.locked:
-        raise Locked("the workshop is locked: it is read-only until the facilitator unlocks it")
+    """Refuse a participant's change while the workshop is read-only (cheap: memory; the rule
+    is :func:`workshop.model.facilitation.refuse_if_read_only`)."""
+    refuse_if_read_only(store.facilitation(workshop_id))
 
 
 def add(store: Storage, me: Identity, kind: str, data: dict[str, Any], parent: str | None = None, index: int | None = None) -> Element:

@@ -17,7 +17,8 @@ depends on the time takes ``now`` so tests inject it.
 
 Live clients: :func:`state` is read from memory (poll it with the change counter). A client
 remembers the ``summon`` counter it saw when it opened; when the counter moves past it, it
-switches to ``summon_page`` (:func:`summoned_page`).
+switches to ``summon_page`` (:func:`summoned_page`; the rule is
+:func:`workshop.model.facilitation.summon_target`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from ..model import rounds as R
 from ..model import tallies as T
 from ..model.elements import Element
 from ..model.facilitation import FacilitationState
+from ..model.kinds import TRIAGE_PARENT, TRIAGE_TEXT
 from ..model.reader import read_map, validate
 from ..model.rounds import Countdown, Round
 from ..ports import Storage
@@ -75,10 +77,10 @@ def state(store: Storage, workshop_id: str) -> FacilitationState:
     return store.facilitation(workshop_id)
 
 
-def summoned_page(store: Storage, workshop_id: str, seen: int) -> str | None:
-    """The page to move to when the facilitator brought everyone somewhere after ``seen``."""
-    s = store.facilitation(workshop_id)
-    return s.summon_page if s.summon > seen else None
+def summoned_page(store: Storage, workshop_id: str, seen: int | None, page: str | None = None) -> str | None:
+    """The page to move to when the facilitator brought everyone somewhere after ``seen``
+    (``page``: the page the client shows; the console and the summoned page stay put)."""
+    return F.summon_target(store.facilitation(workshop_id), seen, page)
 
 
 def countdown(store: Storage, workshop_id: str, round_no: int | None = None, *, now: float | None = None) -> Countdown | None:
@@ -475,16 +477,6 @@ def round_notes(
     return out
 
 
-#: the field of each kind that a note's text becomes when the facilitator triages it
-TRIAGE_TEXT = {
-    "stage": "name",
-    "step": "text",
-    "role": "name",
-    "motive": "text",
-    "objection": "text",
-    "usp": "text",
-    "action": "text",
-}
 _LINE = 200
 
 
@@ -516,7 +508,7 @@ def triage(
         if len(text) > _LINE:
             text = text[: _LINE - 1] + "…"
     data = {text_field: text, **(fields or {})}
-    if parent is None and kind in ("stage", "role", "motive", "objection"):
+    if parent is None and TRIAGE_PARENT[kind] == "segment":
         segments = snap.doc["segments"]
         if len(segments) != 1:
             raise BadInput("choose the segment the new element belongs to")

@@ -151,6 +151,33 @@ def join(store: Storage, code: str, name: str, function: str = "other") -> Ident
     return _join_as(store, workshop_id, _clean_line(name, "your name"), function)
 
 
+def join_code(store: Storage, workshop_id: str) -> str:
+    """The code people join the workshop with (shown to those already in it)."""
+    return store.workshop(workshop_id).join_code
+
+
+def presenter_access(store: Storage, workshop_id: str, code: str | None) -> bool:
+    """Whether ``code`` opens the projector's view of ``workshop_id`` without joining: it must
+    be that workshop's join code (a wrong code, or another workshop's, opens nothing)."""
+    if not workshop_id or not code:
+        return False
+    try:
+        return store.find_by_join_code(code) == workshop_id
+    except NotFound:
+        return False
+
+
+def version(store: Storage, workshop_id: str) -> int:
+    """The workshop's change counter (every change, hidden dots included): cheap, for polling."""
+    return store.version(workshop_id)
+
+
+def public_version(store: Storage, workshop_id: str) -> int:
+    """The number of the last change everyone sees (:meth:`Storage.public_version`): cheap, what
+    a participant's page polls and is pushed by."""
+    return store.public_version(workshop_id)
+
+
 def identify(store: Storage, token: str) -> Identity:
     """The participant a token belongs to (after a reload); NotFound when it is not valid."""
     workshop_id, participant_id = store.participant_for_token(token)
