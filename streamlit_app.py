@@ -11,11 +11,12 @@ import threading
 
 import streamlit as st
 
-from ui import live, push, store
+from ui import internals, live, store
 from ui.session import app_language
 from workshop.i18n import t
 
 st.set_page_config(page_title="Köpkarta", page_icon="🧭", layout="wide")
+internals.usable()  # the push's check of Streamlit's internals: made at the first run, then kept
 
 
 @st.cache_resource(show_spinner=False)
@@ -24,7 +25,7 @@ def _warm_up(path: str) -> bool:
     first view is not the slow one (only on a real server; AppTest has no runtime)."""
     from workshop.services import explore
 
-    if push.available():
+    if internals.in_server():
         threading.Thread(target=explore.warm, args=(store(),), name="kopkarta-warm", daemon=True).start()
     return True
 
@@ -41,7 +42,7 @@ def _freeze_startup_objects() -> bool:
     held up every page run in the process for 80–210 ms (it holds the GIL); after the freeze,
     30–75 ms (bench/RESULTS.md, "load history"). Only on a real server: AppTest runs in the
     test process."""
-    if push.available():
+    if internals.in_server():
         gc.collect()
         gc.freeze()
     return True

@@ -3,7 +3,9 @@ behind the store's public change number is rerun once, never while it runs, at m
 time, the longest waiting first, and not again within the gap; a page with live parts gets
 those rerun alone, the sidebar's parts after every page's push and not within their gap; the
 rerun is asked on the session's event loop and not when a click got there first; browsers that
-went away are forgotten."""
+went away are forgotten. The stand-ins have the very attributes :mod:`ui.internals` reaches
+for (``_scriptrunner``, ``_client_state``, ``has_fragment``, ...): the check of those is in
+``tests/test_internals.py``."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import pytest
 
 from streamlit.proto.ClientState_pb2 import ClientState
 
-from ui import push
+from ui import internals, push
 
 
 class FakeSession:
@@ -60,7 +62,8 @@ class FakeStore:
 @pytest.fixture
 def room(monkeypatch):
     mgr, store = FakeManager(5), FakeStore()
-    monkeypatch.setattr(push, "_runtime_sessions", lambda: mgr)
+    monkeypatch.setattr(internals, "session_manager", lambda: mgr)
+    monkeypatch.setattr(internals, "_verdict", True)  # the start-up check passed
     monkeypatch.setattr(push, "_watches", {sid: push._Watch("w", 1) for sid in mgr.sessions})
     monkeypatch.setattr(push, "_pushed", set())
     monkeypatch.setattr(push, "_asking", set())
@@ -124,23 +127,25 @@ def test_gone_browsers_are_forgotten(room):
     assert "s3" not in push._watches and len(push._watches) == 4
 
 
-def test_without_a_streamlit_runtime_pages_poll(monkeypatch):
-    monkeypatch.setattr(push, "_runtime_sessions", lambda: None)
-    assert push.available() is False  # AppTest, or another Streamlit: ui.live falls back to polling
+def test_without_a_streamlit_runtime_pages_poll(monkeypatch, caplog):
+    monkeypatch.setattr(internals, "_verdict", None)  # not checked yet in this process
+    monkeypatch.setattr(push, "_thread", None)
+    assert internals.usable() is False  # no Streamlit server here: ui.live falls back to polling
     assert push.watch("w", 1, FakeStore()) is False
+    assert push._thread is None and caplog.records == []  # quietly: nothing is wrong
 
 
 def test_parts_found_out_of_date_are_rerun_next(room, monkeypatch):
     mgr, store, _ = room
-    monkeypatch.setattr(push, "_session_id", lambda: "s0")
+    monkeypatch.setattr(internals, "session_id", lambda: "s0")
     push._watches = {"s0": push._Watch("w", 1, parts=("board",))}
     store.versions["w"] = 2
     push._notify_once(store)
-    push.owe(["notes"])  # the board's rerun found the note form's list changed
+    push.queue_reruns(["notes"])  # the board's rerun found the note form's list changed
     _finish_runs(mgr)
     push._notify_once(store)
     assert mgr.sessions["s0"].parts_rerun == ["board", "notes"]
-    push.owe(["gone"])  # a part a full run has dropped since: nothing is rerun for it
+    push.queue_reruns(["gone"])  # a part a full run has dropped since: nothing is rerun for it
     _finish_runs(mgr)
     push._notify_once(store)
     assert mgr.sessions["s0"].parts_rerun == ["board", "notes"] and mgr.sessions["s0"].reruns == 0
@@ -174,8 +179,7 @@ def test_a_page_whose_part_is_gone_is_rerun_whole(room):
 
 def test_the_safety_net_leaves_a_page_whose_push_is_on_its_way(room, monkeypatch):
     _, store, clock = room
-    monkeypatch.setattr(push, "_session_id", lambda: "s0")
-    monkeypatch.setattr(push, "available", lambda: True)
+    monkeypatch.setattr(internals, "session_id", lambda: "s0")
     monkeypatch.setattr(push, "_ensure_notifier", lambda store: None)
     push.watch("w", 1, store)  # the page drew version 1 just now
     assert push.overdue("w", 1, store, after=5.0) is False  # up to date
@@ -190,38 +194,38 @@ def test_the_safety_net_leaves_a_page_whose_push_is_on_its_way(room, monkeypatch
 
 
 
-def test_parts_beside_the_map_wait_for_every_page_and_for_their_gap(room, monkeypatch):
+def test_sidebar_parts_wait_for_every_page_and_for_their_gap(room, monkeypatch):
     mgr, store, clock = room
-    monkeypatch.setattr(push, "_session_id", lambda: "s0")
+    monkeypatch.setattr(internals, "session_id", lambda: "s0")
     push._watches = {"s0": push._Watch("w", 1, parts=("board",)), "s1": push._Watch("w", 1, parts=("board",))}
     push._watches["s0"].pushed_at = push._watches["s1"].pushed_at = clock[0] - 10  # both long due
     monkeypatch.setattr(push, "MAX_RUNNING", 1)
     store.versions["w"] = 2
     push._notify_once(store)  # s0's board first
-    push.owe(["notes"], later=True)  # its note form's list changed
+    push.queue_reruns(["notes"], sidebar=True)  # its note form's list changed
     _finish_runs(mgr)
     push._notify_once(store)
     assert mgr.sessions["s1"].parts_rerun == ["board"]  # s1's board before s0's note form
     _finish_runs(mgr)
     push._notify_once(store)
     assert mgr.sessions["s0"].parts_rerun == ["board", "notes"]
-    push.owe(["notes"], later=True)  # another new step, a moment later
+    push.queue_reruns(["notes"], sidebar=True)  # another new step, a moment later
     _finish_runs(mgr)
     clock[0] += 1.0
     push._notify_once(store)
-    assert mgr.sessions["s0"].parts_rerun == ["board", "notes"]  # not within LATER_GAP
-    clock[0] += push.LATER_GAP
+    assert mgr.sessions["s0"].parts_rerun == ["board", "notes"]  # not within SIDEBAR_GAP
+    clock[0] += push.SIDEBAR_GAP
     push._notify_once(store)
     assert mgr.sessions["s0"].parts_rerun == ["board", "notes", "notes"]
 
 
-def test_parts_owed_in_the_main_area_come_before_other_pages_pushes(room, monkeypatch):
+def test_parts_queued_in_the_main_area_come_before_other_pages_pushes(room, monkeypatch):
     mgr, store, clock = room
-    monkeypatch.setattr(push, "_session_id", lambda: "s0")
+    monkeypatch.setattr(internals, "session_id", lambda: "s0")
     monkeypatch.setattr(push, "MAX_RUNNING", 1)
     push._watches = {"s0": push._Watch("w", 2, parts=("board",)), "s1": push._Watch("w", 1, parts=("board",))}
     store.versions["w"] = 2
-    push.owe(["chart"])  # s0's own click redrew one part and found another out of date
+    push.queue_reruns(["chart"])  # s0's own click redrew one part and found another out of date
     push._notify_once(store)
     assert mgr.sessions["s0"].parts_rerun == ["chart"] and mgr.sessions["s1"].parts_rerun == []
     _finish_runs(mgr)
@@ -263,9 +267,9 @@ def test_a_click_that_comes_first_is_not_cut_short(room):
     assert s0.parts_rerun == ["board"] and push._watches["s0"].drawn == 2 and push._pushed == {"s0"}
 
 
-def test_a_part_beside_the_map_does_not_bring_the_next_push_forward(room):
+def test_a_sidebar_part_does_not_bring_the_next_push_forward(room):
     mgr, store, clock = room
-    push._watches = {"s0": push._Watch("w", 1, pushed_at=clock[0], parts=("board",), later=("notes",))}
+    push._watches = {"s0": push._Watch("w", 1, pushed_at=clock[0], parts=("board",), sidebar_queued=("notes",))}
     store.versions["w"] = 2  # a change just after this page's last push
     push._notify_once(store)
     assert mgr.sessions["s0"].parts_rerun == ["notes"]  # the note form, due since long

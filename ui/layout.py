@@ -41,8 +41,8 @@ class Page:
     clock_slot: Any = None
     #: the public change number (:meth:`Store.public_version`) this run was drawn from
     drawn: int = 0
-    #: what the frame around the page's live parts shows (see :func:`frame_of`)
-    frame: tuple = ()
+    #: what the page shows of the workshop around its live parts (see :func:`surroundings_of`)
+    surroundings: tuple = ()
     #: the fragment ids of the page's live parts (see :meth:`part`)
     parts: list[str] = field(default_factory=list)
     #: what else the layout around the live parts shows (see :meth:`depends_on`)
@@ -73,21 +73,22 @@ class Page:
     def depends_on(self, shape: Callable[["Page"], Any]) -> None:
         """The page's own layout around its live parts shows ``shape(page)`` (the process
         page: whether there are stages, the segment's description): a live part that finds it
-        changed reruns the whole page, as for the frame."""
+        changed reruns the whole page, as for the surroundings."""
         self.shapes.append(shape)
 
     @cached_property
-    def outline(self) -> tuple:
-        """The frame and the page's shapes: what only a run of the whole page draws."""
-        return (self.frame, tuple(shape(self) for shape in self.shapes))
+    def layout_key(self) -> tuple:
+        """The surroundings and the page's shapes: what only a run of the whole page draws. A
+        live part rerun alone that finds it changed reruns the whole page (:mod:`ui.live`)."""
+        return (self.surroundings, tuple(shape(self) for shape in self.shapes))
 
     def refreshed(self, *, others: bool = False) -> "Page":
-        """The page as it would be drawn now (for a live part rerun on its own); its ``frame``
-        tells whether the rest of the page must be drawn again too. ``others``: rerun for
-        others' changes (a push): the map needs to hold what everyone sees, not this viewer's
-        newest hidden dot (:func:`workshop.services.live.public_snapshot`)."""
+        """The page as it would be drawn now (for a live part rerun on its own); its
+        ``layout_key`` tells whether the rest of the page must be drawn again too. ``others``:
+        rerun for others' changes (a push): the map needs to hold what everyone sees, not this
+        viewer's newest hidden dot (:func:`workshop.services.live.public_snapshot`)."""
         drawn, snap, state, hidden = _view(self.db, self.me, others=others)
-        return replace(self, snap=snap, state=state, hidden=hidden, drawn=drawn, frame=frame_of(snap, state), parts=[])
+        return replace(self, snap=snap, state=state, hidden=hidden, drawn=drawn, surroundings=surroundings_of(snap, state), parts=[])
 
     def done(self) -> None:
         if self.live:
@@ -117,7 +118,7 @@ def workshop_page(name: str, *, live: bool = True, panel: bool = True) -> Page:
     _phase_line(state, lang)
     _sidebar(db, me, snap, lang)
     segment_id = _segment_picker(snap, lang)
-    page = Page(db, me, snap, lang, segment_id, state, hidden, live, drawn=drawn, frame=frame_of(snap, state))
+    page = Page(db, me, snap, lang, segment_id, state, hidden, live, drawn=drawn, surroundings=surroundings_of(snap, state))
     if page.read_only:
         st.warning(t(f"rounds.{state.read_only_reason}_banner", lang), icon="🔒")
     if panel:
@@ -156,8 +157,8 @@ def _view(db, me: Identity, *, others: bool = False) -> tuple[int, Snapshot, Fac
     return drawn, snap, state, hidden
 
 
-def frame_of(snap: Snapshot, state: FacilitationState) -> tuple:
-    """What the page's frame shows of the workshop, outside its live parts: the facilitation
+def surroundings_of(snap: Snapshot, state: FacilitationState) -> tuple:
+    """What a page shows of the workshop around its live parts: the facilitation
     state (phase, summon, lock, rounds: the phase line, banners and the round panel), the
     title and segments (sidebar), and the labels of the open round's elements (its vote or
     rating rows). A live part rerun finding this changed reruns the whole page."""

@@ -3,24 +3,38 @@
 The server pushes the redraw (:mod:`ui.push`). A page marks the parts that show the map as
 *live parts* (``page.part(draw)``): when the workshop changed, the server reruns only those
 parts, each with a fresh page (:meth:`ui.layout.Page.refreshed`), and leaves the navigation,
-the sidebar and the round panel alone; a part that finds the frame around it changed too (a
-new phase, a round started, a segment renamed: :func:`ui.layout.frame_of`, or what the page
-itself draws around its parts: :meth:`ui.layout.Page.depends_on`) reruns the whole page. A
-page without parts is rerun whole. Why parts: with 50 people in the room every change redraws
-50 pages, and the frame is most of a page's elements (bench/RESULTS.md, "load").
+the sidebar and the round panel alone. A part that finds the page's surroundings changed too
+(a new phase, a round started, a segment renamed: :func:`ui.layout.surroundings_of`, or what
+the page itself draws around its parts: :meth:`ui.layout.Page.depends_on`) reruns the whole
+page. A page without parts is rerun whole. Why parts: with 50 people in the room every change
+redraws 50 pages, and the surroundings are most of a page's elements (bench/RESULTS.md, "load").
 
 Pages follow the workshop's *public* change number, which a dot or a rating that a round
 still hides does not move: during a vote, nobody's page is redrawn for somebody else's dot.
 
 A small fragment stays on the page as a safety net, comparing that number (a dictionary
 look-up in the store) with the one this page was drawn from every few seconds, and every
-second while a round's countdown runs (or always, where the server cannot push). A rerun
-reads the new map from the shared snapshot cache. Widgets keep their keys across reruns, so
-nothing a viewer is typing is lost.
+second while a round's countdown runs (or always, where the server cannot push:
+:func:`ui.internals.usable`). A rerun reads the new map from the shared snapshot cache.
+Widgets keep their keys across reruns, so nothing a viewer is typing is lost.
 
 The same fragment draws the round's countdown (when the page gives it a place): the time left
 comes from the server's clock on each poll, so every screen shows the same time, and the cue
 at zero (a toast and a short beep) is given once per round per session.
+
+Words used here and in :mod:`ui.push` and :mod:`ui.layout`:
+
+* *live part*: a Streamlit fragment that draws some of the map; the server reruns it alone.
+* *drawn*: the public change number a page (or its last part run) showed.
+* *surroundings*: what a page shows of the workshop outside its live parts (phase, rounds,
+  title, segments); *layout key*: the surroundings plus what the page itself draws around
+  its parts. A part rerun alone that finds the layout key changed reruns the whole page.
+* *follows*: a part that shows only a little of the map (the note form's list of steps) gives
+  a function of what it shows, and is rerun only when that changed.
+* *mark drawn* (:func:`_mark_drawn`): a part that reran alone records the change number it
+  drew as the page's; the page's other parts that now show something older are queued for a
+  rerun of their own (:func:`ui.push.queue_reruns`), those in the sidebar after every other
+  page's push.
 """
 
 from __future__ import annotations
@@ -36,7 +50,7 @@ from workshop.render.sound import beep
 from workshop.services import facilitation
 from workshop.services.live import public_version
 
-from . import push, store
+from . import internals, push, store
 
 #: polling when the server cannot push (see :mod:`ui.push`), and the countdown's tick
 POLL_SECONDS = 1.0
@@ -77,7 +91,7 @@ def part(page, draw, *, sidebar: bool = False, follows=None) -> None:
     ``follows``: for a part that shows only a little of the map (the note form's list of
     stages and steps), a function of the page giving what it shows; such a part is rerun only
     when that changed (a new step, not a new note). A part in the sidebar is rerun after every
-    other page's part in the main area, and at most every :data:`ui.push.LATER_GAP` seconds."""
+    other page's part in the main area, and at most every :data:`ui.push.SIDEBAR_GAP` seconds."""
     if sidebar:
         with st.sidebar:
             _part(page, draw, follows, True)
@@ -85,44 +99,44 @@ def part(page, draw, *, sidebar: bool = False, follows=None) -> None:
         _part(page, draw, follows, False)
 
 
-#: session state: fragment id -> (follows, what the part last showed, whether it is beside the
-#: map) for the parts that follow only some of the map
+#: session state: fragment id -> (follows, what the part last showed, whether it is in the
+#: sidebar) for the parts that follow only some of the map
 FOLLOWED = "_live_followed"
 
 
 @st.fragment
-def _part(page, draw, follows, beside: bool) -> None:
-    fid = push.current_part()
+def _part(page, draw, follows, in_sidebar: bool) -> None:
+    fid = internals.current_fragment()
     followed = st.session_state.setdefault(FOLLOWED, {})
-    if push.rerunning_parts():  # this part reran alone: draw from the map as it is now
+    if internals.rerunning_fragments():  # this part reran alone: draw from the map as it is now
         fresh = page.refreshed(others=push.pushed_run())
-        if fresh.outline != page.outline:
+        if fresh.layout_key != page.layout_key:  # something outside the live parts changed
             st.rerun(scope="app")
         # a part that shows a little of the map, rerun by the server, leaves the page's version
         # where its other parts drew it (the push brings those up to date in turn)
         if follows is None or not push.pushed_run():
-            _claim(page, fresh, fid, followed)
+            _mark_drawn(page, fresh, fid, followed)
         page = fresh
     elif fid is not None and follows is None:
         page.parts.append(fid)
     if follows is not None and fid is not None:
-        followed[fid] = (follows, follows(page), beside)
+        followed[fid] = (follows, follows(page), in_sidebar)
     draw(page)
 
 
-def _claim(page, fresh, fid: str | None, followed: dict) -> None:
-    """The page now shows ``fresh``'s version, whichever part ran (a push, a part owed, a
-    click): every other part that shows something else at it is owed a rerun."""
+def _mark_drawn(page, fresh, fid: str | None, followed: dict) -> None:
+    """The page now shows ``fresh``'s version, whichever part ran (a push, a queued part, a
+    click): every other part that shows something else at it is queued for a rerun."""
     moved = fresh.drawn != st.session_state.get("drawn_version")
     st.session_state["drawn_version"] = fresh.drawn
     push.watch(fresh.me.workshop_id, fresh.drawn, store(), parts=None)
     main = [other for other in page.parts if other != fid] if moved else []
-    aside = []
-    for other, (fn, shown, later) in followed.items():
+    sidebar = []
+    for other, (fn, shown, in_sidebar) in followed.items():
         if other != fid and fn(fresh) != shown:
-            (aside if later else main).append(other)
-    push.owe(main)
-    push.owe(aside, later=True)
+            (sidebar if in_sidebar else main).append(other)
+    push.queue_reruns(main)
+    push.queue_reruns(sidebar, sidebar=True)
 
 
 def _ticking(workshop_id: str) -> bool:

@@ -11,20 +11,29 @@ nobody), and the page's live parts (:func:`watch`, :mod:`ui.live`). One notifier
 process compares those numbers with the store's in-memory counters every 10 ms (a dictionary
 look-up each) and, for a session that is behind and idle, asks Streamlit to rerun its first
 live part alone (a fragment rerun) or, for a page without parts, the whole page, exactly as
-Streamlit's own "run on save" does (``AppSession.request_rerun`` with the session's last
-client state: same page, same address, widget values untouched, no button pressed again),
-asked on the session's event loop, where the participant's own clicks are handled (:func:`_ask`).
-Parts found out of date by that run (:func:`owe`) follow one at a time: those in the main area
-before any page's next push, those beside the map (the sidebar's note form) after every page's
-push and at most every :data:`LATER_GAP` seconds.
+Streamlit's own "run on save" does (same page, same address, widget values untouched, no
+button pressed again), asked on the session's event loop, where the participant's own clicks
+are handled (:func:`_ask`). Other parts of the page that a run found out of date are queued
+(:func:`queue_reruns`) and follow one at a time: those in the main area before any page's next
+push, those in the sidebar (the note form) after every page's push and at most every
+:data:`SIDEBAR_GAP` seconds.
 
 A session is pushed at most once per :data:`MIN_GAP` seconds (more in a big room), so a
 burst of changes costs each screen one redraw, not one per change, and only a few pushed
 runs go at once (:data:`MAX_RUNNING`; a participant's own clicks are not held back by them).
 
-This uses Streamlit internals (the runtime's session manager), pinned to the version in
-``requirements.txt``; if they are missing (a different version, or AppTest, which has no
-runtime), :func:`available` is false and the pages fall back to polling (:mod:`ui.live`).
+Words used here:
+
+* *watch*: what the server knows of one session's page (workshop, change number drawn, parts).
+* *part*: a live part, a Streamlit fragment of the page (:func:`ui.live.part`), by its id.
+* *push*: a rerun the server asks for because others changed the map (:func:`pushed_run`).
+* *queued*: parts still to rerun after the one that found them out of date.
+* *sidebar parts*: live parts in the sidebar; they wait for every page's main parts.
+
+Every Streamlit internal this needs is in :mod:`ui.internals`, checked once per process; where
+the check fails (another Streamlit, or AppTest, which has no runtime) :func:`watch` is false,
+the notifier never starts, and the pages poll (:mod:`ui.live`). An unexpected failure in the
+notifier switches the process to polling too, with one line in the log (:func:`ui.internals.turn_off`).
 """
 
 from __future__ import annotations
@@ -35,7 +44,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from streamlit.proto.ClientState_pb2 import ClientState
+from . import internals
 
 from workshop.services.live import public_version
 
@@ -57,10 +66,10 @@ RUNS_PER_SECOND = 60.0
 #: (measured: 73 % of the server's samples waiting there); a few at a time, oldest first,
 #: finish sooner for everyone
 MAX_RUNNING = 2
-#: the parts beside the map (the sidebar's note form, which lists every step) are rerun at most
-#: this often (seconds): a new step is in everyone's list of what a note can be about within
+#: the sidebar's parts (the note form, which lists every step) are rerun at most this often
+#: (seconds): a new step is in everyone's list of what a note can be about within
 #: a few seconds, and a full room does not spend a third of its runs on lists nobody is reading
-LATER_GAP = 5.0
+SIDEBAR_GAP = 5.0
 
 
 @dataclass
@@ -72,13 +81,13 @@ class _Watch:
     parts: tuple[str, ...] = ()
     #: parts found out of date, still to rerun (one run at a time, see :func:`_rerun`): those
     #: in the main area come before any page's next push ...
-    owed: tuple[str, ...] = ()
+    queued: tuple[str, ...] = ()
     #: ... and these (the sidebar's note form) after every page's first part of a push
-    later: tuple[str, ...] = ()
+    sidebar_queued: tuple[str, ...] = ()
     #: when the page last drew (a run of the whole page or of a part)
     drawn_at: float = 0.0
-    #: when a part beside the map was last rerun
-    later_at: float = 0.0
+    #: when a sidebar part was last rerun
+    sidebar_at: float = 0.0
 
 
 _lock = threading.Lock()
@@ -91,55 +100,9 @@ _asking: set[str] = set()
 _thread: threading.Thread | None = None
 
 
-def _runtime_sessions() -> Any | None:
-    try:
-        from streamlit.runtime import Runtime
-
-        if not Runtime.exists():
-            return None
-        return Runtime.instance()._session_mgr
-    except Exception:  # noqa: BLE001 - any other Streamlit: fall back to polling
-        return None
-
-
-def _session_id() -> str | None:
-    from streamlit.runtime.scriptrunner_utils.script_run_context import (
-        get_script_run_ctx,
-    )
-
-    ctx = get_script_run_ctx()
-    return ctx.session_id if ctx is not None else None
-
-
-def available() -> bool:
-    """Whether this process can push (a real Streamlit server, of the pinned version)."""
-    mgr = _runtime_sessions()
-    return mgr is not None and hasattr(mgr, "get_active_session_info")
-
-
-def current_part() -> str | None:
-    """The id of the fragment that is running now (a live part), if any."""
-    from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
-
-    try:
-        return ThreadState.get().fragment_id
-    except Exception:  # noqa: BLE001 - another Streamlit: no part ids, the page reruns whole
-        return None
-
-
-def rerunning_parts() -> bool:
-    """Whether this run reruns fragments alone (not the whole page)."""
-    from streamlit.runtime.scriptrunner_utils.script_run_context import (
-        get_script_run_ctx,
-    )
-
-    ctx = get_script_run_ctx()
-    return bool(ctx is not None and getattr(ctx, "fragment_ids_this_run", None))
-
-
 def pushed_run() -> bool:
     """Whether this run is one the server asked for (not a participant's own click)."""
-    sid = _session_id()
+    sid = internals.session_id()
     return sid is not None and sid in _pushed
 
 
@@ -148,15 +111,17 @@ def watch(workshop_id: str, drawn_version: int, store: Any, *, parts: list[str] 
     public change number) and has the live ``parts`` (``None``: keep those recorded, for a part
     that reran alone); returns whether the server will push the next change (else the page
     must poll)."""
-    sid = _session_id()
-    if sid is None or not available():
+    if not internals.usable():
+        return False
+    sid = internals.session_id()
+    if sid is None:
         return False
     with _lock:
         old = _watches.get(sid)
         kept = old.parts if (old is not None and parts is None) else tuple(parts or ())
         _watches[sid] = _Watch(
             workshop_id, drawn_version, old.pushed_at if old is not None else 0.0, kept, drawn_at=time.monotonic(),
-            later_at=old.later_at if old is not None else 0.0,
+            sidebar_at=old.sidebar_at if old is not None else 0.0,
         )
     _ensure_notifier(store)
     return True
@@ -168,32 +133,34 @@ def overdue(workshop_id: str, drawn_version: int, store: Any, *, after: float) -
     change behind with its redraw on the way (or waiting for its turn): not overdue."""
     if public_version(store, workshop_id) == drawn_version:
         return False
-    sid = _session_id()
+    if not internals.usable():  # the push was turned off meanwhile: nobody else redraws it
+        return True
+    sid = internals.session_id()
     with _lock:
         w = _watches.get(sid) if sid is not None else None
         return w is None or time.monotonic() - w.drawn_at > after
 
 
-def owe(parts: list[str], *, later: bool = False) -> None:
+def queue_reruns(parts: list[str], *, sidebar: bool = False) -> None:
     """Rerun these parts of this session's page too, once it is idle (after the part that
-    found them out of date); ``later``: after the first part of every page's push (a part
-    beside the map, such as the sidebar's note form)."""
-    sid = _session_id()
+    found them out of date); ``sidebar``: parts in the sidebar (the note form), rerun after
+    the first part of every page's push."""
+    sid = internals.session_id()
     if sid is None or not parts:
         return
     with _lock:
         w = _watches.get(sid)
         if w is None:
             return
-        if later:
-            w.later = tuple(dict.fromkeys([*w.later, *parts]))
+        if sidebar:
+            w.sidebar_queued = tuple(dict.fromkeys([*w.sidebar_queued, *parts]))
         else:
-            w.owed = tuple(dict.fromkeys([*w.owed, *parts]))
+            w.queued = tuple(dict.fromkeys([*w.queued, *parts]))
 
 
 def forget() -> None:
     """This session no longer shows a live workshop (a page without the live poller)."""
-    sid = _session_id()
+    sid = internals.session_id()
     if sid is not None:
         with _lock:
             _watches.pop(sid, None)
@@ -202,10 +169,11 @@ def forget() -> None:
 def _ensure_notifier(store: Any) -> None:
     global _thread
     with _lock:
-        if _thread is not None and _thread.is_alive():
+        if (_thread is not None and _thread.is_alive()) or not internals.usable():
             return
         _thread = threading.Thread(target=_notify_forever, args=(store,), name="kopkarta-push", daemon=True)
         _thread.start()
+    _LOG.log(logging.INFO, "push: the notifier started")
 
 
 #: how often the notifier forgets the sessions of browsers that went away (seconds)
@@ -213,37 +181,36 @@ SWEEP = 30.0
 
 
 def _notify_forever(store: Any) -> None:
+    """The notifier's loop. It ends when the push is turned off: an unexpected exception turns
+    it off for the process, logged once (see :mod:`ui.internals` for why not retry)."""
     swept = time.monotonic()
-    while True:
+    while internals.usable():
         time.sleep(TICK)
         try:
             _notify_once(store)
             if time.monotonic() - swept > SWEEP:
                 swept = time.monotonic()
                 _sweep()
-        except Exception:  # noqa: BLE001 - the notifier must outlive any one failure
-            _LOG.exception("pushing changes to the pages failed")
+        except Exception:  # noqa: BLE001 - never one log line per tick
+            internals.turn_off("pushing changes to the pages failed")
 
 
 def _sweep() -> None:
     """Forget the sessions that are gone (a closed tab whose workshop never changed again)."""
-    mgr = _runtime_sessions()
-    if mgr is None:
-        return
     with _lock:
         for sid in list(_watches):
-            if mgr.get_active_session_info(sid) is None:
+            if internals.find_session(sid) is None:
                 _watches.pop(sid, None)
 
 
 def _rank(w: _Watch, current: int, now: float, gap: float) -> int | None:
     """What a page is due for, first things first: 0, parts that show a change already under
-    way on it; 1, a new push (its first part); 2, the parts beside the map; ``None``: nothing."""
-    if w.owed:
+    way on it; 1, a new push (its first part); 2, the sidebar's parts; ``None``: nothing."""
+    if w.queued:
         return 0
     if current != w.drawn and now - w.pushed_at >= gap:
         return 1
-    if w.later and now - w.later_at >= LATER_GAP:
+    if w.sidebar_queued and now - w.sidebar_at >= SIDEBAR_GAP:
         return 2
     return None
 
@@ -254,9 +221,6 @@ def _gap() -> float:
 
 
 def _notify_once(store: Any) -> None:
-    mgr = _runtime_sessions()
-    if mgr is None:
-        return
     now = time.monotonic()
     with _lock:
         gap = _gap()
@@ -271,8 +235,8 @@ def _notify_once(store: Any) -> None:
             if rank is not None:
                 due.append((rank, w.pushed_at, sid, current))
         for sid in list(_pushed - _asking):  # pushed runs that have finished
-            info = mgr.get_active_session_info(sid)
-            if info is None or info.session._scriptrunner is None:
+            session = internals.find_session(sid)
+            if session is None or not internals.is_running(session):
                 _pushed.discard(sid)
     if not due:
         return
@@ -282,22 +246,17 @@ def _notify_once(store: Any) -> None:
             return
         if sid in _asking:
             continue
-        info = mgr.get_active_session_info(sid)
-        if info is None:  # the browser went away
+        session = internals.find_session(sid)
+        if session is None:  # the browser went away
             with _lock:
                 _watches.pop(sid, None)
             continue
-        session = info.session
-        if session._scriptrunner is not None:
+        if internals.is_running(session):
             continue  # it is running right now (its own change, or its last push): next tick
         with _lock:
             _asking.add(sid)
-        loop = getattr(session, "_event_loop", None)
         try:
-            if loop is None:  # no event loop of its own (a stand-in in the tests)
-                _ask(sid, session, current)
-            else:
-                loop.call_soon_threadsafe(_ask, sid, session, current)
+            internals.on_session_loop(session, _ask, sid, session, current)
         except RuntimeError:  # the loop closed: the server is stopping
             with _lock:
                 _asking.discard(sid)
@@ -310,19 +269,19 @@ def _ask(sid: str, session: Any, current: int) -> None:
     and the request; the request then cut the click's run short and the dot panel drew
     nothing.) A busy session is left for the next tick, with nothing booked."""
     try:
-        if session._scriptrunner is not None:
+        if internals.is_running(session):
             return
         now = time.monotonic()
         with _lock:
             w = _watches.get(sid)
             rank = None if w is None else _rank(w, current, now, _gap())  # the watch as it is now
             if rank == 0:
-                parts, w.owed = w.owed[:1], w.owed[1:]
+                parts, w.queued = w.queued[:1], w.queued[1:]
             elif rank == 1:  # the page's other plain parts after its first
                 w.pushed_at, w.drawn = now, current  # the rerun draws this version (watch() confirms it)
-                parts, w.owed, w.later = w.parts, w.parts[1:], ()
+                parts, w.queued, w.sidebar_queued = w.parts, w.parts[1:], ()
             elif rank == 2:
-                parts, w.later, w.later_at = w.later[:1], w.later[1:], now
+                parts, w.sidebar_queued, w.sidebar_at = w.sidebar_queued[:1], w.sidebar_queued[1:], now
             else:
                 return
             _pushed.add(sid)  # before the request: the run it starts asks ui.live whether it was pushed
@@ -330,7 +289,9 @@ def _ask(sid: str, session: Any, current: int) -> None:
             with _lock:
                 _pushed.discard(sid)
                 if rank == 1:
-                    w.owed = ()
+                    w.queued = ()
+    except Exception:  # noqa: BLE001 - on the event loop, asyncio would log it every time
+        internals.turn_off("asking a page for its rerun failed")
     finally:
         with _lock:
             _asking.discard(sid)
@@ -343,15 +304,9 @@ def _rerun(session: Any, parts: tuple[str, ...], *, whole_if_gone: bool) -> bool
     Only ever for an idle session, one part per run, the next once it is idle again: a rerun
     asked while the session's runner is finishing makes Streamlit start another runner and
     drop what the finishing one still had to send."""
-    state = session._client_state
-    if parts and state is not None and all(session.has_fragment(fid) for fid in parts):
-        part = ClientState()
-        part.CopyFrom(state)
-        part.fragment_id = parts[0]
-        part.is_auto_rerun = True
-        session.request_rerun(part)
+    if parts and all(internals.has_fragment(session, fid) for fid in parts) and internals.rerun_fragment(session, parts[0]):
         return True
     if not whole_if_gone:
-        return False  # an owed part that a full run has since dropped: nothing to do
-    session.request_rerun(state)
+        return False  # a queued part that a full run has since dropped: nothing to do
+    internals.rerun_page(session)
     return True

@@ -78,7 +78,7 @@ def _vote(page, r: Round) -> None:
     """The dots: a fragment, so a click reruns only this panel, not the participant's whole
     page (during a vote everyone clicks every second or two). What it shows beyond my own
     dots (the round, its elements) belongs to the page's frame: when that changes, the whole
-    page is drawn again anyway (:func:`ui.layout.frame_of`)."""
+    page is drawn again anyway (:func:`ui.layout.surroundings_of`)."""
     _error()
     lang = page.lang
     if r.revealed:

@@ -2,8 +2,10 @@
 
 The server runs as a subprocess on a free port with its own database file (seeded from
 :mod:`workshop.demo` before it starts, because DuckDB lets one process hold the file); tests
-wait for ``/_stcore/health``. Chromium is the system one (``/usr/bin/chromium``, installed by
-``scripts/install_system.sh``): no browser is ever downloaded.
+wait for ``/_stcore/health``. What the server prints (its log, with the push's start-up check
+of Streamlit's internals: :mod:`ui.internals`) is in :meth:`Server.log_text`. Chromium is the
+system one (``/usr/bin/chromium``, installed by ``scripts/install_system.sh``): no browser is
+ever downloaded.
 """
 
 from __future__ import annotations
@@ -71,11 +73,11 @@ def wait_healthy(url: str, proc: subprocess.Popen, log_text, timeout: float = 60
 
 
 class Server:
-    def __init__(self, db: Path, log: Path):
+    def __init__(self, db: Path, log: Path, env: dict[str, str] | None = None):
         self.db = db
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, KOPKARTA_DB=str(db), PYTHONPATH=str(ROOT))
+        env = dict(os.environ, KOPKARTA_DB=str(db), PYTHONPATH=str(ROOT), **(env or {}))
         self._log = open(log, "wb")
         self.proc = subprocess.Popen(
             [
@@ -88,33 +90,47 @@ class Server:
         )
         self.log = log
 
+    def log_text(self) -> str:
+        """Everything the server printed so far."""
+        return self.log.read_text(errors="replace")
+
     def wait_healthy(self, timeout: float = 60.0) -> None:
-        wait_healthy(self.url, self.proc, lambda: self.log.read_text(errors="replace"), timeout)
+        wait_healthy(self.url, self.proc, self.log_text, timeout)
 
     def stop(self) -> None:
         stop_process(self.proc)
         self._log.close()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("e2e")
-    db = folder / "e2e.duckdb"
+def seed_demo(db: Path) -> None:
+    """The demo workshops in a new database file (before a server holds it)."""
     seeded = subprocess.run(
         [sys.executable, "-m", "workshop", "demo", "--db", str(db)], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert seeded.returncode == 0, seeded.stderr
+
+
+def join_codes(db: Path) -> dict[str, str]:
+    """Each workshop's join code, by workshop id (the command line's ``list --json``)."""
+    listed = subprocess.run(
+        [sys.executable, "-m", "workshop", "list", "--json", "--db", str(db)], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    return {w["id"]: w["join_code"] for w in json.loads(listed.stdout)}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("e2e")
+    db = folder / "e2e.duckdb"
+    seed_demo(db)
     hostile = folder / "hostile.json"
     hostile.write_text(json.dumps(demo.hostile_map()), encoding="utf-8")
     loaded = subprocess.run(
         [sys.executable, "-m", "workshop", "import", str(hostile), "--db", str(db)], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert loaded.returncode == 0, loaded.stderr
-    listed = subprocess.run(
-        [sys.executable, "-m", "workshop", "list", "--json", "--db", str(db)], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
+    codes = join_codes(db)
     srv = Server(db, folder / "server.log")
-    codes = {w["id"]: w["join_code"] for w in json.loads(listed.stdout)}
     srv.join_code = codes["fleet-launch"]
     srv.hostile_code = codes["hostile"]
     try:

@@ -1,7 +1,12 @@
-"""Two participants in two real browsers: one adds a step, the other sees it without reloading."""
+"""Two participants in two real browsers: one adds a step, the other sees it without reloading.
+
+The server pushed it: its start-up check found every Streamlit internal the push needs
+(:mod:`ui.internals`, one line in the server's log) and the notifier ran.
+"""
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -49,6 +54,12 @@ def test_a_step_added_by_one_appears_for_the_other(server, browser):
     lars.locator(".st-key-add_step_stage").click()
     lars.keyboard.type("Pilot in one")
     lars.get_by_role("option", name=stage).wait_for(timeout=10000)
+
+    # the real runtime passed the push's check, once for the process, and the notifier ran
+    log = server.log_text()
+    assert len(re.findall(r"push: all \d+ Streamlit internals present \(Streamlit [\d.]+, as pinned\)", log)) == 1, log[-3000:]
+    assert "push: the notifier started" in log
+    assert "Streamlit internals missing" not in log and "pages poll" not in log and "Traceback" not in log
 
 
 def test_reload_keeps_the_participant(server, browser):
