@@ -16,7 +16,6 @@ from typing import Any
 from ..errors import BadInput, NotFound
 from ..i18n import LANGUAGES
 from ..model.elements import Element, assemble
-from ..model.kinds import KINDS
 from ..model.reader import read_map
 from ..store import Store
 from ..templates import TEMPLATES, template_map
@@ -230,7 +229,3 @@ def public_snapshot(store: Store, workshop_id: str, public: int, *, not_before: 
     with _cache_lock:
         fit = [s for s in _cache.values() if s.origin == origin and s.public >= public and s.version >= not_before]
     return max(fit, key=lambda s: s.version) if fit else snapshot(store, workshop_id)
-
-
-def kinds_with_ids() -> list[str]:
-    return [k for k, spec in KINDS.items() if spec.has_id]
