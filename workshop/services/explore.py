@@ -16,14 +16,13 @@ not counted, so the explorer never reveals what a round conceals.
 from __future__ import annotations
 
 import json
-import threading
-import weakref
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import NamedTuple
 
 from ..errors import KopkartaError
+from ..memo import Memo
 from ..store import Store
 
 #: a role without a function counts as ``other`` (the schema's catch-all)
@@ -123,17 +122,18 @@ class _Kept:
     data: ExploreData
 
 
-class _Cache:
-    def __init__(self) -> None:
-        #: workshop id -> what was read of it, at which change number
-        self.kept: dict[str, _Kept] = {}
-        #: the last combined result (returned as the same object while nothing changed)
-        self.last: tuple[tuple, ExploreData] | None = None
+#: what was read of each workshop, at which change number, by (store, workshop): one entry per
+#: workshop (a change replaces it), so the explorer of every workshop held fits in it
+_kept: Memo[_Kept] = Memo(4096)
+#: the combined results, by everything they depend on: the same object while nothing changed
+#: (a few, as viewers who joined different workshops see different sets)
+_combined: Memo[ExploreData] = Memo(8)
 
 
-_lock = threading.Lock()
-#: one cache per open store; it goes with the store
-_caches: weakref.WeakKeyDictionary[Store, _Cache] = weakref.WeakKeyDictionary()
+def _origin(store: Store) -> tuple:
+    """Which store a read comes from: its path too, as a store opened later may get the id of a
+    closed one (as :func:`workshop.services.live.snapshot` keys its reads)."""
+    return (id(store), str(store.path))
 
 
 def load(store: Store, workshop_ids: Sequence[str]) -> ExploreData:
@@ -148,30 +148,27 @@ def load(store: Store, workshop_ids: Sequence[str]) -> ExploreData:
         )
         for wid in ids
     }
-    key = tuple((wid, *state[wid]) for wid in ids)
-    with _lock:
-        cache = _caches.setdefault(store, _Cache())
-        if cache.last is not None and cache.last[0] == key:
-            return cache.last[1]
-        kept = {wid: cache.kept.get(wid) for wid in ids}
+    origin = _origin(store)
+    key = (origin, *((wid, *state[wid]) for wid in ids))
+    return _combined.get(key, lambda: _combine(store, origin, ids, state))
+
+
+def _combine(store: Store, origin: tuple, ids: list[str], state: dict[str, tuple]) -> ExploreData:
+    kept = {wid: _kept.peek((origin, wid)) for wid in ids}
     stale = [wid for wid in ids if kept[wid] is None or (kept[wid].version, kept[wid].concealed) != state[wid]]
     if stale:
         fresh = _split(_read(store, stale, [c for wid in stale for c in state[wid][1]]), stale)
         for wid in stale:
             kept[wid] = _Kept(*state[wid], fresh[wid])
+            _kept.put((origin, wid), kept[wid])
     parts = [kept[wid].data for wid in ids]
-    data = ExploreData(
+    return ExploreData(
         workshops=tuple(w for p in parts for w in p.workshops),
         segments=tuple(s for p in parts for s in p.segments),
         motives=tuple(m for p in parts for m in p.motives),
         objections=tuple(o for p in parts for o in p.objections),
         usps=tuple(u for p in parts for u in p.usps),
     )
-    with _lock:
-        for wid in stale:
-            cache.kept[wid] = kept[wid]
-        cache.last = (key, data)
-    return data
 
 
 def _read(store: Store, ids: list[str], concealed: Sequence[str]) -> ExploreData:
@@ -264,8 +261,8 @@ def _date(made: str | None, stored: datetime | None) -> date | None:
 
 def clear_cache() -> None:
     """Forget every kept result (the benchmark measures cold reads with it)."""
-    with _lock:
-        _caches.clear()
+    _kept.clear()
+    _combined.clear()
 
 
 def warm(store: Store) -> None:
