@@ -22,16 +22,9 @@ import time
 from pathlib import Path
 
 from bench.results import write_section
-from workshop.demo import synthetic_map
-from workshop.exports.table_csv import records_csv
-from workshop.render.explore_charts import (
-    cause_figure,
-    motive_function_figure,
-    objection_figure,
-)
-from workshop.services import explore, grouping
-from workshop.services.access import Scope
-from workshop.services.explore_tables import (
+from workshop.analysis import grouping
+from workshop.analysis.explore_data import Filters, narrow
+from workshop.analysis.explore_tables import (
     cause_table,
     matrix,
     motive_groups,
@@ -40,6 +33,15 @@ from workshop.services.explore_tables import (
     report,
     usp_coverage,
 )
+from workshop.demo import synthetic_map
+from workshop.exports.table_csv import records_csv
+from workshop.render.explore_charts import (
+    cause_figure,
+    motive_function_figure,
+    objection_figure,
+)
+from workshop.services import explore
+from workshop.services.access import Scope
 from workshop.services.maps import import_document
 from workshop.store import Store
 
@@ -147,7 +149,7 @@ def cold() -> None:
 def page(store: Store, lang: str = "en") -> None:
     """What one run of the explore page computes, without Streamlit."""
     ids = Scope(admin=True, joined=frozenset()).workshop_ids(store)
-    data = explore.narrow(explore.load(store, ids), explore.Filters())
+    data = narrow(explore.load(store, ids), Filters())
     grouping.group_texts([m.text for m in data.motives], grouping.DEFAULT_THRESHOLD)  # the keep-apart options
     result = report(data)
     m = matrix(result.motives, 30)
@@ -198,9 +200,9 @@ def main() -> int:
         row(
             "filters (narrow to a language and a date range)",
             median_ms(
-                lambda: explore.narrow(
+                lambda: narrow(
                     data,
-                    explore.Filters(languages={"en", "sv"}, since=data.date_range[0]),
+                    Filters(languages={"en", "sv"}, since=data.date_range[0]),
                 )
             ),
         )

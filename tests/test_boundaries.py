@@ -1,6 +1,7 @@
 """The architecture's boundaries, checked on the source (the tree must stay readable).
 
-* ``workshop.model`` and ``workshop.analysis`` are pure: no streamlit, duckdb or pyvis.
+* ``workshop.model`` and ``workshop.analysis`` are pure: no streamlit, duckdb or pyvis; and the
+  analysis (with the calculators beside it) never reaches the store or the use cases.
 * Nothing but ``workshop.store`` imports duckdb; the ``workshop`` package never imports streamlit.
 * Pages hold no SQL; the package's copies of the contract match ``shared/spec``.
 """
@@ -29,6 +30,23 @@ def imported_modules(path: Path) -> set[str]:
     return found
 
 
+def imported_full_names(path: Path) -> set[str]:
+    """Every module a file imports, by its full dotted name (relative imports resolved, and
+    ``from pkg import name`` counted as ``pkg.name`` too, as the name may be a module)."""
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return found
+
+
 def python_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*.py") if "__pycache__" not in p.parts)
 
@@ -38,6 +56,23 @@ def test_domain_is_pure(package):
     for path in python_files(PKG / package):
         bad = imported_modules(path) & {"streamlit", "duckdb", "pyvis"}
         assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_the_analysis_never_reaches_the_store_or_the_services():
+    """The calculators beside the analysis are functions of a map: what needs the store is a use
+    case (workshop.services), and a use case may call the analysis, never the other way."""
+    offenders = []
+    for path in python_files(PKG / "analysis"):
+        for name in imported_full_names(path):
+            if name.split(".")[:2] in (["workshop", "store"], ["workshop", "services"]):
+                offenders.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert offenders == []
+
+
+def test_the_boundary_check_resolves_relative_imports():
+    """The check above sees ``from ..store import Store`` as well as ``import workshop.store``."""
+    names = imported_full_names(PKG / "services" / "pipeline.py")
+    assert {"workshop.store", "workshop.store.Store", "workshop.services.live", "workshop.analysis.pipeline"} <= names
 
 
 def test_only_the_store_imports_duckdb():

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from ..analysis.explore_tables import NO_ROLE, CauseRow, Matrix, ObjectionRow
 from ..i18n import t
-from ..services.explore_tables import NO_ROLE, CauseRow, Matrix, ObjectionRow
 from .charts import FONT, TICKS, _unique, plotly_text
 
 WEIGHT_SCALE = [

@@ -1,4 +1,8 @@
-"""The explorer's tables, computed from :class:`~.explore.ExploreData` (pure code, no database).
+"""The explorer's tables, computed from :class:`~.explore_data.ExploreData`.
+
+Pure code (no store, no streamlit): a table is a function of the records the explorer read, so
+it sits beside the analysis, and the page, the command line and the benchmark compute the same
+tables; reading the records is :mod:`workshop.services.explore`.
 
 * **Motives × role functions.** Motives are grouped across workshops (:mod:`.grouping`). A
   motive's *weight* is, by the chosen measure, its importance (1–5, absent = 3), the dots cast on
@@ -24,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model.element_schema import map_schema
-from .explore import ExploreData
+from .explore_data import ExploreData
 from .grouping import DEFAULT_THRESHOLD, Grouping, group_texts
 
 MEASURES: tuple[str, ...] = ("both", "importance", "dots")

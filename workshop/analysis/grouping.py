@@ -1,8 +1,8 @@
 """Group texts that say the same thing in different words: "Lower fuel costs" in one workshop and
 "lower fuel cost" in the next are one buying motive to a product manager.
 
-Pure code (rapidfuzz, no database), so the explorer's page, the command line and the tests
-group alike. The rules, chosen so a group is easy to explain and never surprising:
+Pure code of the texts alone (rapidfuzz; no store, no streamlit), so it sits beside the analysis
+and the explorer's page, the command line and the tests group alike. The rules, chosen so a group is easy to explain and never surprising:
 
 * **Normalisation** first: case, punctuation and repeated spaces do not count
   (rapidfuzz's ``default_process``, then spaces collapsed).
