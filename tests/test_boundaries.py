@@ -4,6 +4,7 @@
   analysis (with the calculators beside it) never reaches the store or the use cases.
 * Nothing but ``workshop.store`` imports duckdb; the ``workshop`` package never imports streamlit.
 * Pages hold no SQL; the package's copies of the contract match ``shared/spec``.
+* No module is over 400 lines (but those :data:`NOT_YET_SPLIT` names, while they are being split).
 """
 
 from __future__ import annotations
@@ -124,7 +125,31 @@ def test_package_copies_match_the_contract():
         assert (ROOT / "tests" / "spec" / path.name).read_text() == path.read_text()
 
 
+#: modules still over the limit, each with who is splitting it (remove the line when it is done)
+NOT_YET_SPLIT = {
+    PKG / "store",  # becomes workshop/store/duckdb/ and the rules beside the model (issue 14)
+    ROOT / "views" / "facilitate.py",  # the facilitator's console is being split (issue 14)
+}
+
+
+def lines_of(path: Path) -> int:
+    return len(path.read_text(encoding="utf-8").splitlines())
+
+
 def test_no_module_is_huge():
-    for path in python_files(PKG) + python_files(ROOT / "views"):
-        lines = len(path.read_text(encoding="utf-8").splitlines())
-        assert lines < 600, f"{path.relative_to(ROOT)} has {lines} lines: split it"
+    """No module over 400 lines: a module a newcomer can read in one sitting, split along its seams."""
+    too_long = []
+    for path in python_files(PKG) + python_files(ROOT / "ui") + python_files(ROOT / "views"):
+        if path in NOT_YET_SPLIT or NOT_YET_SPLIT & set(path.parents):
+            continue
+        if lines_of(path) > 400:
+            too_long.append(f"{path.relative_to(ROOT)} has {lines_of(path)} lines: split it")
+    assert too_long == []
+
+
+def test_what_is_not_yet_split_is_still_over_the_limit():
+    """Keep NOT_YET_SPLIT honest: an entry with no module over the limit left hides nothing, so
+    it goes (and the limit then holds for it too)."""
+    for entry in NOT_YET_SPLIT:
+        files = python_files(entry) if entry.is_dir() else [entry] if entry.exists() else []
+        assert any(lines_of(f) > 400 for f in files), f"{entry.relative_to(ROOT)} is split: take it off NOT_YET_SPLIT"
