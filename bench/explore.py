@@ -24,15 +24,8 @@ from pathlib import Path
 from bench.results import write_section
 from workshop.analysis import grouping
 from workshop.analysis.explore_data import Filters, narrow
-from workshop.analysis.explore_tables import (
-    cause_table,
-    matrix,
-    motive_groups,
-    motive_table,
-    objection_table,
-    report,
-    usp_coverage,
-)
+from workshop.analysis.explore_objections import cause_table, objection_table
+from workshop.analysis.explore_tables import matrix, motive_groups, motive_table, report, usp_coverage
 from workshop.demo import synthetic_map
 from workshop.exports.table_csv import records_csv
 from workshop.render.explore_charts import (

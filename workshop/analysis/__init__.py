@@ -19,8 +19,9 @@ pages, the exports and the command line share; each is a function of its argumen
 * :mod:`.followup` – deals on the buying stages, their health, the actions;
 * :mod:`.pipeline` – the sales manager's deal cards and lanes;
 * :mod:`.matrices` – the involvement and USP × motive grids and their edits;
-* :mod:`.grouping` – texts that say the same thing; :mod:`.explore_data` and
-  :mod:`.explore_tables` – the explorer's records, filters and tables.
+* :mod:`.grouping` – texts that say the same thing; :mod:`.explore_data`,
+  :mod:`.explore_tables` and :mod:`.explore_objections` – the explorer's records, filters and
+  tables.
 
 None of these modules imports the store or the services (``tests/test_boundaries.py``): what
 needs the store is a use case in :mod:`workshop.services`.

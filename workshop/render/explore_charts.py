@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from ..analysis.explore_tables import NO_ROLE, CauseRow, Matrix, ObjectionRow
+from ..analysis.explore_objections import CauseRow, ObjectionRow
+from ..analysis.explore_tables import NO_ROLE, Matrix
 from ..i18n import t
 from .charts import FONT, TICKS, _unique, plotly_text
 
