@@ -22,6 +22,10 @@ import time
 from pathlib import Path
 
 from bench.results import write_section
+from workshop.analysis import grouping
+from workshop.analysis.explore_data import Filters, narrow
+from workshop.analysis.explore_objections import cause_table, objection_table
+from workshop.analysis.explore_tables import matrix, motive_groups, motive_table, report, usp_coverage
 from workshop.demo import synthetic_map
 from workshop.exports.table_csv import records_csv
 from workshop.render.explore_charts import (
@@ -29,17 +33,8 @@ from workshop.render.explore_charts import (
     motive_function_figure,
     objection_figure,
 )
-from workshop.services import explore, grouping
+from workshop.services import explore
 from workshop.services.access import Scope
-from workshop.services.explore_tables import (
-    cause_table,
-    matrix,
-    motive_groups,
-    motive_table,
-    objection_table,
-    report,
-    usp_coverage,
-)
 from workshop.services.maps import import_document
 from workshop.ports import Storage
 from workshop.store import open_store
@@ -148,7 +143,7 @@ def cold() -> None:
 def page(store: Storage, lang: str = "en") -> None:
     """What one run of the explore page computes, without Streamlit."""
     ids = Scope(admin=True, joined=frozenset()).workshop_ids(store)
-    data = explore.narrow(explore.load(store, ids), explore.Filters())
+    data = narrow(explore.load(store, ids), Filters())
     grouping.group_texts([m.text for m in data.motives], grouping.DEFAULT_THRESHOLD)  # the keep-apart options
     result = report(data)
     m = matrix(result.motives, 30)
@@ -199,9 +194,9 @@ def main() -> int:
         row(
             "filters (narrow to a language and a date range)",
             median_ms(
-                lambda: explore.narrow(
+                lambda: narrow(
                     data,
-                    explore.Filters(languages={"en", "sv"}, since=data.date_range[0]),
+                    Filters(languages={"en", "sv"}, since=data.date_range[0]),
                 )
             ),
         )

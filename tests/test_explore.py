@@ -14,14 +14,15 @@ from datetime import date
 import pytest
 
 from workshop import demo
+from workshop.analysis.explore_data import Filters, narrow
+from workshop.analysis.explore_tables import matrix, report
+from workshop.analysis.grouping import group_texts, normalise
 from workshop.cli import main
 from workshop.errors import Forbidden
 from workshop.exports.table_csv import records_csv
 from workshop.services import explore
 from workshop.services import facilitation as fs
 from workshop.services.access import scope
-from workshop.services.explore_tables import matrix, report
-from workshop.services.grouping import group_texts, normalise
 from workshop.services.maps import import_document
 
 
@@ -236,16 +237,16 @@ def test_grouping_follows_founders_not_chains():
 def test_filters_narrow_workshops_languages_segments_and_dates(many):
     data = explore.load(many, every(many))
     assert data.languages == ["en", "sv"]
-    sv = explore.narrow(data, explore.Filters(languages={"sv"}))
+    sv = narrow(data, Filters(languages={"sv"}))
     assert [w.id for w in sv.workshops] == ["kommun-lansering"]
     assert {m.text for m in sv.motives} == {"Medborgarna ska kunna boka själva"}
-    one = explore.narrow(data, explore.Filters(segments={("syn-a", "g1")}))
+    one = narrow(data, Filters(segments={("syn-a", "g1")}))
     assert {(m.workshop_id, m.segment_id) for m in one.motives} == {("syn-a", "g1")}
     assert {o.segment_id for o in one.objections} == {"g1"}
     assert {u.workshop_id for u in one.usps} == {"syn-a"}  # USPs stay with their workshop
-    held = explore.narrow(data, explore.Filters(since=date(2026, 10, 1), until=date(2026, 10, 31)))
+    held = narrow(data, Filters(since=date(2026, 10, 1), until=date(2026, 10, 31)))
     assert [w.id for w in held.workshops] == ["fleet-launch"]  # the map's own date counts
-    fleets = explore.narrow(data, explore.Filters(workshops={"fleet-launch", "fleet-autumn"}))
+    fleets = narrow(data, Filters(workshops={"fleet-launch", "fleet-autumn"}))
     coverage = report(fleets).usps
     assert [r.usp for r in coverage if r.serves_none] == ["Fastest 5G hardware on the market"]
     assert {r.usps for r in coverage} == {2}

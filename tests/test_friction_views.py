@@ -8,10 +8,8 @@ import datetime as dt
 import pytest
 
 from workshop.analysis import analyze
-from workshop.render.friction_charts import cause_chart
-from workshop.render.tables import SEVERITY_COLOURS, severity_badge, severity_colour, share_bar, status_badge
-from workshop.services import followup as fu
-from workshop.services.friction import (
+from workshop.analysis import followup as fu
+from workshop.analysis.friction import (
     CAUSES,
     CauseLine,
     by_stage,
@@ -26,6 +24,8 @@ from workshop.services.friction import (
     top_cause,
     unanswered,
 )
+from workshop.render.friction_charts import cause_chart
+from workshop.render.tables import SEVERITY_COLOURS, severity_badge, severity_colour, share_bar, status_badge
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workshop.services.matrices import NONE, involvement_changes, involvement_grid, served_by, usp_changes, usp_grid
+from workshop.analysis.matrices import NONE, involvement_changes, involvement_grid, served_by, usp_changes, usp_grid
 
 ROLES = [
     {"id": "a", "name": "A", "involvement": {"s2": "decides", "s1": "informed"}},

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from workshop import demo
-from workshop.services.grouping import normalise
+from workshop.analysis.grouping import normalise
 from workshop.services.maps import import_document
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,8 +9,7 @@ import pytest
 
 from workshop import demo
 from workshop.analysis import CODES, RISK_TABLE, analyze
-from workshop.render.insight_charts import breakdown_figure, plain, risk_colour, risk_gauge, segment_risk_figure, stage_figure
-from workshop.services.insights import (
+from workshop.analysis.insights import (
     CODE_PAGE,
     NO_STAGE,
     THEMES,
@@ -21,6 +20,7 @@ from workshop.services.insights import (
     risk_parts,
     risk_sum,
 )
+from workshop.render.insight_charts import breakdown_figure, plain, risk_colour, risk_gauge, segment_risk_figure, stage_figure
 from workshop.services.live import snapshot
 
 

@@ -10,20 +10,14 @@ import pytest
 
 from workshop import demo
 from workshop.analysis import analyze
+from workshop.analysis.pipeline import Filters, deal_cards, sheet_file_name, tally
 from workshop.errors import Forbidden, NotFound
 from workshop.exports.coaching import coaching_sheet
 from workshop.exports.lookup import md_line
 from workshop.i18n import t
 from workshop.services.access import scope
 from workshop.services.maps import import_document
-from workshop.services.pipeline import (
-    Filters,
-    coaching,
-    deal_cards,
-    pipeline,
-    sheet_file_name,
-    tally,
-)
+from workshop.services.pipeline import coaching, pipeline
 
 SYNTHETIC = {
     "workshop_id": "synthetic",

@@ -15,6 +15,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from workshop.services.maps import export_document
 from workshop.store import open_store
 
@@ -116,6 +118,22 @@ def test_pages_that_miss_a_new_version_together_read_it_once(fleet_store, monkey
     assert len(reads) == 1 and len(got) == 8
     assert all(s is got[0] for s in got) and got[0].version == store.version(W)
     assert any(st["text"] == "A new version nobody has read yet" for st in got[0].doc["segments"][0]["stages"][0]["steps"])
+
+
+def test_a_failed_read_of_the_map_is_not_remembered(fleet_store, monkeypatch):
+    """A read that fails (the database busy, a bug) raises to the page that asked; the next
+    page reads the map again instead of being handed the failure or nothing."""
+    from workshop.services import live
+
+    store = fleet_store
+    store.add(W, "step", {"text": "Read after a failure"}, parent="s1", actor="p-anna")
+    real = store.load_versioned
+    monkeypatch.setattr(store, "load_versioned", lambda wid: (_ for _ in ()).throw(OSError("disk busy")))
+    with pytest.raises(OSError, match="disk busy"):
+        live.snapshot(store, W)
+    monkeypatch.setattr(store, "load_versioned", real)
+    snap = live.snapshot(store, W)
+    assert snap.version == store.version(W) and live.snapshot(store, W) is snap
 
 
 def test_a_page_redrawn_for_others_changes_shares_the_read_during_a_vote(store, fleet, monkeypatch):

@@ -2,7 +2,7 @@
 activities in deals and questions to research — with owner, due date and status, grouped by
 kind; ideas for actions drawn from the map's gaps.
 
-Thin: grouping, tallies and suggestions come from :mod:`workshop.services.followup`.
+Thin: grouping, tallies and suggestions come from :mod:`workshop.analysis.followup`.
 """
 
 import datetime as dt
@@ -15,11 +15,11 @@ from ui.forms import add_form, edit_button, edit_form, is_editing
 from ui.layout import workshop_page
 from ui.notes import note_adder, show_notes
 from workshop.analysis import analyze
+from workshop.analysis.followup import about_choices, actions_tally, by_kind, is_overdue, segment_actions, status, suggestions
 from workshop.errors import KopkartaError, StaleEdit
 from workshop.i18n import t
 from workshop.render.tables import ACTION_COLOURS, share_bar
 from workshop.services import editing
-from workshop.services.followup import about_choices, actions_tally, by_kind, is_overdue, segment_actions, status, suggestions
 
 page = workshop_page("actions")
 db, me, snap, lang = page.db, page.me, page.snap, page.lang

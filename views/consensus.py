@@ -2,7 +2,7 @@
 segment? Six criteria with a status (yes, partly, no, don't know) and a note, an overall picture,
 and the segment's "why now" and kind of purchasing.
 
-Thin: the rows, tally and verdict come from :mod:`workshop.services.friction`; edits go through
+Thin: the rows, tally and verdict come from :mod:`workshop.analysis.friction`; edits go through
 :mod:`ui.forms` and :mod:`workshop.services.editing`.
 """
 
@@ -14,12 +14,12 @@ from ui.forms import add_form, edit_button, edit_form, is_editing
 from ui.layout import workshop_page
 from ui.notes import note_adder, show_notes
 from workshop.analysis import analyze
+from workshop.analysis.friction import consensus_rows, consensus_tally, consensus_verdict, criterion_evidence
 from workshop.errors import KopkartaError, StaleEdit
 from workshop.i18n import t
 from workshop.model.defaults import get
 from workshop.render.tables import share_bar, status_badge
 from workshop.services import editing
-from workshop.services.friction import consensus_rows, consensus_tally, consensus_verdict, criterion_evidence
 
 page = workshop_page("consensus")
 db, me, snap, lang = page.db, page.me, page.snap, page.lang

@@ -3,7 +3,7 @@ whose customer is there, the roles we have engaged, the customer's next internal
 the decision lacks energy (the analysis's deal findings); beside them, the stage's exit criteria
 to verify and questions to ask.
 
-Thin: grouping and findings per deal come from :mod:`workshop.services.followup`.
+Thin: grouping and findings per deal come from :mod:`workshop.analysis.followup`.
 """
 
 import streamlit as st
@@ -14,8 +14,8 @@ from ui.forms import add_form, edit_button, edit_form, is_editing
 from ui.layout import workshop_page
 from ui.notes import note_adder, show_notes
 from workshop.analysis import advice, analyze
+from workshop.analysis.followup import deal_health, deals_by_stage, deals_tally, deciding_roles, segment_deals
 from workshop.i18n import t
-from workshop.services.followup import deal_health, deals_by_stage, deals_tally, deciding_roles, segment_deals
 
 page = workshop_page("deals")
 db, me, snap, lang = page.db, page.me, page.snap, page.lang

@@ -8,7 +8,7 @@ workshop, segment, language and date; motive texts written differently in differ
 are grouped (a threshold to move, texts to keep apart); every table downloads as CSV.
 
 Thin: data from :mod:`workshop.services.explore`, tables from
-:mod:`workshop.services.explore_tables`, figures from :mod:`workshop.render.explore_charts`.
+:mod:`workshop.analysis.explore_tables`, figures from :mod:`workshop.render.explore_charts`.
 """
 
 import functools
@@ -18,6 +18,14 @@ import streamlit as st
 
 from ui import store
 from ui.scope import across_page, filter_select
+from workshop.analysis.explore_data import Filters, narrow
+from workshop.analysis.explore_tables import COLUMNS, MEASURES, matrix, report
+from workshop.analysis.grouping import (
+    DEFAULT_THRESHOLD,
+    MAX_THRESHOLD,
+    MIN_THRESHOLD,
+    group_texts,
+)
 from workshop.exports.table_csv import records_csv
 from workshop.i18n import LANGUAGE_NAMES, t
 from workshop.render.explore_charts import (
@@ -27,13 +35,6 @@ from workshop.render.explore_charts import (
     objection_figure,
 )
 from workshop.services import explore
-from workshop.services.explore_tables import COLUMNS, MEASURES, matrix, report
-from workshop.services.grouping import (
-    DEFAULT_THRESHOLD,
-    MAX_THRESHOLD,
-    MIN_THRESHOLD,
-    group_texts,
-)
 
 #: motive groups drawn in the heatmap (the table below it has them all)
 TOP = 30
@@ -52,7 +53,7 @@ st.caption(
 )
 
 
-def _filters() -> explore.Filters:
+def _filters() -> Filters:
     titles = {w.id: w.title for w in data.workshops}
     with st.container(border=True):
         c1, c2 = st.columns(2)
@@ -84,7 +85,7 @@ def _filters() -> explore.Filters:
             got = tuple(got) if isinstance(got, (tuple, list)) else (got,)
             since = got[0] if got else None
             until = got[1] if len(got) > 1 else None
-    return explore.Filters(
+    return Filters(
         workshops=set(chosen) or None,
         segments=set(picked) or None,
         languages=set(langs) or None,
@@ -132,7 +133,7 @@ def _table(
     )
 
 
-narrowed = explore.narrow(data, _filters())
+narrowed = narrow(data, _filters())
 
 with st.container(border=True):
     st.markdown(f"**:material/join: {t('explore.grouping.title', lang)}**")

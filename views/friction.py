@@ -2,7 +2,7 @@
 buying stage, with who raises them, how severe they are, which cause of "no decision" they feed
 and how we answer them; on top, which no-decision cause most threatens a decision.
 
-Thin: groups and sums in :mod:`workshop.services.friction`, the chart in
+Thin: groups and sums in :mod:`workshop.analysis.friction`, the chart in
 :mod:`workshop.render.friction_charts`, edits through :mod:`ui.forms` and the services.
 """
 
@@ -14,12 +14,12 @@ from ui.forms import add_form, edit_button, edit_form, is_editing
 from ui.layout import workshop_page
 from ui.notes import note_adder, show_notes
 from workshop.analysis import analyze
+from workshop.analysis.friction import by_stage, cause, cause_summary, filter_objections, quiet_stages, severity, top_cause, unanswered
 from workshop.errors import KopkartaError, StaleEdit
 from workshop.i18n import t
 from workshop.render.friction_charts import cause_chart
 from workshop.render.tables import severity_badge
 from workshop.services import editing
-from workshop.services.friction import by_stage, cause, cause_summary, filter_objections, quiet_stages, severity, top_cause, unanswered
 
 page = workshop_page("friction")
 db, me, snap, lang = page.db, page.me, page.snap, page.lang

@@ -3,7 +3,7 @@ involvement matrix), how the roles act on each other (relations), and where they
 (an influence × stance grid). Findings about roles are shown beside them.
 
 Thin: reads the shared snapshot, renders, and calls services through :mod:`ui.forms` and
-:mod:`ui.matrix`; the grid logic is in :mod:`workshop.services.matrices`, the chart in
+:mod:`ui.matrix`; the grid logic is in :mod:`workshop.analysis.matrices`, the chart in
 :mod:`workshop.render.charts`.
 """
 
@@ -18,11 +18,11 @@ from ui.forms import add_form, card_header, edit_form, editable_rows, is_editing
 from ui.layout import workshop_page
 from ui.notes import note_adder, show_notes
 from workshop.analysis import advice, analyze, title
+from workshop.analysis.matrices import NONE, involvement_changes, involvement_grid
 from workshop.analysis.messages import detail_label
 from workshop.i18n import t
 from workshop.model.defaults import get
 from workshop.render.charts import STANCE_COLOURS, category, influence_stance_figure
-from workshop.services.matrices import NONE, involvement_changes, involvement_grid
 
 page = workshop_page("group")
 db, me, snap, lang = page.db, page.me, page.snap, page.lang

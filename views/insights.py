@@ -3,7 +3,7 @@ in "no decision". The risk (0-100) with every point explained, charts of where t
 then each gap grouped by theme with its advice and a link to the page where it is mended.
 
 Thin: the analysis is :mod:`workshop.analysis`; grouping, per-stage counts and the risk lines are
-in :mod:`workshop.services.insights`; the figures in :mod:`workshop.render.insight_charts`.
+in :mod:`workshop.analysis.insights`; the figures in :mod:`workshop.render.insight_charts`.
 """
 
 import streamlit as st
@@ -12,9 +12,9 @@ from ui import md_escape
 from ui.layout import workshop_page
 from ui.notes import note_adder
 from workshop.analysis import advice, analyze, title
+from workshop.analysis.insights import CODE_PAGE, THEMES, by_theme, clean_themes, per_stage, risk_level, risk_parts, risk_sum
 from workshop.i18n import t
 from workshop.render.insight_charts import breakdown_figure, risk_gauge, segment_risk_figure, stage_figure
-from workshop.services.insights import CODE_PAGE, THEMES, by_theme, clean_themes, per_stage, risk_level, risk_parts, risk_sum
 
 page = workshop_page("insights")
 snap, lang, seg, sid = page.snap, page.lang, page.segment, page.segment_id

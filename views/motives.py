@@ -3,7 +3,7 @@ our selling points serve which motive (an editable matrix), the USPs that serve 
 the important motives that no USP serves, and how much each motive matters to which role.
 
 Thin: reads the shared snapshot, renders, and calls services through :mod:`ui.forms` and
-:mod:`ui.matrix`; the grid logic is in :mod:`workshop.services.matrices`, the chart in
+:mod:`ui.matrix`; the grid logic is in :mod:`workshop.analysis.matrices`, the chart in
 :mod:`workshop.render.charts`.
 """
 
@@ -16,10 +16,10 @@ from ui.forms import add_form, card_header, edit_button, edit_form, is_editing
 from ui.layout import workshop_page
 from ui.notes import note_adder, show_notes
 from workshop.analysis import advice, analyze, title
+from workshop.analysis.matrices import served_by, usp_changes, usp_grid
 from workshop.i18n import t
 from workshop.model.defaults import get
 from workshop.render.charts import motive_importance_figure
-from workshop.services.matrices import served_by, usp_changes, usp_grid
 
 page = workshop_page("motives")
 db, me, snap, lang = page.db, page.me, page.snap, page.lang

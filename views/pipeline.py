@@ -7,7 +7,8 @@ workshop and segment (a column per buying stage), a chart of every deal on one n
 stage axis, and per deal the exit criteria to verify, the questions to ask, the deciding roles
 not engaged and a coaching sheet to download.
 
-Thin: the cards, lanes and filters come from :mod:`workshop.services.pipeline`.
+Thin: the pipeline is read by :mod:`workshop.services.pipeline`; its cards, lanes and filters are
+:mod:`workshop.analysis.pipeline`.
 """
 
 import functools
@@ -18,15 +19,10 @@ from ui import md_escape, store
 from ui.fields import option
 from ui.scope import across_page, filter_select
 from workshop.analysis import title as finding_title
+from workshop.analysis.pipeline import Filters, sheet_file_name, tally
 from workshop.i18n import t
 from workshop.render.pipeline_chart import pipeline_figure
-from workshop.services.pipeline import (
-    Filters,
-    coaching,
-    pipeline,
-    sheet_file_name,
-    tally,
-)
+from workshop.services.pipeline import coaching, pipeline
 
 db = store()
 lang, view, visible = across_page("pipeline")

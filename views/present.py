@@ -18,11 +18,11 @@ from ui.fields import option
 from ui.live import draw_clock
 from ui.round_panel import note_list, spread_lines
 from ui.session import current_identity
+from workshop.analysis.friction import consensus_rows, consensus_tally
 from workshop.errors import NotFound
 from workshop.i18n import t
 from workshop.render.present_charts import vote_figure
 from workshop.services import facilitation as fs
-from workshop.services.friction import consensus_rows, consensus_tally
 from workshop.services.live import presenter_access, snapshot
 
 db = store()

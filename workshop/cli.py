@@ -231,8 +231,9 @@ def _cmd_demo(args) -> int:
 
 
 def _cmd_explore(args) -> int:
-    from .services import explore, explore_tables
-    from .services.grouping import DEFAULT_THRESHOLD, MAX_THRESHOLD, MIN_THRESHOLD
+    from .analysis import explore_tables
+    from .analysis.grouping import DEFAULT_THRESHOLD, MAX_THRESHOLD, MIN_THRESHOLD
+    from .services import explore
 
     threshold = DEFAULT_THRESHOLD if args.threshold is None else args.threshold
     if not MIN_THRESHOLD <= threshold <= MAX_THRESHOLD:

@@ -10,6 +10,21 @@ pyvis), so the pages, the command line and the exports all get the same answer.
 * :mod:`.journey`, :mod:`.group`, :mod:`.case`, :mod:`.deals` – one small check per code;
 * :mod:`.findings` – runs the checks in order; :mod:`.messages` – their words;
 * :mod:`.risk` – the documented no-decision risk formula.
+
+Beside it, the pure calculators over a map (or what the explorer read of many maps) that the
+pages, the exports and the command line share; each is a function of its arguments alone:
+
+* :mod:`.insights` – findings by theme and stage, the risk point by point;
+* :mod:`.friction` – objections by stage, no-decision causes, the consensus check;
+* :mod:`.followup` – deals on the buying stages, their health, the actions;
+* :mod:`.pipeline` – the sales manager's deal cards and lanes;
+* :mod:`.matrices` – the involvement and USP × motive grids and their edits;
+* :mod:`.grouping` – texts that say the same thing; :mod:`.explore_data`,
+  :mod:`.explore_tables` and :mod:`.explore_objections` – the explorer's records, filters and
+  tables.
+
+None of these modules imports the store or the services (``tests/test_boundaries.py``): what
+needs the store is a use case in :mod:`workshop.services`.
 """
 
 from __future__ import annotations

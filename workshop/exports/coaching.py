@@ -19,10 +19,10 @@ from typing import Any
 
 from ..analysis import Analysis, analyze
 from ..analysis import title as finding_title
+from ..analysis.followup import deal_health
 from ..errors import NotFound
 from ..i18n import t
 from ..model.defaults import get
-from ..services.followup import deal_health
 from .lookup import answered
 from .lookup import md_line as _esc
 

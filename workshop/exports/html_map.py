@@ -31,10 +31,10 @@ from typing import Any
 import networkx as nx
 
 from ..analysis import Analysis, advice, analyze, title
+from ..analysis.insights import risk_level
 from ..graph import View, layout, map_graph
 from ..i18n import LANGUAGES, t
 from ..render.network import build_network, frame_style, legend_html, network_html, offline
-from ..services.insights import risk_level
 
 #: what each segment's drawing shows: the journey and the buying group (as the map page opens)
 VIEW = View(journey=True, group=True, extras=False)

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from ..analysis.explore_objections import CauseRow, ObjectionRow
+from ..analysis.explore_tables import NO_ROLE, Matrix
 from ..i18n import t
-from ..services.explore_tables import NO_ROLE, CauseRow, Matrix, ObjectionRow
 from .charts import FONT, TICKS, _unique, plotly_text
 
 WEIGHT_SCALE = [

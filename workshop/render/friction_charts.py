@@ -10,7 +10,7 @@ from typing import Callable, Sequence
 
 import plotly.graph_objects as go
 
-from ..services.friction import CauseLine
+from ..analysis.friction import CauseLine
 from .tables import severity_colour
 
 

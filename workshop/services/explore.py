@@ -4,9 +4,9 @@
 none of them?" is asked of every workshop held, not of one map. This module reads what the
 explorer needs from the store in a handful of queries over all visible workshops at once
 (:mod:`workshop.store.explore`), keeps what it read per workshop and change number (moving a
-filter or a slider re-reads nothing; a change in one workshop re-reads that workshop only), and
-narrows it by the page's filters.
-The tables themselves are computed in :mod:`.explore_tables` (pure code).
+filter or a slider re-reads nothing; a change in one workshop re-reads that workshop only).
+What a record is and how the page's filters narrow them (:mod:`workshop.analysis.explore_data`)
+and the tables (:mod:`workshop.analysis.explore_tables`) are pure code beside the analysis.
 
 Which workshops are visible is decided by :mod:`.access` (the admin key or the joined ones);
 this module only reads the ids it is given. Votes of a round that still hides its results are
@@ -16,104 +16,15 @@ not counted, so the explorer never reveals what a round conceals.
 from __future__ import annotations
 
 import json
-import threading
-import weakref
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import NamedTuple
 
+from ..analysis.explore_data import EMPTY, OTHER, ExploreData, Motive, Objection, Segment, Usp, WorkshopMeta
+from ..analysis.explore_tables import report
 from ..errors import KopkartaError
+from ..memo import Memo
 from ..ports import Storage
-
-#: a role without a function counts as ``other`` (the schema's catch-all)
-OTHER = "other"
-
-
-@dataclass(frozen=True)
-class WorkshopMeta:
-    id: str
-    title: str
-    language: str
-    #: the workshop's date: ``created_at`` of the map if it has one, else when it was stored
-    date: date | None
-
-
-class Motive(NamedTuple):  # named tuples: tens of thousands are made per read
-    workshop_id: str
-    segment_id: str
-    id: str
-    text: str
-    #: importance 1–5; absent counts as 3 (map-format.md's default)
-    importance: int
-    #: dots cast on the motive in every round that is not hiding its results
-    dots: int
-    #: distinct functions of the roles the motive names (a role without one: ``other``)
-    functions: tuple[str, ...]
-
-
-class Objection(NamedTuple):
-    workshop_id: str
-    segment_id: str
-    id: str
-    text: str
-    #: severity 1–5; absent counts as 3
-    severity: int
-    #: no-decision cause; absent counts as ``none``
-    cause: str
-    answered: bool
-    dots: int
-
-
-class Usp(NamedTuple):
-    workshop_id: str
-    id: str
-    text: str
-    #: ids of the motives (of the same workshop) it serves
-    motives: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Segment:
-    workshop_id: str
-    id: str
-    name: str
-
-
-@dataclass(frozen=True)
-class ExploreData:
-    """Everything the explorer shows, for a set of workshops (oldest first)."""
-
-    workshops: tuple[WorkshopMeta, ...]
-    segments: tuple[Segment, ...]
-    motives: tuple[Motive, ...]
-    objections: tuple[Objection, ...]
-    usps: tuple[Usp, ...]
-
-    @property
-    def languages(self) -> list[str]:
-        return sorted({w.language for w in self.workshops})
-
-    @property
-    def date_range(self) -> tuple[date, date] | None:
-        dates = [w.date for w in self.workshops if w.date is not None]
-        return (min(dates), max(dates)) if dates else None
-
-
-EMPTY = ExploreData((), (), (), (), ())
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What the page narrows to; ``None`` means no narrowing on that axis. Segments are
-    ``(workshop_id, segment_id)`` pairs (segment ids are only unique within a workshop); dates
-    are inclusive."""
-
-    workshops: Collection[str] | None = None
-    segments: Collection[tuple[str, str]] | None = None
-    languages: Collection[str] | None = None
-    since: date | None = None
-    until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -123,17 +34,18 @@ class _Kept:
     data: ExploreData
 
 
-class _Cache:
-    def __init__(self) -> None:
-        #: workshop id -> what was read of it, at which change number
-        self.kept: dict[str, _Kept] = {}
-        #: the last combined result (returned as the same object while nothing changed)
-        self.last: tuple[tuple, ExploreData] | None = None
+#: what was read of each workshop, at which change number, by (store, workshop): one entry per
+#: workshop (a change replaces it), so the explorer of every workshop held fits in it
+_kept: Memo[_Kept] = Memo(4096)
+#: the combined results, by everything they depend on: the same object while nothing changed
+#: (a few, as viewers who joined different workshops see different sets)
+_combined: Memo[ExploreData] = Memo(8)
 
 
-_lock = threading.Lock()
-#: one cache per open store; it goes with the store
-_caches: weakref.WeakKeyDictionary[Storage, _Cache] = weakref.WeakKeyDictionary()
+def _origin(store: Storage) -> tuple:
+    """Which store a read comes from: its path too, as a store opened later may get the id of a
+    closed one (as :func:`workshop.services.live.snapshot` keys its reads)."""
+    return (id(store), str(store.path))
 
 
 def load(store: Storage, workshop_ids: Sequence[str]) -> ExploreData:
@@ -148,30 +60,27 @@ def load(store: Storage, workshop_ids: Sequence[str]) -> ExploreData:
         )
         for wid in ids
     }
-    key = tuple((wid, *state[wid]) for wid in ids)
-    with _lock:
-        cache = _caches.setdefault(store, _Cache())
-        if cache.last is not None and cache.last[0] == key:
-            return cache.last[1]
-        kept = {wid: cache.kept.get(wid) for wid in ids}
+    origin = _origin(store)
+    key = (origin, *((wid, *state[wid]) for wid in ids))
+    return _combined.get(key, lambda: _combine(store, origin, ids, state))
+
+
+def _combine(store: Storage, origin: tuple, ids: list[str], state: dict[str, tuple]) -> ExploreData:
+    kept = {wid: _kept.peek((origin, wid)) for wid in ids}
     stale = [wid for wid in ids if kept[wid] is None or (kept[wid].version, kept[wid].concealed) != state[wid]]
     if stale:
         fresh = _split(_read(store, stale, [c for wid in stale for c in state[wid][1]]), stale)
         for wid in stale:
             kept[wid] = _Kept(*state[wid], fresh[wid])
+            _kept.put((origin, wid), kept[wid])
     parts = [kept[wid].data for wid in ids]
-    data = ExploreData(
+    return ExploreData(
         workshops=tuple(w for p in parts for w in p.workshops),
         segments=tuple(s for p in parts for s in p.segments),
         motives=tuple(m for p in parts for m in p.motives),
         objections=tuple(o for p in parts for o in p.objections),
         usps=tuple(u for p in parts for u in p.usps),
     )
-    with _lock:
-        for wid in stale:
-            cache.kept[wid] = kept[wid]
-        cache.last = (key, data)
-    return data
 
 
 def _read(store: Storage, ids: list[str], concealed: Sequence[str]) -> ExploreData:
@@ -222,37 +131,6 @@ def _split(data: ExploreData, ids: list[str]) -> dict[str, ExploreData]:
     return {wid: ExploreData(*(tuple(p[f]) for f in "wsmou")) for wid, p in parts.items()}
 
 
-def narrow(data: ExploreData, f: Filters) -> ExploreData:
-    """``data`` limited to the filters: workshops by id, language and date; motives and
-    objections by segment. USPs belong to no segment: they stay with their workshop (with a
-    workshop of a chosen segment, when segments are chosen), and what they serve is counted
-    only among the motives left."""
-    keep = {
-        w.id
-        for w in data.workshops
-        if (f.workshops is None or w.id in f.workshops)
-        and (f.languages is None or w.language in f.languages)
-        and (f.since is None or (w.date is not None and w.date >= f.since))
-        and (f.until is None or (w.date is not None and w.date <= f.until))
-    }
-    segs = None if f.segments is None else set(f.segments)
-    seg_workshops = {w for w, _ in segs or ()}
-
-    def inside(item) -> bool:
-        return item.workshop_id in keep and (segs is None or (item.workshop_id, item.segment_id) in segs)
-
-    return replace(
-        data,
-        workshops=tuple(w for w in data.workshops if w.id in keep),
-        segments=tuple(
-            s for s in data.segments if s.workshop_id in keep and (segs is None or (s.workshop_id, s.id) in segs)
-        ),
-        motives=tuple(m for m in data.motives if inside(m)),
-        objections=tuple(o for o in data.objections if inside(o)),
-        usps=tuple(u for u in data.usps if u.workshop_id in keep and (segs is None or u.workshop_id in seg_workshops)),
-    )
-
-
 def _date(made: str | None, stored: datetime | None) -> date | None:
     if made:
         try:
@@ -264,16 +142,14 @@ def _date(made: str | None, stored: datetime | None) -> date | None:
 
 def clear_cache() -> None:
     """Forget every kept result (the benchmark measures cold reads with it)."""
-    with _lock:
-        _caches.clear()
+    _kept.clear()
+    _combined.clear()
 
 
 def warm(store: Storage) -> None:
     """Read every workshop into the explorer's cache, so the first view after the server starts
     costs what a later one does (the server starts this in the background; see the explore
     benchmark: the cold read of 200 workshops takes about a second)."""
-    from .explore_tables import report
-
     try:
         report(load(store, [w.id for w in store.list_workshops()]))  # also groups the texts (cached)
     except KopkartaError:  # the store closed meanwhile: nothing to warm

@@ -7,16 +7,14 @@ Many browser sessions look at the same workshop; :func:`snapshot` reads the map 
 from __future__ import annotations
 
 import secrets
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from ..errors import BadInput, NotFound
 from ..i18n import LANGUAGES
+from ..memo import Memo
 from ..model.elements import Element, assemble
-from ..model.kinds import KINDS
 from ..model.reader import read_map
 from ..ports import Storage
 from ..templates import TEMPLATES, template_map
@@ -198,13 +196,11 @@ def _fresh_id(store: Storage) -> str:
 
 
 # -- the shared read of the current map ------------------------------------------------------
-_cache: "OrderedDict[tuple[tuple, int], Snapshot]" = OrderedDict()
-_cache_lock = threading.Lock()
-_CACHE_SIZE = 64
-#: reads under way: the first session to miss a version reads it, the others wait for that
-#: read instead of running the same one (in a vote every dot is a new version, and a full
-#: room's pages then missed it together: a third of the reads were the same read again)
-_reading: dict[tuple[tuple, int], threading.Event] = {}
+#: the maps read, by (origin, change number). A read under way is shared: the first session to
+#: miss a version reads it, the others wait for that read instead of running the same one (in a
+#: vote every dot is a new version, and a full room's pages then missed it together: a third of
+#: the reads were the same read again). A read that takes over five seconds is not waited for.
+_snapshots: Memo[Snapshot] = Memo(64, patience=5.0)
 
 
 def _origin(store: Storage, workshop_id: str) -> tuple:
@@ -216,31 +212,16 @@ def _origin(store: Storage, workshop_id: str) -> tuple:
 def snapshot(store: Storage, workshop_id: str) -> Snapshot:
     """The current map, read once per change and shared by every session in the process."""
     origin = _origin(store, workshop_id)
-    while True:
-        key = (origin, store.version(workshop_id))
-        with _cache_lock:
-            hit = _cache.get(key)
-            if hit is not None:
-                _cache.move_to_end(key)
-                return hit
-            under_way = _reading.get(key)
-            if under_way is None:
-                _reading[key] = threading.Event()
-        if under_way is None:
-            break
-        under_way.wait(5.0)  # then look again: that read, or a newer version if the map moved on
-    try:
-        public = store.public_version(workshop_id)  # before the read: the read holds at least this
-        version, workshop, lists, elements = store.load_versioned(workshop_id)
-        snap = Snapshot(version, assemble(workshop, lists, elements), {e.eid: e for e in elements}, public, origin)
-        with _cache_lock:
-            _cache[(origin, version)] = snap
-            while len(_cache) > _CACHE_SIZE:
-                _cache.popitem(last=False)
-        return snap
-    finally:
-        with _cache_lock:
-            _reading.pop(key).set()
+    return _snapshots.get((origin, store.version(workshop_id)), lambda: _read(store, workshop_id, origin))
+
+
+def _read(store: Storage, workshop_id: str, origin: tuple) -> Snapshot:
+    public = store.public_version(workshop_id)  # before the read: the read holds at least this
+    version, workshop, lists, elements = store.load_versioned(workshop_id)
+    snap = Snapshot(version, assemble(workshop, lists, elements), {e.eid: e for e in elements}, public, origin)
+    # the map may have moved on since the version was asked: remember it under the one it holds
+    _snapshots.put((origin, version), snap)
+    return snap
 
 
 def public_snapshot(store: Storage, workshop_id: str, public: int, *, not_before: int = 0) -> Snapshot:
@@ -254,10 +235,5 @@ def public_snapshot(store: Storage, workshop_id: str, public: int, *, not_before
     each longer as the map grows); now they share the read that has the step. A viewer's own
     hidden dots and notes may be missing from it: the page's own runs use :func:`snapshot`."""
     origin = _origin(store, workshop_id)
-    with _cache_lock:
-        fit = [s for s in _cache.values() if s.origin == origin and s.public >= public and s.version >= not_before]
+    fit = [s for s in _snapshots.values() if s.origin == origin and s.public >= public and s.version >= not_before]
     return max(fit, key=lambda s: s.version) if fit else snapshot(store, workshop_id)
-
-
-def kinds_with_ids() -> list[str]:
-    return [k for k, spec in KINDS.items() if spec.has_id]

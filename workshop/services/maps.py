@@ -1,16 +1,14 @@
-"""Whole maps in and out: import a map file, export the map document, analyse a workshop."""
+"""Whole maps in and out: import a map file, export the map document."""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from ..analysis import Analysis, analyze
 from ..errors import BadInput, Conflict
 from ..model.elements import assemble, flatten
-from ..model.reader import read_map, read_map_file
+from ..model.reader import read_map
 from ..ports import Created, Storage
 
 #: how an import treats a workshop id that already exists
@@ -43,18 +41,10 @@ def import_bytes(store: Storage, data: bytes | str, *, mode: str = "new", actor:
     return import_document(store, read_map(data), mode=mode, actor=actor)
 
 
-def import_file(store: Storage, path: Path | str, *, mode: str = "new", actor: str | None = None) -> Imported:
-    return import_document(store, read_map_file(path), mode=mode, actor=actor)
-
-
 def export_document(store: Storage, workshop_id: str) -> dict[str, Any]:
     """The workshop's whole map as a map-file document (``map.schema.json``)."""
     workshop, lists, elements = store.load(workshop_id)
     return assemble(workshop, lists, elements)
-
-
-def analyze_workshop(store: Storage, workshop_id: str, lang: str | None = None) -> Analysis:
-    return analyze(export_document(store, workshop_id), lang=lang)
 
 
 def _fresh_workshop_id(store: Storage, base: str) -> str:

@@ -2,7 +2,8 @@
 group decided on.
 
 Pure functions over a map document (no streamlit, no store) for the ``deals`` and ``actions``
-pages. A deal belongs to one segment (its ``segment`` field); an action belongs to the segment
+pages, the coaching sheet and the pipeline: they depend on the map and its findings alone, so
+they sit beside the analysis and every reader of a map gets the same answer. A deal belongs to one segment (its ``segment`` field); an action belongs to the segment
 of the element it is ``about`` (a stage, step, role, motive, objection or deal), and to no
 segment when it is about nothing, a USP, a participant or a note.
 """
@@ -13,10 +14,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from ..analysis.deals import DECIDING
-from ..analysis.result import Finding
 from ..model.defaults import get
 from ..model.element_schema import map_schema
+from .deals import DECIDING
+from .result import Finding
 
 Json = dict[str, Any]
 

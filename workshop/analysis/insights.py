@@ -1,8 +1,10 @@
 """The insights page's reading of the analysis: findings grouped by theme, the page where each
 gap can be mended, findings per buying stage, and the no-decision risk explained point by point.
 
-Pure functions of the map document and the :mod:`workshop.analysis` result (no streamlit); the
-words come from the i18n catalogue in the page.
+Pure functions of the map document and the :mod:`workshop.analysis` result (no store, no
+streamlit): what a page shows of the analysis depends on nothing else, so it sits beside the
+analysis, and the page, the HTML export and the tests read it alike. The words come from the
+i18n catalogue in the page.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
-from ..analysis import CODES, RISK_TABLE, Finding, SegmentResult
+from .codes import CODES
+from .result import Finding, SegmentResult
+from .risk import RISK_TABLE
 
 #: theme -> the codes it gathers, in the contract's order of codes
 THEMES: dict[str, tuple[str, ...]] = {

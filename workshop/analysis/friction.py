@@ -2,7 +2,8 @@
 they feed, and the segment's consensus check.
 
 Pure functions over a map document (no streamlit, no store) for the ``friction`` and
-``consensus`` pages, the exports and anyone else who needs the same grouping. Defaults come
+``consensus`` pages, the projector, the exports and anyone else who needs the same grouping:
+they depend on the map and its findings alone, so they sit beside the analysis. Defaults come
 from :func:`workshop.model.defaults.get`, so an absent ``severity`` counts as 3 everywhere.
 """
 
@@ -11,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
-from ..analysis.result import Finding
 from ..model.defaults import get
 from ..model.element_schema import map_schema
 from ..model.kinds import CONSENSUS_CRITERIA
+from .result import Finding
 
 Json = dict[str, Any]
 

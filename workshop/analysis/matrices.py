@@ -1,7 +1,8 @@
 """The two editable matrices of the map, as plain data: who takes part in which buying stage
 (a role's ``involvement``), and which USP serves which buying motive (a USP's ``motives``).
 
-Pure functions (no streamlit, no store): a page shows the grid, lets people change cells and
+Pure functions of the map's elements (no streamlit, no store), so they sit beside the analysis
+and the tests check them without a page or a database: a page shows the grid, lets people change cells and
 hands the edited grid back; :func:`involvement_changes` and :func:`usp_changes` turn that into
 the new value of each element whose row changed, so the page saves only those, each with the
 version the participant saw.

@@ -1,4 +1,8 @@
-"""The explorer's tables, computed from :class:`~.explore.ExploreData` (pure code, no database).
+"""The explorer's tables, computed from :class:`~.explore_data.ExploreData`.
+
+Pure code (no store, no streamlit): a table is a function of the records the explorer read, so
+it sits beside the analysis, and the page, the command line and the benchmark compute the same
+tables; reading the records is :mod:`workshop.services.explore`.
 
 * **Motives × role functions.** Motives are grouped across workshops (:mod:`.grouping`). A
   motive's *weight* is, by the chosen measure, its importance (1–5, absent = 3), the dots cast on
@@ -10,8 +14,8 @@
 * **USP coverage.** USPs are grouped the same way; each group lists the motive groups its USPs
   serve (among the motives left by the filters) and in how many segments those motives sit.
   USPs serving no motive come first, then the least covered.
-* **Objections and no-decision causes**: grouped objections by frequency and severity (absent
-  severity = 3), and the causes (``none`` left out) by how many objections name them.
+* **Objections and no-decision causes** (:mod:`.explore_objections`): grouped objections by
+  frequency and severity, and the causes by how many objections name them.
 
 Every row turns into a flat record with stable field names (:meth:`record`) for CSV and JSON.
 """
@@ -24,7 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model.element_schema import map_schema
-from .explore import ExploreData
+from .explore_data import ExploreData
+from .explore_objections import CauseRow, ObjectionRow, cause_table, mean, objection_table
 from .grouping import DEFAULT_THRESHOLD, Grouping, group_texts
 
 MEASURES: tuple[str, ...] = ("both", "importance", "dots")
@@ -32,8 +37,6 @@ NO_ROLE = "none"
 _ROLE = map_schema()["$defs"]["role"]["properties"]["function"]["enum"]
 #: role functions in the schema's order, then the column of motives that name no role
 COLUMNS: tuple[str, ...] = (*_ROLE, NO_ROLE)
-_SEGMENT = map_schema()["$defs"]["segment"]["properties"]["objections"]["items"]["properties"]
-CAUSES: tuple[str, ...] = tuple(c for c in _SEGMENT["no_decision_cause"]["enum"] if c != "none")
 
 
 def weight(importance: int, dots: int, measure: str = "both") -> int:
@@ -44,10 +47,6 @@ def weight(importance: int, dots: int, measure: str = "both") -> int:
     if measure == "both":
         return importance + dots
     raise ValueError(f"unknown measure {measure!r}; known: {', '.join(MEASURES)}")
-
-
-def _mean(values: list[int]) -> float:
-    return round(sum(values) / len(values), 2) if values else 0.0
 
 
 # -- motives -------------------------------------------------------------------------------------
@@ -91,15 +90,6 @@ def motive_groups(
     return group_texts([m.text for m in data.motives], threshold, keep_apart)
 
 
-def _buckets(items, grouping: Grouping) -> dict[str, list]:
-    """Items by the key of their text's group, groups in order of first appearance."""
-    group_of = {text: grouping.of(text).key for text in {i.text for i in items}}
-    out: dict[str, list] = {}
-    for item in items:
-        out.setdefault(group_of[item.text], []).append(item)
-    return out
-
-
 def motive_table(data: ExploreData, grouping: Grouping, measure: str = "both") -> list[MotiveRow]:
     """One row per motive group, the heaviest first."""
     served: dict[tuple[str, str], set[tuple[str, str]]] = {}
@@ -107,7 +97,7 @@ def motive_table(data: ExploreData, grouping: Grouping, measure: str = "both") -
         for mid in u.motives:
             served.setdefault((u.workshop_id, mid), set()).add((u.workshop_id, u.id))
     rows = []
-    for key, items in _buckets(data.motives, grouping).items():
+    for key, items in grouping.buckets(data.motives).items():
         g = grouping.by_key[key]
         weights = [weight(m.importance, m.dots, measure) for m in items]
         by_function: Counter = Counter()
@@ -122,7 +112,7 @@ def motive_table(data: ExploreData, grouping: Grouping, measure: str = "both") -
                 len(items),
                 len({m.workshop_id for m in items}),
                 len({(m.workshop_id, m.segment_id) for m in items}),
-                _mean([m.importance for m in items]),
+                mean([m.importance for m in items]),
                 sum(m.dots for m in items),
                 sum(weights),
                 len(usps),
@@ -212,102 +202,6 @@ def usp_coverage(
         for a in acc.values()
     ]
     rows.sort(key=lambda r: (not r.serves_none, r.segments, len(r.motives), r.usp.casefold()))
-    return rows
-
-
-# -- objections ----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ObjectionRow:
-    objection: str
-    spellings: tuple[str, ...]
-    count: int
-    workshops: int
-    segments: int
-    severity_mean: float
-    severity_max: int
-    dots: int
-    answered_share: float
-    causes: tuple[str, ...]
-
-    def record(self, flat: bool = True) -> dict[str, Any]:
-        return {
-            "objection": self.objection,
-            "spellings": list(self.spellings),
-            "count": self.count,
-            "workshops": self.workshops,
-            "segments": self.segments,
-            "severity_mean": self.severity_mean,
-            "severity_max": self.severity_max,
-            "dots": self.dots,
-            "answered_share": self.answered_share,
-            "causes": list(self.causes),
-        }
-
-
-def objection_table(
-    data: ExploreData,
-    threshold: float = DEFAULT_THRESHOLD,
-    keep_apart: Collection[str] = (),
-) -> list[ObjectionRow]:
-    """One row per objection group: the most frequent first, then the most severe."""
-    grouping = group_texts([o.text for o in data.objections], threshold, keep_apart)
-    rows = []
-    for key, items in _buckets(data.objections, grouping).items():
-        g = grouping.by_key[key]
-        severities = [o.severity for o in items]
-        causes = Counter(o.cause for o in items if o.cause != "none")
-        rows.append(
-            ObjectionRow(
-                g.label,
-                g.spellings,
-                len(items),
-                len({o.workshop_id for o in items}),
-                len({(o.workshop_id, o.segment_id) for o in items}),
-                _mean(severities),
-                max(severities),
-                sum(o.dots for o in items),
-                round(sum(o.answered for o in items) / len(items), 2),
-                tuple(c for c, _ in causes.most_common()),
-            )
-        )
-    rows.sort(key=lambda r: (-r.count, -r.severity_mean, r.objection.casefold()))
-    return rows
-
-
-@dataclass(frozen=True)
-class CauseRow:
-    cause: str
-    objections: int
-    workshops: int
-    segments: int
-    severity_mean: float
-    severity_max: int
-    dots: int
-
-    def record(self, flat: bool = True) -> dict[str, Any]:
-        return dict(self.__dict__)
-
-
-def cause_table(data: ExploreData) -> list[CauseRow]:
-    """No-decision causes named by objections: the most frequent first, then the most severe."""
-    by_cause: dict[str, list] = {}
-    for o in data.objections:
-        if o.cause != "none":
-            by_cause.setdefault(o.cause, []).append(o)
-    rows = [
-        CauseRow(
-            cause,
-            len(items),
-            len({o.workshop_id for o in items}),
-            len({(o.workshop_id, o.segment_id) for o in items}),
-            _mean([o.severity for o in items]),
-            max(o.severity for o in items),
-            sum(o.dots for o in items),
-        )
-        for cause, items in by_cause.items()
-    ]
-    order = {c: i for i, c in enumerate(CAUSES)}
-    rows.sort(key=lambda r: (-r.objections, -r.severity_mean, order.get(r.cause, len(order))))
     return rows
 
 

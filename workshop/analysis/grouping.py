@@ -1,8 +1,8 @@
 """Group texts that say the same thing in different words: "Lower fuel costs" in one workshop and
 "lower fuel cost" in the next are one buying motive to a product manager.
 
-Pure code (rapidfuzz, no database), so the explorer's page, the command line and the tests
-group alike. The rules, chosen so a group is easy to explain and never surprising:
+Pure code of the texts alone (rapidfuzz; no store, no streamlit), so it sits beside the analysis
+and the explorer's page, the command line and the tests group alike. The rules, chosen so a group is easy to explain and never surprising:
 
 * **Normalisation** first: case, punctuation and repeated spaces do not count
   (rapidfuzz's ``default_process``, then spaces collapsed).
@@ -25,12 +25,16 @@ from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeVar
 
 from rapidfuzz import fuzz, process, utils
 
 DEFAULT_THRESHOLD = 88
 MIN_THRESHOLD = 50
 MAX_THRESHOLD = 100
+
+#: what :meth:`Grouping.buckets` sorts (a record with a ``text``)
+T = TypeVar("T")
 
 _SPACES = re.compile(r"\s+")
 _NUMBER = re.compile(r"\d+")
@@ -77,6 +81,16 @@ class Grouping:
         """The group of a text that was grouped."""
         key = self.keys.get(text)
         return self.by_key[self.group_key[key if key is not None else normalise(text)]]
+
+    def buckets(self, items: Iterable[T]) -> dict[str, list[T]]:
+        """Items (anything with the ``text`` that was grouped) by the key of their text's group,
+        the groups in order of first appearance."""
+        items = list(items)
+        group_of = {text: self.of(text).key for text in {i.text for i in items}}
+        out: dict[str, list[T]] = {}
+        for item in items:
+            out.setdefault(group_of[item.text], []).append(item)
+        return out
 
     def joined(self) -> list[tuple[str, str, str]]:
         """(key, spelling, label of its group) for every text that joined another text's group:

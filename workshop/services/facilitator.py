@@ -1,0 +1,48 @@
+"""Who is the facilitator of a workshop, and the server's clock every round runs on.
+
+Why the permission check lives in the services and not only in the pages: a page that merely
+hides the facilitator's buttons protects nothing (a crafted request, a second tab, a future
+page). Every facilitator action takes a :class:`Facilitator` and calls :func:`authorise`,
+which refuses with :class:`Forbidden` unless its key is the workshop's facilitator key; the
+check is one indexed read (the key's hash).
+
+Clock: every timer is computed from the server's clock (``time.time()``); each function that
+depends on the time takes ``now`` so tests inject it (:func:`server_time`).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from ..errors import Forbidden
+from ..ports import Storage
+from .live import Identity
+
+
+@dataclass(frozen=True)
+class Facilitator:
+    """The facilitator's credentials for one workshop: the key shown at creation, and the
+    facilitator's own participant id (their changes to the map are attributed to it)."""
+
+    workshop_id: str
+    key: str
+    participant_id: str | None = None
+
+
+def as_facilitator(me: Identity, key: str) -> Facilitator:
+    return Facilitator(me.workshop_id, key, me.participant_id)
+
+
+def is_facilitator(store: Storage, workshop_id: str, key: str | None) -> bool:
+    return bool(key) and store.check_facilitator_key(workshop_id, key or "")
+
+
+def authorise(store: Storage, fac: Facilitator) -> None:
+    if not is_facilitator(store, fac.workshop_id, fac.key):
+        raise Forbidden("only the facilitator can do this: the facilitator key is missing or wrong")
+
+
+def server_time(now: float | None) -> float:
+    """``now`` when a test gives it, else the server's clock."""
+    return time.time() if now is None else float(now)
