@@ -14,13 +14,14 @@ import streamlit as st
 from ui import internals, live, store
 from ui.session import app_language
 from workshop.i18n import t
+from workshop.services.app import default_url
 
 st.set_page_config(page_title="Köpkarta", page_icon="🧭", layout="wide")
 internals.usable()  # the push's check of Streamlit's internals: made at the first run, then kept
 
 
 @st.cache_resource(show_spinner=False)
-def _warm_up(path: str) -> bool:
+def _warm_up(where: str) -> bool:
     """Once per server process: fill the motive explorer's cache in the background, so its
     first view is not the slow one (only on a real server; AppTest has no runtime)."""
     from workshop.services import explore
@@ -30,7 +31,7 @@ def _warm_up(path: str) -> bool:
     return True
 
 
-_warm_up(str(store().path))
+_warm_up(default_url())
 
 
 @st.cache_resource(show_spinner=False)

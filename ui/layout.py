@@ -17,6 +17,7 @@ import streamlit as st
 from workshop.errors import KopkartaError, NotFound
 from workshop.i18n import t
 from workshop.model.facilitation import FacilitationState, summon_target
+from workshop.ports import Storage
 from workshop.services import editing, facilitation
 from workshop.services.live import Identity, Snapshot, public_snapshot, public_version, snapshot
 
@@ -27,7 +28,7 @@ from .session import current_identity, forget
 
 @dataclass
 class Page:
-    db: Any
+    db: Storage
     me: Identity
     snap: Snapshot
     lang: str
@@ -132,7 +133,7 @@ def workshop_page(name: str, *, live: bool = True, panel: bool = True) -> Page:
 SEEN = "_seen_version"
 
 
-def _view(db, me: Identity, *, others: bool = False) -> tuple[int, Snapshot, FacilitationState, facilitation.Hidden]:
+def _view(db: Storage, me: Identity, *, others: bool = False) -> tuple[int, Snapshot, FacilitationState, facilitation.Hidden]:
     """What this viewer sees now: the public change number first (so the page never claims a
     newer one than it drew), then the map without what rounds still hide from them
     (``others``: see :meth:`Page.refreshed`)."""
@@ -197,7 +198,7 @@ def _phase_line(state: FacilitationState, lang: str) -> None:
     st.sidebar.page_link(target, label=label, icon="📍")
 
 
-def _sidebar(db, me: Identity, snap: Snapshot, lang: str) -> None:
+def _sidebar(db: Storage, me: Identity, snap: Snapshot, lang: str) -> None:
     side = st.sidebar
     side.caption(t("session.workshop", lang))
     side.markdown("**" + md_escape(snap.doc["workshop"]["title"]) + "**")
