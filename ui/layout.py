@@ -40,7 +40,7 @@ class Page:
     #: whether the shared live poller runs (a page with its own ``run_every`` fragment opts out)
     live: bool = True
     clock_slot: Any = None
-    #: the public change number (:meth:`Store.public_version`) this run was drawn from
+    #: the public change number (:meth:`workshop.ports.ChangeFeed.public_version`) this run was drawn from
     drawn: int = 0
     #: what the page shows of the workshop around its live parts (see :func:`surroundings_of`)
     surroundings: tuple = ()

@@ -6,7 +6,7 @@ browser, for every participant twice a second, changed or not. The load harness
 Streamlit process can use, and every change then queues behind them for tens of seconds.
 
 So each page run records, per browser session, which workshop it drew, at which *public*
-change number (:meth:`Store.public_version`: a dot that a round still hides moves it for
+change number (:meth:`workshop.ports.ChangeFeed.public_version`: a dot that a round still hides moves it for
 nobody), and the page's live parts (:func:`watch`, :mod:`ui.live`). One notifier thread per
 process compares those numbers with the store's in-memory counters every 10 ms (a dictionary
 look-up each) and, for a session that is behind and idle, asks Streamlit to rerun its first
