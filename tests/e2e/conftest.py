@@ -160,3 +160,17 @@ def page(browser):
     pg = context.new_page()
     yield pg
     context.close()
+
+
+def add_step_seen_by(server_url: str, adder, token_adder: str, watcher, token_watcher: str, *, wait: float = 20000) -> str:
+    """Open the process page for two participants, add a step on the adder's and wait until the
+    watcher's page shows it without a reload; returns the step's text."""
+    adder.goto(f"{server_url}/process?t={token_adder}")
+    watcher.goto(f"{server_url}/process?t={token_watcher}")
+    watcher.get_by_text("Recognise the problem").first.wait_for(timeout=30000)
+    adder.locator(".st-key-add_step_text input").wait_for(timeout=30000)
+    text = f"Board discusses the budget {time.time_ns()}"
+    adder.locator(".st-key-add_step_text input").fill(text)
+    adder.locator(".st-key-add_step_submit button").click()
+    watcher.get_by_text(text).first.wait_for(timeout=wait)  # no reload on the watcher's side
+    return text

@@ -11,6 +11,8 @@ import time
 
 import pytest
 
+from .conftest import add_step_seen_by
+
 pytestmark = pytest.mark.browser
 
 
@@ -23,15 +25,7 @@ def test_a_step_added_by_one_appears_for_the_other(server, browser):
         page.wait_for_url("**t=*", timeout=30000)
     token_anna = anna.url.split("t=")[1]
     token_lars = lars.url.split("t=")[1]
-    anna.goto(f"{server.url}/process?t={token_anna}")
-    lars.goto(f"{server.url}/process?t={token_lars}")
-    lars.get_by_text("Recognise the problem").first.wait_for(timeout=30000)
-    anna.locator(".st-key-add_step_text input").wait_for(timeout=30000)
-
-    text = f"Board discusses the budget {time.time_ns()}"
-    anna.locator(".st-key-add_step_text input").fill(text)
-    anna.locator(".st-key-add_step_submit button").click()
-    lars.get_by_text(text).first.wait_for(timeout=10000)  # no reload on Lars's side
+    text = add_step_seen_by(server.url, anna, token_anna, lars, token_lars, wait=10000)
     # and Anna's own page shows it too, with the field cleared for the next step
     anna.get_by_text(text).first.wait_for(timeout=10000)
     assert anna.locator(".st-key-add_step_text input").input_value() == ""

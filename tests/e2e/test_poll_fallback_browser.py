@@ -9,11 +9,10 @@ page draws without an error.
 
 from __future__ import annotations
 
-import time
 
 import pytest
 
-from .conftest import Server, join_codes, seed_demo
+from .conftest import Server, add_step_seen_by, join_codes, seed_demo
 
 pytestmark = pytest.mark.browser
 
@@ -54,14 +53,7 @@ def test_a_change_reaches_the_other_screen_by_polling(polling_server, browser):
     server = polling_server
     anna, token_anna = _joined(server, browser, "Anna", viewport={"width": 1400, "height": 900})
     lars, token_lars = _joined(server, browser, "Lars", viewport={"width": 1400, "height": 900})
-    anna.goto(f"{server.url}/process?t={token_anna}")
-    lars.goto(f"{server.url}/process?t={token_lars}")
-    lars.get_by_text("Recognise the problem").first.wait_for(timeout=30000)
-    anna.locator(".st-key-add_step_text input").wait_for(timeout=30000)
-    text = f"Board discusses the budget {time.time_ns()}"
-    anna.locator(".st-key-add_step_text input").fill(text)
-    anna.locator(".st-key-add_step_submit button").click()
-    lars.get_by_text(text).first.wait_for(timeout=20000)  # no reload: the poller redrew it
+    add_step_seen_by(server.url, anna, token_anna, lars, token_lars)  # no reload: the poller redrew it
 
     log = server.log_text()
     warnings = [line for line in log.splitlines() if "push: Streamlit internals missing" in line]
