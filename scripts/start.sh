@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup_env.sh requirements.txt
-exec .venv/bin/python -m streamlit run streamlit_app.py "$@"
+exec .venv/bin/python -m streamlit run app.py "$@"

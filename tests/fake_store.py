@@ -26,7 +26,7 @@ from workshop.model.facilitation import FacilitationState
 from workshop.model.kinds import KINDS
 from workshop.model.rounds import Round
 from workshop.model.tallies import round_of
-from workshop.ports import LoggedChange, WorkshopInfo, WorkshopSummary
+from workshop.ports import Listener, LoggedChange, WorkshopInfo, WorkshopSummary
 from workshop.rules.commands import Commands
 from workshop.rules.index import Entry, MapIndex
 from workshop.rules.workshops import hash_key, normalise_code
@@ -57,6 +57,7 @@ class MemoryTx:
         self.scratch: dict[Any, Any] = {}
         self._private = False
         self.callbacks: list[Callable[[], None]] = []
+        self.public_changes: dict[str, list[LoggedChange]] = {}
 
     def _els(self, wid: str) -> dict[str, Element]:
         return self.s.elements.setdefault(wid, {})
@@ -122,6 +123,7 @@ class MemoryTx:
         self.s.versions[workshop_id] = seq
         if not self._private:
             self.s.public[workshop_id] = seq
+            self.public_changes.setdefault(workshop_id, []).append(LoggedChange(seq, op, kind, eid, before, after))
         return seq
 
     def last_undoable(self, workshop_id, actor, ops):
@@ -193,7 +195,7 @@ class MemoryStore(Commands):
     def __init__(self) -> None:
         self._s = _State()
         self._lock = threading.RLock()
-        self._listeners: list[Callable[[str, int, int], None]] = []
+        self._listeners: list[Listener] = []
 
     # the writer
     def submit(self, job):
@@ -207,7 +209,7 @@ class MemoryStore(Commands):
             moved = {w: v for w, v in tx.s.versions.items() if before.get(w) != v}
         for wid, seq in moved.items():
             for listener in list(self._listeners):
-                listener(wid, seq, self.public_version(wid))
+                listener(wid, seq, self.public_version(wid), tuple(tx.public_changes.get(wid, ())))
         return result
 
     # the change feed

@@ -80,7 +80,8 @@ def test_rules_hold_no_sql():
 def test_services_see_storage_only_through_the_ports():
     """Services are typed against workshop.ports; only services/app.py opens storage, and nothing
     outside workshop/store reaches into an engine's package."""
-    for path in python_files(PKG) + python_files(ROOT / "views") + python_files(ROOT / "ui") + python_files(ROOT / "bench"):
+    outside = python_files(ROOT / "views") + python_files(ROOT / "ui") + python_files(ROOT / "web") + [ROOT / "app.py"]
+    for path in python_files(PKG) + outside + python_files(ROOT / "bench"):
         if (PKG / "store") in path.parents:
             continue
         engines = {m for m in package_imports(path) if m.startswith("workshop.store.")}
@@ -121,7 +122,7 @@ SQL = re.compile(r"\b(SELECT\s+.+\s+FROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE
 
 
 def test_pages_hold_no_sql():
-    for path in python_files(ROOT / "views") + python_files(ROOT / "ui") + [ROOT / "streamlit_app.py"]:
+    for path in python_files(ROOT / "views") + python_files(ROOT / "ui") + python_files(ROOT / "web") + [ROOT / "streamlit_app.py", ROOT / "app.py"]:
         assert not SQL.search(path.read_text(encoding="utf-8")), f"SQL in {path.relative_to(ROOT)}"
 
 

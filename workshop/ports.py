@@ -84,6 +84,11 @@ class LoggedChange:
     after: Any
 
 
+#: told after each commit that changed a workshop: (workshop id, change number, public change
+#: number, the changes everyone may see, in order; none for a commit of hidden dots only)
+Listener = Callable[[str, int, int, "tuple[LoggedChange, ...]"], None]
+
+
 # -- the transaction a job works in ----------------------------------------------------------
 class Transaction(Protocol):
     """Inside one write transaction. Every read sees every earlier write of the transaction
@@ -198,9 +203,10 @@ class ChangeFeed(Protocol):
     def facilitation(self, workshop_id: str) -> FacilitationState:
         """Agenda, phase, summon, lock and rounds as committed. Cheap."""
         ...
-    def subscribe(self, listener: Callable[[str, int, int], None]) -> Callable[[], None]:
-        """Call ``listener(workshop_id, version, public_version)`` after each commit that
-        changed a workshop; returns the function that unsubscribes."""
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener(workshop_id, version, public_version, public_changes)`` after each
+        commit that changed a workshop (on the committing thread: it must not block); returns
+        the function that unsubscribes. What a round hides is never in ``public_changes``."""
         ...
 
 

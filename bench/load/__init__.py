@@ -8,7 +8,7 @@ Its own command, never part of the test run::
     .venv/bin/python -m bench.load --report-only          # the section again from bench/out/*.json
     .venv/bin/python -m bench.load --levels 30 --profile  # + the server's hot stacks (bench/out/*-profile.txt)
 
-Each level starts ``streamlit run streamlit_app.py`` on a fresh database under ``bench/out/``
+Each level starts ``streamlit run app.py`` on a fresh database under ``bench/out/``
 with one workshop and an open dot vote, two headless Chromium probes (``/usr/bin/chromium``)
 that time change-to-screen latency, and N participants that speak Streamlit's websocket protocol
 (:mod:`bench.load.client`): they join by the QR link, keep the process page live and add steps,

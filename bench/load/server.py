@@ -1,4 +1,4 @@
-"""The app under load: ``streamlit run streamlit_app.py`` as a subprocess, and its CPU and memory.
+"""The app under load: ``streamlit run app.py`` as a subprocess, and its CPU and memory.
 
 Started like the browser tests start it (a free port, ``$KOPKARTA_DB`` pointing at the run's
 database, no file watcher); a sampler thread reads the process's CPU % and RSS once a second
@@ -65,7 +65,7 @@ class AppServer:
                 sys.executable,
                 *runner,
                 "run",
-                str(ROOT / "streamlit_app.py"),
+                str(ROOT / "app.py"),
                 "--server.port",
                 str(self.port),
                 "--server.address",

@@ -19,12 +19,10 @@ from typing import Any
 
 from ...model.facilitation import FacilitationState
 from ...model.rounds import Round
+from ...ports import Listener, LoggedChange
 
 _LOG = logging.getLogger(__name__)
 _DEFAULT = FacilitationState()
-
-Listener = Callable[[str, int, int], None]
-
 
 class Feed:
     def __init__(self, con):
@@ -64,17 +62,21 @@ class Feed:
         """A deleted workshop: a later one of the same id starts unlocked, with no rounds."""
         self._fac.pop(workshop_id, None)
 
-    def committed(self, versions: dict[str, int], public: dict[str, int]) -> None:
+    def committed(
+        self, versions: dict[str, int], public: dict[str, int], changes: dict[str, list[LoggedChange]] | None = None
+    ) -> None:
         self._public.update(public)
         self._versions.update(versions)
         if not versions:
             return
         with self._lock:
             listeners = list(self._listeners)
+        changes = changes or {}
         for wid, seq in versions.items():
+            told = tuple(changes.get(wid, ()))
             for listener in listeners:
                 try:
-                    listener(wid, seq, self.public_version(wid))
+                    listener(wid, seq, self.public_version(wid), told)
                 except Exception:  # noqa: BLE001 - a listener must not stop the writer
                     _LOG.exception("a change listener failed")
 

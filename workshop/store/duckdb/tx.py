@@ -48,6 +48,8 @@ class DuckTx:
         #: the change number per workshop after this transaction, and the public one
         self.pending: dict[str, int] = {}
         self.public: dict[str, int] = {}
+        #: the changes everyone may see, per workshop, in order (what the change feed tells)
+        self.public_changes: dict[str, list[LoggedChange]] = {}
         self._private = False
         #: workshops whose index this transaction used (dropped again after a rollback)
         self.touched: set[str] = set()
@@ -197,6 +199,7 @@ class DuckTx:
         self.pending[workshop_id] = seq
         if not self._private:
             self.public[workshop_id] = seq
+            self.public_changes.setdefault(workshop_id, []).append(LoggedChange(seq, op, kind, eid, before, after))
         return seq
 
     def last_undoable(self, workshop_id: str, actor: str, ops: Sequence[str]) -> LoggedChange | None:

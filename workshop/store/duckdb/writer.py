@@ -162,7 +162,7 @@ class Writer:
                 fn()
             except Exception:  # noqa: BLE001 - the commit stands; a broken callback must not kill the writer
                 logging.getLogger(__name__).exception("a callback after a commit failed")
-        self._feed.committed(tx.pending, tx.public)
+        self._feed.committed(tx.pending, tx.public, tx.public_changes)
 
     def _rollback(self, tx: Tx) -> None:
         for workshop_id in tx.touched:  # indexes may hold rolled-back changes: reload later

@@ -1,0 +1,39 @@
+"""The server: Streamlit's pages (``streamlit_app.py``) and the app's own routes, one ASGI app.
+
+``streamlit run app.py`` (what ``scripts/start.sh`` runs) finds the :class:`streamlit.App`
+below and serves it. Why an ``st.App`` rather than the page script alone: it has a lifespan,
+so the store is opened once when the server starts and closed (with a checkpoint) when it
+stops, and it serves routes beside the pages, here the workshops' event stream
+(:mod:`web.events`), which sends each change once to every screen instead of rerunning pages.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+import streamlit as st
+
+from web import events
+from workshop.services.app import shared_store
+from workshop.services.stream import Broadcaster
+
+_live: dict[str, object] = {}
+
+
+def _store_and_broadcaster():
+    return _live["store"], _live["broadcaster"]
+
+
+@asynccontextmanager
+async def lifespan(_app):
+    store = shared_store()  # the same store the pages get (ui.store)
+    broadcaster = Broadcaster(store).start()
+    _live.update(store=store, broadcaster=broadcaster)
+    try:
+        yield {"store": store, "broadcaster": broadcaster}
+    finally:
+        broadcaster.stop()
+        store.close()
+
+
+app = st.App("streamlit_app.py", lifespan=lifespan, routes=events.routes(_store_and_broadcaster))
