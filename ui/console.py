@@ -17,6 +17,7 @@ import streamlit as st
 from workshop.errors import KopkartaError
 from workshop.i18n import t
 from workshop.model.rounds import Round
+from workshop.ports import Storage
 from workshop.services.facilitation import Facilitator
 
 #: session state: the message the next run of the console shows ((kind, text): a refusal or a
@@ -33,7 +34,7 @@ class Console:
     key: str
 
     @property
-    def db(self) -> Any:
+    def db(self) -> Storage:
         return self.page.db
 
     @property

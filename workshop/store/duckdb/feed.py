@@ -71,6 +71,8 @@ class Feed:
             return
         with self._lock:
             listeners = list(self._listeners)
+        if not listeners:  # the command line, the tests: nobody follows the stream
+            return
         changes = changes or {}
         for wid, seq in versions.items():
             told = tuple(changes.get(wid, ()))
