@@ -3,17 +3,21 @@
 ``streamlit run app.py`` (what ``scripts/start.sh`` runs) finds the :class:`streamlit.App`
 below and serves it. Why an ``st.App`` rather than the page script alone: it has a lifespan,
 so the store is opened once when the server starts and closed (with a checkpoint) when it
-stops, and it serves routes beside the pages, here the workshops' event stream
-(:mod:`web.events`), which sends each change once to every screen instead of rerunning pages.
+stops, and it serves routes beside the pages: the workshops' event stream and the live parts'
+state (:mod:`web.events`), which send each change once to every screen instead of rerunning
+pages (:mod:`ui.live`), and in the test mode the count of each screen's runs
+(:mod:`web.run_count`).
 """
 
 from __future__ import annotations
 
+import threading
 from contextlib import asynccontextmanager
 
 import streamlit as st
 
-from web import events
+from web import events, run_count, server
+from workshop.services import explore
 from workshop.services.app import shared_store
 from workshop.services.stream import Broadcaster
 
@@ -29,11 +33,19 @@ async def lifespan(_app):
     store = shared_store()  # the same store the pages get (ui.store)
     broadcaster = Broadcaster(store).start()
     _live.update(store=store, broadcaster=broadcaster)
+    server.started()
+    # the motive explorer's first view should not be the slow one: fill its cache meanwhile
+    threading.Thread(target=explore.warm, args=(store,), name="kopkarta-warm", daemon=True).start()
     try:
         yield {"store": store, "broadcaster": broadcaster}
     finally:
+        server.stopped()
         broadcaster.stop()
         store.close()
 
 
-app = st.App("streamlit_app.py", lifespan=lifespan, routes=events.routes(_store_and_broadcaster))
+app = st.App(
+    "streamlit_app.py",
+    lifespan=lifespan,
+    routes=[*events.routes(_store_and_broadcaster), *run_count.routes()],
+)

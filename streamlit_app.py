@@ -7,31 +7,15 @@ a stable address (``/process``, ``/group``, ...), the same in every language.
 
 import copy
 import gc
-import threading
 
 import streamlit as st
 
-from ui import internals, live, store
 from ui.session import app_language
+from web import run_count, server
 from workshop.i18n import t
-from workshop.services.app import default_url
 
 st.set_page_config(page_title="Köpkarta", page_icon="🧭", layout="wide")
-internals.usable()  # the push's check of Streamlit's internals: made at the first run, then kept
-
-
-@st.cache_resource(show_spinner=False)
-def _warm_up(where: str) -> bool:
-    """Once per server process: fill the motive explorer's cache in the background, so its
-    first view is not the slow one (only on a real server; AppTest has no runtime)."""
-    from workshop.services import explore
-
-    if internals.in_server():
-        threading.Thread(target=explore.warm, args=(store(),), name="kopkarta-warm", daemon=True).start()
-    return True
-
-
-_warm_up(default_url())
+run_count.count(st.query_params.get("t"), "run")  # the test mode counts each screen's runs
 
 
 @st.cache_resource(show_spinner=False)
@@ -43,14 +27,13 @@ def _freeze_startup_objects() -> bool:
     held up every page run in the process for 80–210 ms (it holds the GIL); after the freeze,
     30–75 ms (bench/RESULTS.md, "load history"). Only on a real server: AppTest runs in the
     test process."""
-    if internals.in_server():
+    if server.running():
         gc.collect()
         gc.freeze()
     return True
 
 
 _freeze_startup_objects()
-live.new_run()  # a page that follows a workshop live registers again (ui.live.follow)
 lang = app_language()
 
 PAGES = {

@@ -2,14 +2,13 @@
 
 ``page = workshop_page("process")`` at the top of a page returns what the page needs (store,
 identity, the current map snapshot, language, chosen segment) or shows how to join and stops.
-``page.done()`` at the end starts the live poller.
+``page.done()`` at the end puts the countdown in the round panel and the page's watcher in the
+sidebar, which reruns the page when its structure changed (:mod:`ui.live`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from functools import cached_property
-from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
@@ -19,10 +18,11 @@ from workshop.i18n import t
 from workshop.model.facilitation import FacilitationState, summon_target
 from workshop.ports import Storage
 from workshop.services import editing, facilitation
-from workshop.services.live import Identity, Snapshot, public_snapshot, public_version, snapshot
+from workshop.services.live import Identity, Snapshot
+from workshop.services.live_state import moved, viewer_snapshot
 
 from . import language_picker, md_escape, store
-from .live import follow, part
+from . import live as live_ui
 from .session import current_identity, forget
 
 
@@ -37,17 +37,14 @@ class Page:
     state: FacilitationState = field(default_factory=FacilitationState)
     #: what rounds still hide from this viewer (``snap`` is already without it)
     hidden: facilitation.Hidden = field(default_factory=lambda: facilitation.Hidden(frozenset(), frozenset()))
-    #: whether the shared live poller runs (a page with its own ``run_every`` fragment opts out)
+    #: whether the page follows the workshop live (the facilitator's console has its own rule)
     live: bool = True
+    #: where the round panel wants the countdown (a container), if a round is open
     clock_slot: Any = None
-    #: the public change number (:meth:`workshop.ports.ChangeFeed.public_version`) this run was drawn from
-    drawn: int = 0
-    #: what the page shows of the workshop around its live parts (see :func:`surroundings_of`)
-    surroundings: tuple = ()
-    #: the fragment ids of the page's live parts (see :meth:`part`)
-    parts: list[str] = field(default_factory=list)
-    #: what else the layout around the live parts shows (see :meth:`depends_on`)
-    shapes: list[Callable[["Page"], Any]] = field(default_factory=list)
+    #: when the page must be drawn again besides its structure (see :class:`ui.live.Rerun`):
+    #: by default on every change, for a page drawn by Streamlit alone; a page with live parts
+    #: narrows it to what its own widgets show
+    rerun: live_ui.Rerun = field(default_factory=lambda: live_ui.Rerun(any=True))
 
     @property
     def segment(self) -> dict[str, Any]:
@@ -62,43 +59,55 @@ class Page:
     def read_only(self) -> bool:
         return self.state.read_only
 
-    def part(
-        self, draw: Callable[["Page"], None], *, sidebar: bool = False, follows: Callable[["Page"], Any] | None = None
-    ) -> None:
-        """Draw ``draw(page)`` as a live part: when the map changes, the server reruns only
-        the parts (see :mod:`ui.live`), with a fresh page; the rest of the page (navigation,
-        sidebar, round panel) is drawn again only when it changed too. ``draw`` must take
-        everything it shows from the page it is given; ``follows``: see :func:`ui.live.part`."""
-        part(self, draw, sidebar=sidebar, follows=follows)
+    @property
+    def viewer(self) -> live_ui.Viewer:
+        return live_ui.viewer_of(self)
 
-    def depends_on(self, shape: Callable[["Page"], Any]) -> None:
-        """The page's own layout around its live parts shows ``shape(page)`` (the process
-        page: whether there are stages, the segment's description): a live part that finds it
-        changed reruns the whole page, as for the surroundings."""
-        self.shapes.append(shape)
-
-    @cached_property
-    def layout_key(self) -> tuple:
-        """The surroundings and the page's shapes: what only a run of the whole page draws. A
-        live part rerun alone that finds it changed reruns the whole page (:mod:`ui.live`)."""
-        return (self.surroundings, tuple(shape(self) for shape in self.shapes))
-
-    def refreshed(self, *, others: bool = False) -> "Page":
-        """The page as it would be drawn now (for a live part rerun on its own); its
-        ``layout_key`` tells whether the rest of the page must be drawn again too. ``others``:
-        rerun for others' changes (a push): the map needs to hold what everyone sees, not this
-        viewer's newest hidden dot (:func:`workshop.services.live.public_snapshot`)."""
-        drawn, snap, state, hidden = _view(self.db, self.me, others=others)
-        return replace(self, snap=snap, state=state, hidden=hidden, drawn=drawn, surroundings=surroundings_of(snap, state), parts=[])
+    def drawn_live(self, *, kinds: tuple[str, ...] = (), ids: tuple[str, ...] = ()) -> None:
+        """The page's changing content is drawn by live parts: it is rerun only for its
+        structure and for changes of elements of ``kinds`` (or the removal of ``ids``) that
+        its own widgets show."""
+        self.rerun = live_ui.Rerun(kinds=list(kinds), ids=list(ids))
 
     def done(self) -> None:
-        if self.live:
-            follow(self, self.clock_slot)
+        """At the end of the page: the countdown in the round panel, the page's watcher and the
+        safety net (see :mod:`ui.live`)."""
+        if not self.live:
+            return
+        who = self.viewer
+        r = self.state.current_round
+        if self.clock_slot is not None and r is not None and r.is_open:
+            with self.clock_slot:
+                live_ui.clock(who)
+        rule = self.rerun
+        rule.kinds = sorted({*rule.kinds, "segment", *_round_kinds(self.state)})
+        rule.ids = sorted({*rule.ids, *(s["id"] for s in self.snap.doc["segments"])})
+        # what this viewer just changed (a form, a button) and the page draws itself: at once
+        if moved(self.db, self.me.workshop_id, self.snap, None if rule.any else tuple(rule.kinds)):
+            st.rerun()
+        with st.sidebar:
+            live_ui.watch(who, rule)
+            live_ui.safety_net(who)
+
+
+def _round_kinds(state: FacilitationState) -> tuple[str, ...]:
+    """What the round panel draws with Streamlit and must follow: the open round's elements (its
+    rows of dots or ratings), a vote's results after the reveal (a dot cast later moves them),
+    an open brainstorm's notes while they are not hidden."""
+    r = state.current_round
+    if r is None:
+        return ()
+    kinds = [r.target] if r.is_open and r.target else []
+    if r.kind == "vote" and r.revealed:
+        kinds.append("vote")
+    if r.kind == "brainstorm" and r.is_open and not r.concealed:
+        kinds.append("note")
+    return tuple(kinds)
 
 
 def workshop_page(name: str, *, live: bool = True, panel: bool = True) -> Page:
-    """The page's frame; ``live=False`` leaves out the shared poller (a page that refreshes by
-    its own fragment), ``panel=False`` the open round's panel."""
+    """The page's frame; ``live=False`` leaves out the watcher (a page that follows the
+    workshop by a rule of its own), ``panel=False`` the open round's panel."""
     me = current_identity()
     if me is None:
         lang = language_picker()
@@ -110,7 +119,7 @@ def workshop_page(name: str, *, live: bool = True, panel: bool = True) -> Page:
         st.stop()
     db = store()
     try:
-        drawn, snap, state, hidden = _view(db, me)
+        snap, state, hidden = _view(db, me)
     except NotFound:
         forget()
         st.rerun()
@@ -119,7 +128,7 @@ def workshop_page(name: str, *, live: bool = True, panel: bool = True) -> Page:
     _phase_line(state, lang)
     _sidebar(db, me, snap, lang)
     segment_id = _segment_picker(snap, lang)
-    page = Page(db, me, snap, lang, segment_id, state, hidden, live, drawn=drawn, surroundings=surroundings_of(snap, state))
+    page = Page(db, me, snap, lang, segment_id, state, hidden, live)
     if page.read_only:
         st.warning(t(f"rounds.{state.read_only_reason}_banner", lang), icon="🔒")
     if panel:
@@ -129,46 +138,12 @@ def workshop_page(name: str, *, live: bool = True, panel: bool = True) -> Page:
     return page
 
 
-#: session state: (workshop, change number) of the map this session's page last drew from
-SEEN = "_seen_version"
-
-
-def _view(db: Storage, me: Identity, *, others: bool = False) -> tuple[int, Snapshot, FacilitationState, facilitation.Hidden]:
-    """What this viewer sees now: the public change number first (so the page never claims a
-    newer one than it drew), then the map without what rounds still hide from them
-    (``others``: see :meth:`Page.refreshed`)."""
-    drawn = public_version(db, me.workshop_id)
-    if others:
-        seen = st.session_state.get(SEEN)
-        not_before = seen[1] if seen is not None and seen[0] == me.workshop_id else 0
-        snap = public_snapshot(db, me.workshop_id, drawn, not_before=not_before)
-    else:
-        snap = snapshot(db, me.workshop_id)
-    st.session_state[SEEN] = (me.workshop_id, snap.version)
+def _view(db: Storage, me: Identity) -> tuple[Snapshot, FacilitationState, facilitation.Hidden]:
+    """What this viewer sees now: the map without what rounds still hide from them (one copy
+    for everyone who sees the same: :func:`workshop.services.live_state.viewer_snapshot`)."""
     state = facilitation.state(db, me.workshop_id)
-    hidden = facilitation.hidden(db, me.workshop_id, me.participant_id)
-    if hidden:  # kept for the session: its live parts and its next run reuse it until the map moves
-        key = (snap.version, hidden)
-        kept = st.session_state.get("_redacted")
-        if kept is not None and kept[0] == key:
-            snap = kept[1]
-        else:
-            snap = _redacted(snap, hidden, me.participant_id)
-            st.session_state["_redacted"] = (key, snap)
-    return drawn, snap, state, hidden
-
-
-def surroundings_of(snap: Snapshot, state: FacilitationState) -> tuple:
-    """What a page shows of the workshop around its live parts: the facilitation
-    state (phase, summon, lock, rounds: the phase line, banners and the round panel), the
-    title and segments (sidebar), and the labels of the open round's elements (its vote or
-    rating rows). A live part rerun finding this changed reruns the whole page."""
-    labels: tuple = ()
-    r = state.current_round
-    if r is not None and r.target:
-        labels = tuple((el.eid, snap.label(el.eid, 120)) for el in snap.of_kind(r.target))
-    segments = tuple((s["id"], s["name"]) for s in snap.doc["segments"])
-    return (state, snap.doc["workshop"]["title"], segments, labels)
+    snap, hidden = viewer_snapshot(db, me.workshop_id, me.participant_id)
+    return snap, state, hidden
 
 
 def _follow_summon(state: FacilitationState, name: str) -> None:
@@ -179,14 +154,6 @@ def _follow_summon(state: FacilitationState, name: str) -> None:
     target = summon_target(state, seen, name)
     if target is not None:
         st.switch_page(f"views/{target}.py")
-
-
-def _redacted(snap: Snapshot, hidden: facilitation.Hidden, viewer: str) -> Snapshot:
-    from workshop.model.tallies import redact
-
-    doc = redact(snap.doc, hidden.rounds, hidden.notes, viewer)
-    elements = {eid: el for eid, el in snap.elements.items() if eid not in hidden.notes}
-    return replace(snap, doc=doc, elements=elements)
 
 
 def _phase_line(state: FacilitationState, lang: str) -> None:

@@ -1,194 +1,191 @@
-"""Live updates: what a page shows follows the workshop as it changes.
+"""Live parts: what a page shows follows the workshop as it changes, without rerunning the page.
 
-The server pushes the redraw (:mod:`ui.push`). A page marks the parts that show the map as
-*live parts* (``page.part(draw)``): when the workshop changed, the server reruns only those
-parts, each with a fresh page (:meth:`ui.layout.Page.refreshed`), and leaves the navigation,
-the sidebar and the round panel alone. A part that finds the page's surroundings changed too
-(a new phase, a round started, a segment renamed: :func:`ui.layout.surroundings_of`, or what
-the page itself draws around its parts: :meth:`ui.layout.Page.depends_on`) reruns the whole
-page. A page without parts is rerun whole. Why parts: with 50 people in the room every change
-redraws 50 pages, and the surroundings are most of a page's elements (bench/RESULTS.md, "load").
+Why: rerunning a Streamlit script part for every screen on every change tops out near 35 runs
+a second per process (bench/RESULTS.md). So the parts that change all the time are drawn in
+the browser by one ``components.v2`` component (``web/component/live.js`` and ``live.css``,
+inlined: nothing comes from a CDN). The page gives each part a *state*, what this viewer may
+see of it (:mod:`workshop.services.live_state`); the part then applies what the workshop's event
+stream sends (``/_kopkarta/events``, :mod:`web.events`), one message per change for every
+screen. Every text people typed is set as text in the browser, never as markup.
 
-Pages follow the workshop's *public* change number, which a dot or a rating that a round
-still hides does not move: during a vote, nobody's page is redrawn for somebody else's dot.
+The parts (each a call here):
 
-A small fragment stays on the page as a safety net, comparing that number (a dictionary
-look-up in the store) with the one this page was drawn from every few seconds, and every
-second while a round's countdown runs (or always, where the server cannot push:
-:func:`ui.internals.usable`). A rerun reads the new map from the shared snapshot cache.
-Widgets keep their keys across reruns, so nothing a viewer is typing is lost.
+* :func:`board`: the process board of one segment (its stages, steps, exit criteria, the
+  mirrored seller stage and the notes on any of them);
+* :func:`clock`: the round's countdown from the server's clock, and who has taken part so far;
+* :func:`results`: what a round shows everyone (ranked dots, rating spreads, notes), for the
+  projector;
+* :func:`watch`: draws nothing; every workshop page has one (:meth:`ui.layout.Page.done`).
 
-The same fragment draws the round's countdown (when the page gives it a place): the time left
-comes from the server's clock on each poll, so every screen shows the same time, and the cue
-at zero (a toast and a short beep) is given once per round per session.
-
-Words used here and in :mod:`ui.push` and :mod:`ui.layout`:
-
-* *live part*: a Streamlit fragment that draws some of the map; the server reruns it alone.
-* *drawn*: the public change number a page (or its last part run) showed.
-* *surroundings*: what a page shows of the workshop outside its live parts (phase, rounds,
-  title, segments); *layout key*: the surroundings plus what the page itself draws around
-  its parts. A part rerun alone that finds the layout key changed reruns the whole page.
-* *follows*: a part that shows only a little of the map (the note form's list of steps) gives
-  a function of what it shows, and is rerun only when that changed.
-* *mark drawn* (:func:`_mark_drawn`): a part that reran alone records the change number it
-  drew as the page's; the page's other parts that now show something older are queued for a
-  rerun of their own (:func:`ui.push.queue_reruns`), those in the sidebar after every other
-  page's push.
+A script rerun is only for the page's *structure* (:func:`workshop.services.live_state.structure`:
+a phase, a summon, a new, ended or revealed round, the lock, the workshop's language) and for
+what a page draws with Streamlit itself and names in its rerun rule (:class:`Rerun`: the process
+page's list of stages for its forms; a page that is not drawn live asks for a rerun on any
+change). The component asks Streamlit for that run through its public trigger; a run a
+participant starts (a click) draws the page as always. A slow safety net (:func:`safety_net`)
+compares the structure every :data:`SAFETY_SECONDS` seconds, in case the stream is blocked on
+the way (a proxy that holds it back); a part whose stream is down reads its state now and
+then by itself.
 """
 
 from __future__ import annotations
 
-import time
+import json
+from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
+from web import run_count
+from workshop.errors import KopkartaError
 from workshop.i18n import t
-from workshop.model.rounds import clock_text
-from workshop.render.sound import beep
-from workshop.services import facilitation
-from workshop.services.live import public_version
+from workshop.model.defaults import DEFAULTS
+from workshop.services import editing, live_state
 
-from . import internals, push, store
+from . import store
 
-#: polling when the server cannot push (see :mod:`ui.push`), and the countdown's tick
-POLL_SECONDS = 1.0
-#: the safety net while the server pushes changes (a missed push is caught within this time)
-SAFETY_SECONDS = 5.0
-#: a page behind the workshop that the server has pushed nothing for this long redraws itself
-#: (a lost push; in a full room a push can take a few seconds to come round: redrawing every
-#: page from here then only adds to the queue)
-OVERDUE_SECONDS = 10.0
-#: how long the beep stays on the page after time ran out (it plays once, when it appears)
-CUE_SECONDS = 4.0
+_ASSETS = Path(__file__).resolve().parents[1] / "web" / "component"
+
+#: the one component behind every live part (registered once per process)
+COMPONENT = st.components.v2.component(
+    "kopkarta_live",
+    js=(_ASSETS / "live.js").read_text(encoding="utf-8"),
+    css=(_ASSETS / "live.css").read_text(encoding="utf-8"),
+    isolate_styles=True,
+)
+
+#: the safety net's poll of the page's structure (seconds): a missed change shows within this
+SAFETY_SECONDS = 30.0
+
+#: what the board draws, by kind of step (the same icons as the page's arranging view)
+STEP_ICONS = {"action": "▸", "meeting": "👥", "decision": "⚖️", "approval": "✅", "document": "📄", "evaluation": "🔍"}
+
+#: the texts each part may show, by view (looked up in the viewer's language)
+_TEXTS = {
+    "board": (
+        "process.steps", "process.no_steps", "process.exit_criteria", "process.no_exit", "process.must_be_true",
+        "process.questions", "process.seller_side", "process.seller_activities", "process.buyer_enablement",
+        "process.no_enablement", "process.hidden", "process.empty", "notes.anonymous", "live.reconnecting",
+        "live.note_here", "notes.text", "notes.post", "form.cancel", *(f"option.step_kind.{k}" for k in STEP_ICONS),
+    ),
+    "clock": ("rounds.no_timer", "rounds.paused", "rounds.time_up", "live.voted", "live.reconnecting"),
+    "results": (
+        "present.voted", "rounds.no_votes", "rounds.no_ratings", "rounds.wait_reveal", "rounds.hidden_notes",
+        "notes.anonymous", "live.reconnecting",
+    ),
+    "watch": (),
+}
 
 
-def new_run() -> None:
-    """Call at the start of every full run of the app: the page it draws registers its live
-    parts, and what it follows, anew (a page that does not follow a workshop registers none)."""
-    push.forget()
-    st.session_state.pop(FOLLOWED, None)
+@dataclass(frozen=True)
+class Viewer:
+    """Who a live part is for: a participant (by the token of their link), or the projector
+    that opened a workshop by its join code without joining (``participant_id`` ``None``)."""
+
+    workshop_id: str
+    participant_id: str | None
+    lang: str
+    #: the page's structure when it was drawn (:func:`workshop.services.live_state.structure`)
+    structure: str
+    token: str | None = None
+    code: str | None = None
+
+    @property
+    def auth(self) -> dict[str, str]:
+        if self.token:
+            return {"t": self.token, "w": self.workshop_id}
+        return {"w": self.workshop_id, "code": self.code or ""}
 
 
-def follow(page, clock_slot=None) -> None:
-    """Call once per page run, after drawing (``page.done()``); ``clock_slot`` (a container)
-    receives the round's countdown."""
-    workshop_id = page.me.workshop_id
-    st.session_state["drawn_version"] = page.drawn
-    pushed = push.watch(workshop_id, page.drawn, store(), parts=page.parts)
-    poller = _poller if not pushed or (clock_slot is not None and _ticking(workshop_id)) else _safety_net
-    if clock_slot is not None:
-        with clock_slot:
-            poller(workshop_id, page.lang, True)
+@dataclass
+class Rerun:
+    """When the page itself must be drawn again, besides its structure: on ``any`` change, on
+    a change of an element of one of ``kinds``, on the removal of one of ``ids``, or when who
+    has taken part in the round changed (``voted``)."""
+
+    any: bool = False
+    kinds: list[str] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+    voted: bool = False
+
+
+def viewer_of(page) -> Viewer:
+    """The viewer of a workshop page (:class:`ui.layout.Page`)."""
+    return Viewer(
+        page.me.workshop_id, page.me.participant_id, page.lang,
+        live_state.structure(page.state, page.snap.language), token=page.me.token,
+    )
+
+
+def board(page, mode: str = "columns") -> None:
+    """The process board of the page's segment (``mode``: ``columns`` or ``checklist``). A
+    sticky note put on a card (the card's 📝 button) is posted here, in the run the part asks
+    for: through the services, as any change."""
+    who = viewer_of(page)
+    options = {"mode": mode, "icons": STEP_ICONS, "defaults": DEFAULTS["step"], "note": not page.read_only}
+    result = _mount(who, "board", {"view": "board", "seg": page.segment_id}, options=options)
+    note = result.get("note") if result is not None else None
+    if isinstance(note, dict):
+        _post_note(page, note)
+
+
+def _post_note(page, note: dict) -> None:
+    try:
+        editing.add_note(page.db, page.me, str(note.get("text") or ""), str(note.get("about") or "") or None)
+    except KopkartaError as exc:
+        st.error(str(exc))
     else:
-        poller(workshop_id, page.lang, False)
+        st.toast(t("notes.posted", page.lang), icon="📝")
 
 
-def part(page, draw, *, sidebar: bool = False, follows=None) -> None:
-    """Draw ``draw(page)`` as a live part of the page (see the module's docstring).
-
-    ``follows``: for a part that shows only a little of the map (the note form's list of
-    stages and steps), a function of the page giving what it shows; such a part is rerun only
-    when that changed (a new step, not a new note). A part in the sidebar is rerun after every
-    other page's part in the main area, and at most every :data:`ui.push.SIDEBAR_GAP` seconds."""
-    if sidebar:
-        with st.sidebar:
-            _part(page, draw, follows, True)
-    else:
-        _part(page, draw, follows, False)
+def clock(who: Viewer, *, big: bool = False) -> None:
+    """The current round's countdown, and how many have taken part so far."""
+    _mount(who, "clock", {"view": "clock"}, options={"big": big})
 
 
-#: session state: fragment id -> (follows, what the part last showed, whether it is in the
-#: sidebar) for the parts that follow only some of the map
-FOLLOWED = "_live_followed"
+def results(who: Viewer, *, big: bool = True) -> None:
+    """What the current round shows everyone now (after the reveal, or an open brainstorm)."""
+    _mount(who, "results", {"view": "results"}, options={"big": big})
 
 
-@st.fragment
-def _part(page, draw, follows, in_sidebar: bool) -> None:
-    fid = internals.current_fragment()
-    followed = st.session_state.setdefault(FOLLOWED, {})
-    if internals.rerunning_fragments():  # this part reran alone: draw from the map as it is now
-        fresh = page.refreshed(others=push.pushed_run())
-        if fresh.layout_key != page.layout_key:  # something outside the live parts changed
-            st.rerun(scope="app")
-        # a part that shows a little of the map, rerun by the server, leaves the page's version
-        # where its other parts drew it (the push brings those up to date in turn)
-        if follows is None or not push.pushed_run():
-            _mark_drawn(page, fresh, fid, followed)
-        page = fresh
-    elif fid is not None and follows is None:
-        page.parts.append(fid)
-    if follows is not None and fid is not None:
-        followed[fid] = (follows, follows(page), in_sidebar)
-    draw(page)
+def watch(who: Viewer, rerun: Rerun) -> None:
+    """The page's watcher: asks for a rerun of the page when its structure changed, or when
+    ``rerun`` says so. Put it where an empty element does not show (the sidebar)."""
+    _mount(who, "watch", {"view": "watch"}, rerun=rerun)
 
 
-def _mark_drawn(page, fresh, fid: str | None, followed: dict) -> None:
-    """The page now shows ``fresh``'s version, whichever part ran (a push, a queued part, a
-    click): every other part that shows something else at it is queued for a rerun."""
-    moved = fresh.drawn != st.session_state.get("drawn_version")
-    st.session_state["drawn_version"] = fresh.drawn
-    push.watch(fresh.me.workshop_id, fresh.drawn, store(), parts=None)
-    main = [other for other in page.parts if other != fid] if moved else []
-    sidebar = []
-    for other, (fn, shown, in_sidebar) in followed.items():
-        if other != fid and fn(fresh) != shown:
-            (sidebar if in_sidebar else main).append(other)
-    push.queue_reruns(main)
-    push.queue_reruns(sidebar, sidebar=True)
+def _mount(who: Viewer, view: str, query: dict[str, str], *, options: dict | None = None, rerun: Rerun | None = None) -> Any:
+    cfg = {
+        "view": view, "w": who.workshop_id, "auth": who.auth, "query": query, "structure": who.structure,
+        "rerun": vars(rerun) if rerun else {}, "options": options or {},
+        "texts": {key: t(key, who.lang) for key in _TEXTS[view]},
+    }
+    # the state as JSON text made once per change (a board's is shared by the room): spliced
+    # in, not parsed and dumped again for every screen
+    live = live_state.state_json(store(), who.workshop_id, who.participant_id, view, query.get("seg")).decode("utf-8")
+    data = '{"cfg":' + json.dumps(cfg, ensure_ascii=False, separators=(",", ":")) + ',"live":' + live + "}"
+    return COMPONENT(key=f"live:{view}", data=data, on_rerun_change=_asked, on_note_change=_posted)
 
 
-def _ticking(workshop_id: str) -> bool:
-    cd = facilitation.countdown(store(), workshop_id)
-    return cd is not None and not cd.ended and cd.remaining is not None
+def _asked() -> None:
+    """A live part asked for this run (the page's structure changed): counted in the test mode."""
+    run_count.count(st.query_params.get("t"), "asked")
 
 
-@st.fragment(run_every=timedelta(seconds=POLL_SECONDS))
-def _poller(workshop_id: str, lang: str, clock: bool) -> None:
-    if public_version(store(), workshop_id) != st.session_state.get("drawn_version"):
-        st.rerun(scope="app")
-    if clock:
-        draw_clock(workshop_id, lang)
+def _posted() -> None:
+    """A viewer posted a note from the board: their own run (handled in :func:`board`)."""
+
+
+def safety_net(who: Viewer) -> None:
+    """The slow safety net: a page whose structure changed and that was not asked to rerun
+    (its stream held back on the way) is drawn again within :data:`SAFETY_SECONDS`."""
+    _safety_net(who)
 
 
 @st.fragment(run_every=timedelta(seconds=SAFETY_SECONDS))
-def _safety_net(workshop_id: str, lang: str, clock: bool) -> None:
-    # in a busy room the page is nearly always a change behind, with its push on the way:
-    # only a page the server has pushed nothing for a while is redrawn from here
-    if push.overdue(workshop_id, st.session_state.get("drawn_version"), store(), after=OVERDUE_SECONDS):
+def _safety_net(who: Viewer) -> None:
+    run_count.count(who.token, "poll")
+    if live_state.current_structure(store(), who.workshop_id) != who.structure:  # None: deleted
         st.rerun(scope="app")
-    if clock:
-        draw_clock(workshop_id, lang)
-
-
-def draw_clock(workshop_id: str, lang: str, *, big: bool = False) -> None:
-    """The current round's countdown, "time is up" at zero (with the cue once per session)."""
-    cd = facilitation.countdown(store(), workshop_id)
-    if cd is None or cd.ended:
-        return
-    if cd.remaining is None:
-        st.caption(t("rounds.no_timer", lang))
-        return
-    text = clock_text(cd.remaining)
-    if big:
-        st.markdown(f"<div style='font-size:7rem;font-weight:700;line-height:1.1'>⏱ {text}</div>", unsafe_allow_html=True)
-    else:
-        st.markdown(f"### ⏱ {text}")
-    if cd.paused:
-        st.info(t("rounds.paused", lang))
-    if cd.time_up:
-        st.error(t("rounds.time_up", lang), icon="⏰")
-        _cue(workshop_id, cd.no, lang)
-
-
-def _cue(workshop_id: str, round_no: int, lang: str) -> None:
-    cues = st.session_state.setdefault("round_cues", {})
-    key = f"{workshop_id}:{round_no}"
-    first = cues.get(key)
-    now = time.time()
-    if first is None:
-        cues[key] = first = now
-        st.toast(t("rounds.time_up", lang), icon="⏰")
-    if now - first < CUE_SECONDS:
-        st.audio(beep(), format="audio/wav", autoplay=True)

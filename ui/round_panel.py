@@ -1,6 +1,7 @@
-"""The open round, at the top of every workshop page: its prompt, the countdown (drawn by the
-live poller in the place this panel leaves for it), and what a participant does in it — put
-dots, rate, post notes — with the results once the facilitator reveals them.
+"""The open round, at the top of every workshop page: its prompt, the countdown (a live part,
+:func:`ui.live.clock`, in the place this panel leaves for it, with who has taken part so far),
+and what a participant does in it — put dots, rate, post notes — with the results once the
+facilitator reveals them.
 
 Thin: every rule (budgets, what is hidden, the lock) is in :mod:`workshop.services.facilitation`;
 the elements offered are :func:`workshop.model.rounds.offered`, by the rule the writer checks.
@@ -77,8 +78,8 @@ def _try(call, *args) -> None:
 def _vote(page, r: Round) -> None:
     """The dots: a fragment, so a click reruns only this panel, not the participant's whole
     page (during a vote everyone clicks every second or two). What it shows beyond my own
-    dots (the round, its elements) belongs to the page's frame: when that changes, the whole
-    page is drawn again anyway (:func:`ui.layout.surroundings_of`)."""
+    dots (the round, its elements) is the page's structure or in its rerun rule: when that
+    changes, the whole page is drawn again anyway (:meth:`ui.layout.Page.done`)."""
     _error()
     lang = page.lang
     if r.revealed:

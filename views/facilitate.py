@@ -5,10 +5,12 @@ Reached only with the facilitator key (asked here, remembered for this browser s
 checks out); without it the page is refused and shows nothing else. The services check the key
 again on every action, so hiding the controls is not what protects them.
 
-Live: one polled fragment (once a second, not nested, no dialogs) draws the countdown from the
-server's clock and reruns the page when the workshop changed (a vote, a note, a rating), so the
-"who has not voted yet" lists and the notes stay current. The page opts out of the shared
-poller and the participants' round panel. Thin: every rule is in
+Live: the countdown is a live part (:func:`ui.live.clock`); the console is drawn again on every
+change of the map and whenever who has taken part in the round changed (its watcher asks for
+it), so the "who has not voted yet" lists and the notes stay current. What a round hides from
+everyone else (the dots of a vote before the reveal, which the facilitator sees) is told to no
+stream: for it, the console looks at the change number every :data:`FOLLOW_SECONDS` seconds
+(one screen in the room). The page has no participants' round panel. Thin: every rule is in
 :mod:`workshop.services.facilitation` and the model; the round tabs (vote, rating, brainstorm)
 are drawn by :mod:`ui.console_rounds`, with what the tabs share in :mod:`ui.console`.
 """
@@ -20,8 +22,8 @@ import streamlit as st
 
 from ui import console_rounds
 from ui.console import FLASH, Console
+from ui import live as live_ui
 from ui.layout import workshop_page
-from ui.live import draw_clock
 from ui.session import forget
 from workshop.errors import KopkartaError
 from workshop.i18n import t
@@ -60,14 +62,21 @@ if flash:
     getattr(st, flash[0])(flash[1])
 
 
-# -- the live part: countdown and "something changed" ---------------------------------------------
-@st.fragment(run_every=timedelta(seconds=1))
-def _live() -> None:
+# -- following the room -------------------------------------------------------------------------
+#: how often the console looks for changes no stream tells (a hidden dot): seconds
+FOLLOW_SECONDS = 2.0
+who = live_ui.viewer_of(page)
+
+
+@st.fragment(run_every=timedelta(seconds=FOLLOW_SECONDS))
+def _follow() -> None:
     if live.version(db, wid) != st.session_state.get("fac_drawn"):
         st.rerun(scope="app")
-    current = fs.state(db, wid).current_round
-    if current is not None and current.is_open:
-        draw_clock(wid, lang)
+
+
+def _clock(r) -> None:
+    if r.is_open:
+        live_ui.clock(who)
 
 
 # -- phases ----------------------------------------------------------------------------------------
@@ -119,7 +128,6 @@ def _phases() -> None:
 def _current() -> None:
     r = state.current_round
     if r is None:
-        _live()
         st.caption(t("facilitate.no_round", lang))
         return
     st.markdown(
@@ -128,7 +136,7 @@ def _current() -> None:
     )
     if r.prompt:
         st.text(r.prompt)
-    _live()
+    _clock(r)
     if not r.is_open:
         if r.hides and not r.revealed and st.button(t("facilitate.reveal", lang), key="fac_reveal_current", icon=":material/visibility:", type="primary"):
             _act(fs.reveal, db, fac, r.no)
@@ -199,3 +207,7 @@ vote, rating, brainstorm = (partial(draw, console) for draw in (console_rounds.v
 for tab, draw in zip(tabs, (_phases, _timer, vote, rating, brainstorm, _workshop)):
     with tab:
         draw()
+with st.sidebar:
+    live_ui.watch(who, live_ui.Rerun(any=True, voted=True))
+    live_ui.safety_net(who)
+    _follow()

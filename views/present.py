@@ -4,26 +4,23 @@ once the facilitator reveals them (ranked dots, rating spreads, notes).
 
 Reached by anyone who joined the workshop, or without joining by
 ``/present?w=<workshop id>&code=<join code>`` (a wrong code is refused:
-:func:`workshop.services.live.presenter_access`). It refreshes by its own
-one-second fragment, so it opts out of the shared live poller (it uses no ``workshop_page``).
-Thin: reads through services; shows what a participant may see (hidden rounds stay hidden).
+:func:`workshop.services.live.presenter_access`). The countdown and the results are live parts
+(:mod:`ui.live`): they tick and change in the browser. The rest is drawn again when the map
+changes (one screen in the room: its watcher asks for a run on any change). Thin: reads through
+services; shows what a participant may see (hidden rounds stay hidden).
 """
-
-from datetime import timedelta
 
 import streamlit as st
 
-from ui import language_picker, md_escape, store
+from ui import language_picker, live, md_escape, store
 from ui.fields import option
-from ui.live import draw_clock
-from ui.round_panel import note_list, spread_lines
 from ui.session import current_identity
 from workshop.analysis.friction import consensus_rows, consensus_tally
 from workshop.errors import NotFound
 from workshop.i18n import t
-from workshop.render.present_charts import vote_figure
 from workshop.services import facilitation as fs
 from workshop.services.live import presenter_access, snapshot
+from workshop.services.live_state import structure
 
 db = store()
 me = current_identity()
@@ -105,7 +102,7 @@ def _consensus(seg) -> None:
         st.text(f"{STATUS_MARK[row.status]} {t('consensus.' + row.name, lang)} — {status(row.status)}")
 
 
-def _round(snap, state) -> None:
+def _round(snap, state, who: live.Viewer) -> None:
     r = state.current_round
     if r is None:
         return
@@ -114,34 +111,20 @@ def _round(snap, state) -> None:
     st.header(t(f"rounds.kind.{r.kind}", lang, target=target), anchor=False)
     if r.prompt:
         st.text(r.prompt)
-    draw_clock(workshop_id, lang, big=True)
-    if r.kind == "vote":
-        if r.revealed:
-            res = fs.vote_results(db, workshop_id, r.no)
-            st.text(t("present.voted", lang, voters=res.voters, dots=res.dots))
-            if res.lines:
-                st.plotly_chart(vote_figure(res.lines, snap.label, lang, big=True), key=f"present_vote:{r.no}",
-                                config={"displayModeBar": False})
-        else:
-            st.caption(t("rounds.wait_reveal", lang))
-    elif r.kind == "rating":
-        if r.revealed:
-            spread_lines(db, workshop_id, r, snap.label, lang)
-        else:
-            st.caption(t("rounds.wait_reveal", lang))
-    elif r.kind == "brainstorm":
-        note_list(db, workshop_id, r, viewer, snap.participant_name, lang)
+    if r.is_open:
+        live.clock(who, big=True)
+    live.results(who)
 
 
-@st.fragment(run_every=timedelta(seconds=1))
-def presenter() -> None:
-    snap = snapshot(db, workshop_id)
-    state = fs.state(db, workshop_id)
-    st.title(md_escape(snap.doc["workshop"]["title"]), anchor=False)
-    if state.read_only:
-        st.warning(t(f"rounds.{state.read_only_reason}_banner", lang), icon="🔒")
-    _phase(snap, state)
-    _round(snap, state)
-
-
-presenter()
+snap = snapshot(db, workshop_id)
+state = fs.state(db, workshop_id)
+token = me.token if me is not None and me.workshop_id == workshop_id else None
+who = live.Viewer(workshop_id, viewer, lang, structure(state, snap.language), token=token, code=None if token else code)
+st.title(md_escape(snap.doc["workshop"]["title"]), anchor=False)
+if state.read_only:
+    st.warning(t(f"rounds.{state.read_only_reason}_banner", lang), icon="🔒")
+_phase(snap, state)
+_round(snap, state, who)
+with st.sidebar:
+    live.watch(who, live.Rerun(any=True))
+    live.safety_net(who)

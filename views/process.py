@@ -6,12 +6,11 @@ Thin: reads the shared snapshot, renders, and calls services through :mod:`ui.fo
 
 import streamlit as st
 
-from ui import lazy, md_escape
-from ui.memos import CARDS
+from ui import lazy, live, md_escape
 from ui.fields import flow_fields, segment_fields, stage_fields, step_fields
 from ui.forms import add_form, edit_button, edit_form, editable_rows, is_editing
 from ui.layout import workshop_page
-from ui.notes import note_form, note_lines, show_notes
+from ui.notes import note_adder, note_lines, show_notes
 from workshop.errors import KopkartaError
 from workshop.i18n import t
 from workshop.model.defaults import get
@@ -22,16 +21,12 @@ KIND_ICON = {"action": "▸", "meeting": "👥", "decision": "⚖️", "approval
 
 
 class Board:
-    """The page's body, drawn from one page: the page as the full run drew it, or a fresh one
-    when the server reran the board alone because the map changed (:mod:`ui.live`).
-
-    The board of stage cards is a live part, and so is the quick "add a step" row (which
-    follows only the stages' names: adding a step reruns that row and then the board, not the
-    page). The title, the choice of view and the forms below are drawn by full runs of the
-    page. In a full room every change redraws the board on every screen, so each element left
-    out of it is one less per screen per change. (A live part per stage was tried: a run costs
-    about as much for one card as for all of them, and a change then took two or three runs
-    per screen; bench/RESULTS.md, "load history".)"""
+    """The page's body. The board itself (the stage cards of the reading view, and the
+    checklist) is a live part drawn in the browser (:func:`ui.live.board`): a step or a note
+    anyone adds appears on every screen from the event stream, with no run of this page. The
+    page is rerun only for its structure and when the stages change (the quick add and the
+    note form list them). Arranging the board (buttons to move and edit each card) and the
+    flowchart are drawn by Streamlit, and follow every change of the map while they are open."""
 
     def __init__(self, page):
         self.page, self.db, self.me, self.snap, self.lang = page, page.db, page.me, page.snap, page.lang
@@ -40,21 +35,24 @@ class Board:
         self.roles = {r["id"]: r["name"] for r in self.seg.get("roles", [])}
 
     def draw(self) -> None:
-        """The page's body in a full run, the board in it a live part."""
-        self.page.depends_on(_layout)
         st.title(t("process.title", self.lang))
         st.caption(t("process.lead", self.lang, segment=md_escape(self.seg["name"])))
-        self.page.part(lambda p: Board(p)._quick_add(), follows=_stage_names)
+        self._quick_add()
         view = st.segmented_control(
             t("process.view", self.lang), ["columns", "checklist", "flowchart"], default="columns",
             format_func=lambda v: t(f"process.view.{v}", self.lang), key="process_view",
         ) or "columns"
-        if view == "columns":
-            arrange = st.toggle(t("process.arrange", self.lang), key="process_arrange", help=t("process.arrange_help", self.lang))
-            self.page.part(lambda p: Board(p)._columns(arrange))
-            self._add_stage()
+        arrange = view == "columns" and st.toggle(
+            t("process.arrange", self.lang), key="process_arrange", help=t("process.arrange_help", self.lang)
+        )
+        if view == "flowchart" or arrange:  # drawn by Streamlit: follows every change while open
+            self._flowchart() if view == "flowchart" else self._columns()
         else:
-            self.page.part(lambda p: getattr(Board(p), f"_{view}")())
+            self.page.drawn_live(kinds=("stage",), ids=tuple(s["id"] for s in self.stages))
+            live.board(self.page, view)
+            self._open_edit_forms()
+        if view == "columns":
+            self._add_stage()
         self._segments()
 
     def _quick_add(self) -> None:
@@ -135,10 +133,7 @@ class Board:
         with head[3]:
             edit_button(el, self.lang, f"stage:{stage['id']}")
 
-    def _stage(self, i: int, stage: dict, arrange: bool) -> None:
-        if not arrange:
-            self._stage_card(i, stage)
-            return
+    def _stage(self, i: int, stage: dict) -> None:
         el = self.snap.element(stage["id"])
         with st.container(border=True):
             self._stage_controls(i, stage, el)
@@ -153,32 +148,20 @@ class Board:
             st.markdown("\n\n".join(self._criteria_blocks(stage)))
         self._seller_card(stage)
 
-    # -- the reading view: one Markdown block per card --------------------------------------------------
-    # Every element costs the server work on every rerun of every participant's page, and a change
-    # reruns every page in the room; so the reading view (what most participants and the projector
-    # show) draws each card as one block of escaped Markdown instead of an element per line.
-    def _gray(self, text: str) -> str:
-        return f":gray[{text}]"
-
-    def _list_block(self, title_key: str, items: list[str], empty_key: str | None = None) -> str | None:
-        if items:
-            return f"**{md_escape(t(title_key, self.lang))}**\n\n" + "\n".join("- " + md_escape(item) for item in items)
-        if empty_key:
-            return f"**{md_escape(t(title_key, self.lang))}**\n\n" + self._gray("⚠️ " + md_escape(t(empty_key, self.lang)))
-        return None
-
-    def _step_block(self, step: dict) -> str:
-        lines = [f"- {KIND_ICON.get(get('step', step, 'kind'), '▸')} " + md_escape(step["text"]), "  " + self._gray(self._step_meta(step))]
-        lines += ["  " + self._gray(line) for line in note_lines(self.page, step["id"])]
-        return "  \n".join(lines)
-
     def _goal_blocks(self, stage: dict) -> list[str]:
         """The stage's goal for the customer and the notes about the stage."""
         blocks = ["🎯 " + md_escape(stage["customer_goal"])] if stage.get("customer_goal") else []
         notes = note_lines(self.page, stage["id"])
         if notes:
-            blocks.append("  \n".join(self._gray(n) for n in notes))
+            blocks.append("  \n".join(f":gray[{n}]" for n in notes))
         return blocks
+
+    def _list_block(self, title_key: str, items: list[str], empty_key: str | None = None) -> str | None:
+        if items:
+            return f"**{md_escape(t(title_key, self.lang))}**\n\n" + "\n".join("- " + md_escape(item) for item in items)
+        if empty_key:
+            return f"**{md_escape(t(title_key, self.lang))}**\n\n:gray[⚠️ {md_escape(t(empty_key, self.lang))}]"
+        return None
 
     def _criteria_blocks(self, stage: dict) -> list[str]:
         """Exit criteria, what must be true and the questions that reveal the stage."""
@@ -188,19 +171,6 @@ class Board:
             self._list_block("process.questions", stage.get("questions", [])),
         ) if b]
 
-    def _card_key(self, i: int, stage: dict) -> tuple:
-        """Everything a stage's two reading cards depend on: the map (where it was read, and
-        its version), what rounds still hide from this viewer (a hidden brainstorm's notes),
-        the language and where the stage stands."""
-        return (self.snap.origin, self.snap.version, self.page.hidden, self.lang, i, stage["id"])
-
-    def _card_text(self, i: int, stage: dict) -> str:
-        steps = stage.get("steps", [])
-        blocks = [f"**{i + 1}\\. {md_escape(stage['name'])}**", *self._goal_blocks(stage), f"**{md_escape(t('process.steps', self.lang))}**"]
-        blocks.append("\n".join(self._step_block(s) for s in steps) if steps else self._gray("⚠️ " + md_escape(t("process.no_steps", self.lang))))
-        blocks += self._criteria_blocks(stage)
-        return "\n\n".join(blocks)
-
     def _seller_text(self, stage: dict) -> str:
         blocks = [f"**{md_escape(t('process.seller_side', self.lang))}**", "🤝 " + md_escape(stage.get("seller_stage") or "—")]
         blocks += [b for b in (
@@ -209,24 +179,19 @@ class Board:
         ) if b]
         return "\n\n".join(blocks)
 
-    def _stage_card(self, i: int, stage: dict) -> None:
-        card, seller = CARDS.get(self._card_key(i, stage), lambda: (self._card_text(i, stage), self._seller_text(stage)))
-        el = self.snap.element(stage["id"])
-        with st.container(border=True):
-            st.markdown(card)
-            if is_editing(el.eid):
-                edit_form(self.me, self.snap, el, stage_fields(self.lang), key=f"stage:{stage['id']}", lang=self.lang)
-            for step in stage.get("steps", []) if st.session_state.get("editing") else ():  # a step's edit form, if open
-                if is_editing(step["id"]):
-                    step_el = self.snap.element(step["id"])
-                    edit_form(self.me, self.snap, step_el, step_fields(self.seg, self.lang), key=f"step:{step['id']}", lang=self.lang)
-        self._seller_card(stage, seller)
+    def _open_edit_forms(self) -> None:
+        """The edit forms a viewer opened (from arranging the board) stay open under the board."""
+        editing_now = st.session_state.get("editing") or {}
+        for stage in self.stages:
+            for eid, fields in [(stage["id"], stage_fields(self.lang))] + [
+                (step["id"], step_fields(self.seg, self.lang)) for step in stage.get("steps", [])
+            ]:
+                el = self.snap.element(eid)
+                if eid in editing_now and el is not None:
+                    edit_form(self.me, self.snap, el, fields, key=f"{el.kind}:{eid}", lang=self.lang)
 
-    def _seller_card(self, stage: dict, text: str | None = None) -> None:
-        with st.container(border=True):
-            st.markdown(text if text is not None else self._seller_text(stage))
-
-    def _columns(self, arrange: bool) -> None:
+    def _columns(self) -> None:
+        """The board for arranging: a card per stage with buttons to move and edit it and its steps."""
         if not self.stages:
             st.info(t("process.empty", self.lang))
         per_row = 4 if len(self.stages) > 4 else max(len(self.stages), 1)
@@ -234,7 +199,7 @@ class Board:
             cols = st.columns(per_row, gap="small")
             for offset, stage in enumerate(self.stages[start : start + per_row]):
                 with cols[offset]:
-                    self._stage(start + offset, stage, arrange)
+                    self._stage(start + offset, stage)
 
     def _add_stage(self) -> None:
         box = lazy.expander(t("process.add_stage", self.lang), "process_add_stage", expanded=not self.stages)
@@ -261,21 +226,6 @@ class Board:
                 st.session_state["segment_next"] = added.eid
                 st.rerun()
 
-    def _checklist(self) -> None:
-        if not self.stages:
-            st.info(t("process.empty", self.lang))
-        for i, stage in enumerate(self.stages):
-            st.markdown(f"### {i + 1}. {md_escape(stage['name'])}")
-            for step in stage.get("steps", []):
-                hidden = " 🕶" if get("step", step, "behind_the_scenes") else ""
-                owner = f" ({self.roles.get(step['owner'], step['owner'])})" if step.get("owner") else ""
-                st.text(f"☐ {step['text']}{owner}{hidden}")
-            st.markdown(f"**{t('process.exit_criteria', self.lang)}**")
-            for crit in stage.get("exit_criteria", []) or []:
-                st.text(f"✔ {crit}")
-            if not stage.get("exit_criteria"):
-                st.caption("⚠️ " + t("process.no_exit", self.lang))
-
     def _flowchart(self) -> None:
         st.graphviz_chart(flowchart_dot(self.seg, lambda key: t(key, self.lang) if key.startswith("option.") else t(f"process.{key}", self.lang)), width="stretch")
         st.caption(t("process.flow_legend", self.lang))
@@ -298,28 +248,13 @@ class Board:
                     add_form(self.me, "flow", flow_fields(self.seg, self.lang), parent=self.page.segment_id, key="add_flow", lang=self.lang, submit="process.add_flow")
 
 
-def _layout(page) -> tuple:
-    """What the page draws around its live parts: whether there are stages (the form to add
-    one is open while there are none) and the segment's description (the segments' form)."""
-    seg = page.segment
-    return bool(seg.get("stages")), seg.get("description")
-
-
-def _stage_names(page) -> tuple:
-    """The stages by name, in order: the quick add's list."""
-    return tuple((s["id"], s["name"]) for s in page.segment.get("stages", []))
-
-
 def _note_choices(page) -> list[tuple[str, str]]:
-    seg = page.segment
-    stages = seg.get("stages", [])
-    return [(s["id"], f"{t('kind.stage', page.lang)}: {s['name']}") for s in stages] + [
-        (step["id"], f"{t('kind.step', page.lang)}: {step['text'][:50]}") for s in stages for step in s.get("steps", [])
-    ]
+    """The sidebar's note form offers the stages (a note on a step is put on the step's card:
+    a list of every step would have to be drawn again on every screen for every new step)."""
+    return [(s["id"], f"{t('kind.stage', page.lang)}: {s['name']}") for s in page.segment.get("stages", [])]
 
 
 page = workshop_page("process")
 Board(page).draw()
-# the sidebar's note form lists the stages and steps: a live part too, rerun when those change
-page.part(lambda p: note_form(p, _note_choices(p), "process"), sidebar=True, follows=_note_choices)
+note_adder(page, _note_choices(page), "process")
 page.done()

@@ -1,10 +1,16 @@
-"""``GET /_kopkarta/events?t=TOKEN[&w=WORKSHOP]``: a workshop's event stream (server-sent events).
+"""The live parts' two routes, beside the pages:
 
-The browser opens it with the participant token of its link (an ``EventSource`` cannot send
-headers, and the token is already in the page's address). The first event says "read the map
-as of now"; then every commit's public change follows (:mod:`workshop.model.change_messages`),
-and a comment line every :data:`HEARTBEAT` seconds keeps proxies from closing an idle stream.
-A wrong token, or a token of another workshop, gets 403 and no stream.
+* ``GET /_kopkarta/events?t=TOKEN[&w=WORKSHOP]``: a workshop's event stream (server-sent events).
+  The browser opens it with the participant token of its link (an ``EventSource`` cannot send
+  headers, and the token is already in the page's address); the projector's view opened
+  without joining uses ``w=WORKSHOP&code=JOINCODE`` instead. The first event says "read the map
+  as of now"; then every commit's public change follows (:mod:`workshop.model.change_messages`),
+  and a comment line every :data:`HEARTBEAT` seconds keeps proxies from closing an idle stream.
+* ``GET /_kopkarta/live?t=TOKEN&view=VIEW[&seg=SEGMENT]``: what one live part draws now, as
+  JSON (:func:`workshop.services.live_state.state_json`), read by the part after a reconnect or
+  a change the stream describes only as "read again".
+
+A wrong token, or a token of another workshop, gets 403 and nothing else.
 """
 
 from __future__ import annotations
@@ -13,15 +19,20 @@ import asyncio
 from collections.abc import Callable
 
 from starlette.requests import Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from workshop.errors import Forbidden
+from workshop.errors import Forbidden, NotFound
 from workshop.ports import Storage
+from workshop.services import live_state
 from workshop.services.stream import Broadcaster, subscribe
 
 PATH = "/_kopkarta/events"
+STATE_PATH = "/_kopkarta/live"
 HEARTBEAT = 15.0
+#: how long a browser waits before it reconnects a stream that broke (milliseconds)
+RETRY_MS = 1000
 
 
 def routes(live: Callable[[], tuple[Storage, Broadcaster]]) -> list[Route]:
@@ -30,15 +41,16 @@ def routes(live: Callable[[], tuple[Storage, Broadcaster]]) -> list[Route]:
 
     async def events(request: Request) -> Response:
         store, broadcaster = live()
-        try:
-            sub, first = subscribe(
-                store, broadcaster, request.query_params.get("t", ""), request.query_params.get("w"), asyncio.get_running_loop()
-            )
+        q = request.query_params
+        loop = asyncio.get_running_loop()
+        try:  # the token's look-up reads the database: not on the event loop
+            sub, first = await run_in_threadpool(subscribe, store, broadcaster, q.get("t", ""), q.get("w"), loop, code=q.get("code"))
         except Forbidden as exc:
             return PlainTextResponse(str(exc), status_code=403)
 
         async def stream():
             try:
+                yield f"retry: {RETRY_MS}\n\n".encode()
                 yield first
                 while True:
                     try:
@@ -53,4 +65,20 @@ def routes(live: Callable[[], tuple[Storage, Broadcaster]]) -> list[Route]:
         headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
         return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
 
-    return [Route(PATH, events, methods=["GET"])]
+    async def state(request: Request) -> Response:
+        store, _ = live()
+        q = request.query_params
+
+        def read() -> bytes:
+            wid, pid = live_state.viewer(store, q.get("t"), q.get("w"), q.get("code"))
+            return live_state.state_json(store, wid, pid, q.get("view", "watch"), q.get("seg"))
+
+        try:
+            body = await run_in_threadpool(read)
+        except Forbidden as exc:
+            return PlainTextResponse(str(exc), status_code=403)
+        except NotFound as exc:  # a view that does not exist, a workshop deleted meanwhile
+            return PlainTextResponse(str(exc), status_code=404)
+        return Response(body, media_type="application/json", headers={"Cache-Control": "no-store"})
+
+    return [Route(PATH, events, methods=["GET"]), Route(STATE_PATH, state, methods=["GET"])]

@@ -8,26 +8,35 @@ subscriber. :class:`Broadcaster` listens to the store's change feed
 message bytes to each subscriber's queue on its own event loop. The PostgreSQL engine's
 listener will feed the same change feed, so the stream does not change with the engine.
 
-A subscriber proves who it is with the participant token of its link (:func:`subscribe`); a
-wrong token, or a token of another workshop, is refused. A round's hidden dots and notes are
-never public changes, so they never reach a queue. A subscriber that falls behind (its queue
-full) is told to read the map again instead of being sent every change it missed.
+A subscriber proves who it is with the participant token of its link (:func:`subscribe`), or
+the projector with the workshop's join code; a wrong token, or a token of another workshop, is
+refused. A round's hidden dots and notes are never public changes, so they never reach a queue.
+A subscriber that falls behind (its queue full) is told to read the map again instead of being
+sent every change it missed.
+
+While a round is open, who has taken part so far (never what they chose) is told too: at most
+every :data:`PARTICIPATION_GAP` seconds per workshop, and only when it changed (a hidden dot is
+no public change, so the feed cannot say it; :class:`_Participation` counts again).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..errors import Forbidden, NotFound
 from ..model import change_messages as M
 from ..ports import LoggedChange, Storage
-from .live import identify
+from .live_state import participation, viewer
+
+_LOG = logging.getLogger(__name__)
 
 #: messages a subscriber may have waiting before it is told to read the map again instead
 QUEUE = 256
+#: the shortest time between two "who has taken part" messages of one workshop (seconds)
+PARTICIPATION_GAP = 0.5
 
 
 @dataclass(eq=False)
@@ -35,7 +44,7 @@ class Subscription:
     """One open stream: its workshop, participant and queue of event bytes (read on ``loop``)."""
 
     workshop_id: str
-    participant_id: str
+    participant_id: str | None
     loop: asyncio.AbstractEventLoop
     queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(QUEUE))
 
@@ -58,6 +67,7 @@ class Broadcaster:
         self._unsubscribe: Callable[[], None] | None = None
         #: messages serialised since start (one per commit with public changes), for tests and benchmarks
         self.serialised = 0
+        self._participation = _Participation(self)
 
     def start(self) -> "Broadcaster":
         if self._unsubscribe is None:
@@ -68,6 +78,7 @@ class Broadcaster:
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+        self._participation.stop()
 
     def add(self, sub: Subscription) -> None:
         with self._lock:
@@ -90,11 +101,23 @@ class Broadcaster:
             subs = list(self._subs.get(workshop_id, ()))
         if not subs:
             return
+        r = self.store.facilitation(workshop_id).open_round
+        if r is not None and r.kind in ("vote", "rating", "brainstorm"):
+            self._participation.soon(workshop_id)
         payload = M.message(version, public, changes)
         if payload is None:  # hidden dots only: nothing anyone else may see
             return
+        self.send(workshop_id, subs, payload)
+
+    def send(self, workshop_id: str, subs: list[Subscription] | None, payload: dict) -> None:
+        """``payload`` serialised once, to every subscriber of the workshop (``subs``: those)."""
+        if subs is None:
+            with self._lock:
+                subs = list(self._subs.get(workshop_id, ()))
+        if not subs:
+            return
         data = M.event("change", payload)  # serialised once for every subscriber
-        read_again = M.event("change", {"v": version, "public": public, "read": True})
+        read_again = M.event("change", {"v": payload["v"], "public": payload["public"], "read": True})
         self.serialised += 1
         for sub in subs:
             try:
@@ -103,17 +126,70 @@ class Broadcaster:
                 self.remove(sub)
 
 
-def subscribe(store: Storage, broadcaster: Broadcaster, token: str, workshop_id: str | None, loop) -> tuple[Subscription, bytes]:
-    """Open a stream for the participant whose token this is; returns it and the first event
-    (read the map as of now). A wrong token, or one of another workshop than ``workshop_id``,
-    raises :class:`Forbidden` and opens nothing."""
-    try:
-        me = identify(store, token or "")
-    except NotFound:
-        raise Forbidden("this link is not valid for the live stream") from None
-    if workshop_id and workshop_id != me.workshop_id:
-        raise Forbidden("this link is not valid for the live stream")
-    sub = Subscription(me.workshop_id, me.participant_id, loop)
+class _Participation:
+    """Who has taken part in each workshop's open round, told when it changed: counted again at
+    most every :data:`PARTICIPATION_GAP` seconds per workshop, on a thread of its own (the feed
+    calls the broadcaster on the committing thread, which must not wait for a read)."""
+
+    def __init__(self, broadcaster: Broadcaster):
+        self.b = broadcaster
+        self._due: set[str] = set()
+        self._told: dict[str, tuple[int, frozenset[str]]] = {}
+        self._wake = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._stopped = False
+
+    def soon(self, workshop_id: str) -> None:
+        with self._wake:
+            self._due.add(workshop_id)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="kopkarta-participation", daemon=True)
+                self._thread.start()
+            self._wake.notify()
+
+    def stop(self) -> None:
+        with self._wake:
+            self._stopped = True
+            self._wake.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not self._due and not self._stopped:
+                    self._wake.wait()
+                if self._stopped:
+                    return
+                due, self._due = self._due, set()
+            for workshop_id in due:
+                try:
+                    self._tell(workshop_id)
+                except Exception:  # noqa: BLE001 - a workshop deleted meanwhile; never stop the thread
+                    _LOG.debug("participation of %s not counted", workshop_id, exc_info=True)
+            with self._wake:  # at most every PARTICIPATION_GAP seconds: changes meanwhile wait
+                self._wake.wait(PARTICIPATION_GAP)
+
+    def _tell(self, workshop_id: str) -> None:
+        store = self.b.store
+        r = store.facilitation(workshop_id).open_round
+        if r is None:
+            return
+        who = participation(store, workshop_id, r)
+        if self._told.get(workshop_id) == (r.no, who):
+            return
+        self._told[workshop_id] = (r.no, who)
+        v, public = store.version(workshop_id), store.public_version(workshop_id)
+        self.b.send(workshop_id, None, {"v": v, "public": public, "round": r.no, "voted": sorted(who)})
+
+
+def subscribe(
+    store: Storage, broadcaster: Broadcaster, token: str, workshop_id: str | None, loop, *, code: str | None = None
+) -> tuple[Subscription, bytes]:
+    """Open a stream for the participant whose token this is (or, with no token, the projector
+    that knows ``workshop_id``'s join ``code``); returns it and the first event (read the map
+    as of now, and how many screens of the workshop this process serves). A wrong token, or
+    one of another workshop than ``workshop_id``, raises :class:`Forbidden` and opens nothing."""
+    wid, pid = viewer(store, token, workshop_id, code)
+    sub = Subscription(wid, pid, loop)
     broadcaster.add(sub)
-    first = M.event("change", M.hello(store.version(me.workshop_id), store.public_version(me.workshop_id)))
+    first = M.event("change", {**M.hello(store.version(wid), store.public_version(wid)), "n": broadcaster.count(wid)})
     return sub, first
