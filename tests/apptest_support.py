@@ -54,3 +54,33 @@ class App:
             at.switch_page(f"views/{page}.py").run()
         self.me = me
         return at
+
+
+def live_parts(at: AppTest) -> dict[str, dict]:
+    """The page's live parts (:mod:`ui.live`) by view (``board``, ``clock``, ``results``,
+    ``watch``): what each was given, ``{"cfg": ..., "live": {"structure", "state"}}``. The
+    browser draws them (the browser tests look at that); here, what they draw from."""
+    import json
+
+    out = {}
+    for el in at.get("bidi_component"):
+        data = json.loads(el.proto.json)
+        data = json.loads(data) if isinstance(data, str) else data
+        out[data["cfg"]["view"]] = data
+    return out
+
+
+def clock(at: AppTest) -> dict:
+    """The round's countdown as the clock part starts from: ``round`` (``remaining`` seconds as
+    of the server's clock, ``running``, ``paused``, ``time_up``), ``voted`` and ``people``."""
+    return live_parts(at)["clock"]["live"]["state"]
+
+
+def board_texts(at: AppTest) -> list[str]:
+    """Every text the page's live board draws from (stage names, steps, notes, criteria)."""
+    state = live_parts(at)["board"]["live"]["state"]
+    out = []
+    for el in state["elements"]:
+        for value in el["data"].values():
+            out += value if isinstance(value, list) else [value]
+    return [v for v in out if isinstance(v, str)]

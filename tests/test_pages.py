@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from apptest_support import ROOT
+from apptest_support import ROOT, board_texts, live_parts
 from streamlit.testing.v1 import AppTest
 
 from workshop.exports.text import md_escape
@@ -60,42 +60,39 @@ def test_process_renders_demo(app):
     at = app.open("process", "demo")
     assert not at.exception
     assert at.text_input(key="add_step_text") is not None
-    # the reading view draws each stage as one block of escaped Markdown
-    assert any(md_escape("Fleet manager notices rising fuel cost") in m.value for m in at.markdown)
+    # the reading view is a live part, drawn in the browser from the board's state
+    board = live_parts(at)["board"]
+    assert board["cfg"]["query"] == {"view": "board", "seg": "midsize"}
+    assert "Fleet manager notices rising fuel cost" in board_texts(at)
+    assert board["live"]["structure"] == board["cfg"]["structure"]  # drawn from the same moment
+    assert board["cfg"]["auth"]["t"] == app.me.token  # the stream opens with the viewer's token
 
 
-def test_process_cards_are_built_once_per_change_for_the_room(app, monkeypatch):
-    """Two participants' boards at the same change share the cards (ui.memos); a change
-    builds them anew, and the new step is on the next board drawn."""
-    from ui import memos
-    from workshop.memo import Memo
-    from workshop.services import live
+def test_the_board_state_is_built_once_per_change_for_the_room(app, monkeypatch):
+    """Two participants' boards at the same change share the board's state (one JSON text for
+    the room); a change builds it anew, and the new step is in the next state given."""
+    from workshop.services import live, live_state
 
     built = []
-
-    class Counting(Memo):
-        def get(self, key, make):
-            return super().get(key, lambda: built.append(key) or make())
-
-    monkeypatch.setattr(memos, "CARDS", Counting(256))
+    real = live_state.board_state
+    monkeypatch.setattr(live_state, "board_state", lambda *a: built.append(a[0].version) or real(*a))
     me = app.workshop("demo")
     other = live.join(app.store, app.store.workshop(me.workshop_id).join_code, "Second", "marketing")
     first = app.open("process", me=me)
-    stages = len(snapshot(app.store, me.workshop_id).doc["segments"][0]["stages"])
-    assert len(built) == stages
     second = app.open("process", me=other)
     assert not first.exception and not second.exception
-    assert len(built) == stages  # the second board reused them
+    assert len(set(built)) == len(built)  # each version's board built once, whoever drew it
+    before = len(built)
     second.text_input(key="add_step_text").input("Board approves the budget")
     second.button(key="add_step_submit").click().run()
-    assert len(built) > stages
-    assert any("Board approves the budget" in m.value for m in second.markdown)
+    assert len(built) == before + 1
+    assert "Board approves the budget" in board_texts(second)
 
 
 def test_process_blank_tells_what_to_do_and_adds_a_stage(app):
     at = app.open("process", "blank")
     assert not at.exception
-    assert any("No buying stages yet" in i.value for i in at.info)
+    assert not _stages_on_board(at)  # the board says so in the browser
     at.text_input(key="add_stage:name").input("Recognise the problem")
     at.text_area(key="add_stage:exit_criteria").input("Problem owner named\nCost of doing nothing known")
     at.button(key="FormSubmitter:add_stage-Add a buying stage").click().run()
@@ -103,6 +100,14 @@ def test_process_blank_tells_what_to_do_and_adds_a_stage(app):
     stage = snapshot(app.store, app.me.workshop_id).doc["segments"][0]["stages"][0]
     assert stage["name"] == "Recognise the problem"
     assert stage["exit_criteria"] == ["Problem owner named", "Cost of doing nothing known"]
+    assert "Recognise the problem" in board_texts(at)  # the page was drawn again with it at once
+    assert "Recognise the problem" in [o for o in at.selectbox(key="add_step_stage").options]
+
+
+def _stages_on_board(at) -> list[str]:
+    board = live_parts(at)["board"]
+    seg = board["cfg"]["query"]["seg"]
+    return [el["id"] for el in board["live"]["state"]["elements"] if el["kind"] == "stage" and el["parent"] == seg]
 
 
 def test_process_quick_add_step_changes_store(app):
@@ -187,14 +192,20 @@ def test_reorder_stage_and_step(app):
     assert [s["id"] for s in stages[1]["steps"]] == ["st2", "st1"]
 
 
-def test_note_on_a_step(app):
+def test_note_on_a_stage_from_the_sidebar(app):
+    """The sidebar's form offers the stages (a note on a step is put on the step's card in the
+    browser: tests/e2e)."""
     at = app.open("process", "demo")
-    at.selectbox(key="process:note_about").select("st3")
+    about = at.selectbox(key="process:note_about")
+    assert "stage: Explore options" in about.options
+    assert not [o for o in about.options if "Searches peers" in o]  # no steps in the list
+    about.select("s2")
     at.text_area(key="process:note_text").input("Ask which trade press they read")
     at.button(key="FormSubmitter:process:note-Post note").click().run()
     assert not at.exception
     notes = snapshot(app.store, app.me.workshop_id).doc["notes"]
-    assert notes[-1]["about"] == "st3" and notes[-1]["author"] == app.me.participant_id
+    assert notes[-1]["about"] == "s2" and notes[-1]["author"] == app.me.participant_id
+    assert "Ask which trade press they read" in board_texts(at.run())  # (the browser: from the stream)
 
 
 def test_hostile_text_is_shown_as_text(app):
@@ -203,7 +214,7 @@ def test_hostile_text_is_shown_as_text(app):
     at.text_input(key="add_step_text").input(payload)
     at.button(key="add_step_submit").click().run()
     assert not at.exception
-    assert any(md_escape(payload) in m.value for m in at.markdown)  # every character escaped
+    assert payload in board_texts(at)  # the board sets it as text in the browser (tests/e2e)
     for md in at.markdown:
         assert "javascript:alert" not in md.value or "\\(javascript" in md.value
         assert "<script>" not in md.value
@@ -225,7 +236,8 @@ def test_add_a_segment_and_switch_to_it(app):
     doc = snapshot(app.store, app.me.workshop_id).doc
     assert [s["name"] for s in doc["segments"]] == ["Mid-size logistics firms (50-500 trucks)", "Large enterprises"]
     assert at.selectbox(key="segment").value == doc["segments"][1]["id"]
-    assert any("No buying stages yet" in i.value for i in at.info)
+    board = live_parts(at)["board"]
+    assert board["cfg"]["query"]["seg"] == doc["segments"][1]["id"] and not _stages_on_board(at)
 
 
 def test_joining_a_swedish_workshop_switches_to_swedish(app):

@@ -155,16 +155,72 @@ def test_hidden_dots_and_notes_never_reach_another_participant(room):
     vote = rounds.start_vote(served.store, fac, "objection", budget=3)
     assert client.next_event()["read"] is True  # a round started: read again
     votes.set_dots(served.store, anna, vote.no, "o-surv", 2)  # hidden until the reveal
+    # who has taken part is told (never what they chose)
+    told = client.next_event()
+    assert told["round"] == vote.no and told["voted"] == [anna.participant_id]
+    assert set(told) == {"v", "public", "round", "voted"}
     brainstorm = rounds.start_brainstorm(served.store, fac, hidden=True)
     assert client.next_event()["read"] is True
     from workshop.services.brainstorm import post_note
 
     post_note(served.store, anna, brainstorm.no, "a secret note")
     step = editing.add(served.store, anna, "step", {"text": "public step"}, parent="s1")
-    nxt = client.next_event()  # the very next event is the public step: nothing hidden in between
-    assert [p["id"] for p in nxt["put"]] == [step.eid]
-    assert "secret" not in json.dumps(nxt) and "vote" not in json.dumps(nxt)
+    seen = []
+    while True:  # the public step, and nothing hidden on the way (only who took part)
+        event = client.next_event()
+        seen.append(event)
+        if "put" in event:
+            break
+    assert [p["id"] for p in seen[-1]["put"]] == [step.eid]
+    for event in seen:
+        assert "secret" not in json.dumps(event) and "o-surv" not in json.dumps(event)
+        assert set(event) <= {"v", "public", "put", "remove", "round", "voted"}
     client.close()
+
+
+def test_a_live_part_reads_its_state_again_with_the_same_rules(room):
+    """``/_kopkarta/live``: what one live part draws now. Bea's board never holds Anna's
+    hidden note; Anna sees her own; a wrong token gets 403 and nothing else."""
+    served, anna, bea, fac = room
+    base = served.url.replace(events.PATH, events.STATE_PATH)
+    brainstorm = rounds.start_brainstorm(served.store, fac, hidden=True)
+    from workshop.services.brainstorm import post_note
+
+    post_note(served.store, anna, brainstorm.no, "a secret note", about="s1")  # on the board's first stage
+
+    def board(token):
+        with urllib.request.urlopen(f"{base}?t={token}&view=board&seg=midsize", timeout=30) as resp:
+            assert resp.headers["Content-Type"].startswith("application/json")
+            return json.loads(resp.read())
+
+    for_bea, for_anna = board(bea.token), board(anna.token)
+    assert for_bea["structure"] == for_anna["structure"]
+    assert {"s1", "st1"} <= {el["id"] for el in for_bea["state"]["elements"]}
+    assert "secret" not in json.dumps(for_bea)
+    assert "a secret note" in [el["data"].get("text") for el in for_anna["state"]["elements"]]  # her own
+    clock = json.loads(urllib.request.urlopen(f"{base}?t={bea.token}&view=clock", timeout=30).read())["state"]
+    assert clock["round"]["no"] == brainstorm.no, clock
+    assert clock["voted"] == [anna.participant_id], clock
+    for url in (f"{base}?t=not-a-token&view=board", f"{base}?view=board", f"{base}?t={bea.token}&view=nonsense"):
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(url, timeout=30)
+        assert err.value.code in (403, 404)
+
+
+def test_the_projector_opens_the_stream_with_the_join_code(room):
+    """The presenter's view without joining: ``w`` and the join code, never another code."""
+    served, anna, _, _ = room
+    code = served.store.workshop(W).join_code
+    client = _Client(f"{served.url}?w={W}&code={code}")
+    hello = client.next_event()
+    assert hello["hello"] and hello["n"] == 1
+    _wait_subscribers(served, 1)
+    step = editing.add(served.store, anna, "step", {"text": "on the wall"}, parent="s1")
+    assert [p["id"] for p in client.next_event()["put"]] == [step.eid]
+    client.close()
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(f"{served.url}?w={W}&code=ZZZZZZ", timeout=30)
+    assert err.value.code == 403
 
 
 @pytest.mark.parametrize("how", ["wrong token", "no token", "another workshop"])

@@ -179,6 +179,10 @@ class Board:
         ) if b]
         return "\n\n".join(blocks)
 
+    def _seller_card(self, stage: dict) -> None:
+        with st.container(border=True):
+            st.markdown(self._seller_text(stage))
+
     def _open_edit_forms(self) -> None:
         """The edit forms a viewer opened (from arranging the board) stay open under the board."""
         editing_now = st.session_state.get("editing") or {}

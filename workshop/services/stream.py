@@ -174,8 +174,9 @@ class _Participation:
         if r is None:
             return
         who = participation(store, workshop_id, r)
-        if self._told.get(workshop_id) == (r.no, who):
-            return
+        told = self._told.get(workshop_id)
+        if told == (r.no, who) or (not who and (told is None or told[0] != r.no)):
+            return  # nothing new (a round starts with nobody: the screens know)
         self._told[workshop_id] = (r.no, who)
         v, public = store.version(workshop_id), store.public_version(workshop_id)
         self.b.send(workshop_id, None, {"v": v, "public": public, "round": r.no, "voted": sorted(who)})
