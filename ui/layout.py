@@ -83,7 +83,7 @@ class Page:
         rule.kinds = sorted({*rule.kinds, "segment", *_round_kinds(self.state)})
         rule.ids = sorted({*rule.ids, *(s["id"] for s in self.snap.doc["segments"])})
         # what this viewer just changed (a form, a button) and the page draws itself: at once
-        if moved(self.db, self.me.workshop_id, self.snap, None if rule.any else tuple(rule.kinds)):
+        if moved(self.db, self.me.workshop_id, self.snap, None if rule.any else tuple(rule.kinds), self.me.participant_id):
             st.rerun()
         with st.sidebar:
             live_ui.watch(who, rule)

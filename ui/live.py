@@ -42,7 +42,9 @@ from web import run_count
 from workshop.errors import KopkartaError
 from workshop.i18n import t
 from workshop.model.defaults import DEFAULTS
+from workshop.model.rounds import rating_scales
 from workshop.services import editing, live_state
+from workshop.services.live import FUNCTIONS
 
 from . import store
 
@@ -73,7 +75,8 @@ _TEXTS = {
     "clock": ("rounds.no_timer", "rounds.paused", "rounds.time_up", "live.voted", "live.reconnecting"),
     "results": (
         "present.voted", "rounds.no_votes", "rounds.no_ratings", "rounds.wait_reveal", "rounds.hidden_notes",
-        "notes.anonymous", "live.reconnecting",
+        "notes.anonymous", "live.reconnecting", *(f"function.{f}" for f in FUNCTIONS),
+        *(f"rounds.field.{f}" for f in sorted({f for fields in rating_scales().values() for f in fields})),
     ),
     "watch": (),
 }

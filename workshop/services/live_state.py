@@ -120,25 +120,24 @@ def current_structure(store: Storage, workshop_id: str) -> str | None:
         return None
 
 
-def moved(store: Storage, workshop_id: str, drawn: Snapshot, kinds: tuple[str, ...] | None) -> bool:
-    """Whether the map moved on since ``drawn`` in what a page draws with Streamlit: any
-    change (``kinds`` ``None``) or a change of an element of ``kinds``. A page asks this at the
-    end of its run: a change its own viewer just made (a form, a button) is drawn at once."""
-    if store.public_version(workshop_id) == drawn.public and store.version(workshop_id) == drawn.version:
-        return False
-    try:
-        now = snapshot(store, workshop_id)
-    except NotFound:
-        return True
-    if now.version == drawn.version:
+#: how far back in the change log :func:`moved` looks for the viewer's own changes
+MOVED_LOOKBACK = 20
+
+
+def moved(store: Storage, workshop_id: str, drawn: Snapshot, kinds: tuple[str, ...] | None, actor: str | None) -> bool:
+    """Whether a page must be drawn again at once, at the end of its run: ``kinds`` ``None``
+    (a page drawn by Streamlit alone): the map moved on since ``drawn`` in anything everyone
+    sees; else: ``actor`` (the viewer) changed an element of one of ``kinds`` since (a form of
+    the page added a stage). Others' changes reach a page with live parts by the stream."""
+    if store.version(workshop_id) == drawn.version:
         return False
     if kinds is None:
+        return store.public_version(workshop_id) != drawn.public
+    recent = store.events(workshop_id, limit=MOVED_LOOKBACK)
+    newer = [e for e in recent if e["seq"] > drawn.version]
+    if len(newer) == len(recent):  # more happened than it looked at: draw again to be sure
         return True
-
-    def of(snap: Snapshot) -> set[tuple[str, int]]:
-        return {(el.eid, el.version) for el in snap.elements.values() if el.kind in kinds}
-
-    return of(now) != of(drawn)
+    return any(e["actor"] == actor and e["kind"] in kinds for e in newer)
 
 
 # -- the parts' states -----------------------------------------------------------------------
