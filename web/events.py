@@ -5,7 +5,8 @@
   headers, and the token is already in the page's address); the projector's view opened
   without joining uses ``w=WORKSHOP&code=JOINCODE`` instead. The first event says "read the map
   as of now"; then every commit's public change follows (:mod:`workshop.model.change_messages`),
-  and a comment line every :data:`HEARTBEAT` seconds keeps proxies from closing an idle stream.
+  and a ``ping`` event every :data:`HEARTBEAT` seconds of silence keeps proxies from closing an
+  idle stream and tells the browser it is still alive.
 * ``GET /_kopkarta/live?t=TOKEN&view=VIEW[&seg=SEGMENT]``: what one live part draws now, as
   JSON (:func:`workshop.services.live_state.state_json`), read by the part after a reconnect or
   a change the stream describes only as "read again".
@@ -33,6 +34,9 @@ STATE_PATH = "/_kopkarta/live"
 HEARTBEAT = 15.0
 #: how long a browser waits before it reconnects a stream that broke (milliseconds)
 RETRY_MS = 1000
+#: sent every HEARTBEAT seconds of silence: a browser that hears nothing for much longer takes
+#: the stream for dead (a phone that slept, a network that dropped it without a word) and reconnects
+PING = b"event: ping\ndata: {}\n\n"
 
 
 def routes(live: Callable[[], tuple[Storage, Broadcaster]]) -> list[Route]:
@@ -58,7 +62,7 @@ def routes(live: Callable[[], tuple[Storage, Broadcaster]]) -> list[Route]:
                     except asyncio.TimeoutError:
                         if await request.is_disconnected():
                             return
-                        yield b": still here\n\n"
+                        yield PING  # keeps proxies from closing an idle stream; the browser watches for it
             finally:
                 broadcaster.remove(sub)
 

@@ -27,6 +27,9 @@ const LINGER_MS = 10000;
 const SHOW_OFFLINE_MS = 3000;
 // while the stream is down, parts read their state this often
 const OFFLINE_READ_MS = 15000;
+// the server pings every 15 s of silence: a stream silent for this long is dead (a phone that
+// slept, a network that dropped it without a word) and is opened again
+const SILENT_MS = 40000;
 
 function node(tag, cls, text) {
   const e = document.createElement(tag);
@@ -57,6 +60,7 @@ class Hub {
     this.linger = null;
     this.es = null;
     this.connect();
+    this.watchdog();
   }
 
   url(path, extra) {
@@ -73,7 +77,12 @@ class Hub {
       this.retry = 1000;
       this.setStatus("open");
     });
+    this.heard = Date.now();
+    es.addEventListener("ping", () => {
+      this.heard = Date.now();
+    });
     es.addEventListener("change", (event) => {
+      this.heard = Date.now();
       let msg;
       try {
         msg = JSON.parse(event.data);
@@ -97,6 +106,13 @@ class Hub {
     });
   }
 
+  watchdog() {
+    clearInterval(this.dog);
+    this.dog = setInterval(() => {
+      if (this.views.size && Date.now() - this.heard > SILENT_MS) this.connect();
+    }, SILENT_MS / 4);
+  }
+
   setStatus(status) {
     if (status !== this.status) this.since = Date.now();
     this.status = status;
@@ -117,6 +133,7 @@ class Hub {
     this.linger = setTimeout(() => {
       if (!this.views.size) {
         if (this.es) this.es.close();
+        clearInterval(this.dog);
         HUBS.delete(this.key);
       }
     }, LINGER_MS);
@@ -199,8 +216,10 @@ class View {
     this.root.dataset.stream = status;
     clearInterval(this.offlineTimer);
     if (status !== "open") {
-      // the stream is down: read the state now and then, so the screen does not stand still
+      // the stream is down: read the state now and then, so the screen does not stand still,
+      // and say so if it stays down
       this.offlineTimer = setInterval(() => this.read(), OFFLINE_READ_MS);
+      setTimeout(() => this.scheduleDraw(), SHOW_OFFLINE_MS + 50);
     }
     this.scheduleDraw();
   }

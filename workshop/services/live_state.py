@@ -113,11 +113,13 @@ def structure(state: FacilitationState, language: str) -> str:
 
 
 def current_structure(store: Storage, workshop_id: str) -> str | None:
-    """The workshop's :func:`structure` now (``None``: the workshop is gone)."""
+    """The workshop's :func:`structure` now (``None``: the workshop is gone). Cheap: the safety
+    net of every screen asks it (one row, not the map)."""
     try:
-        return structure(store.facilitation(workshop_id), snapshot(store, workshop_id).language)
+        language = store.workshop(workshop_id).data.get("language", "en")
     except NotFound:
         return None
+    return structure(store.facilitation(workshop_id), language)
 
 
 #: how far back in the change log :func:`moved` looks for the viewer's own changes

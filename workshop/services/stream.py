@@ -119,11 +119,20 @@ class Broadcaster:
         data = M.event("change", payload)  # serialised once for every subscriber
         read_again = M.event("change", {"v": payload["v"], "public": payload["public"], "read": True})
         self.serialised += 1
+        by_loop: dict[asyncio.AbstractEventLoop, list[Subscription]] = {}
         for sub in subs:
+            by_loop.setdefault(sub.loop, []).append(sub)
+        for loop, theirs in by_loop.items():  # one wake-up of each loop, not one per screen
             try:
-                sub.loop.call_soon_threadsafe(sub._deliver, data, read_again)
-            except RuntimeError:  # the subscriber's loop closed: it is going away
-                self.remove(sub)
+                loop.call_soon_threadsafe(_deliver_all, theirs, data, read_again)
+            except RuntimeError:  # the loop closed: its subscribers are going away
+                for sub in theirs:
+                    self.remove(sub)
+
+
+def _deliver_all(subs: list[Subscription], data: bytes, read_again: bytes) -> None:
+    for sub in subs:
+        sub._deliver(data, read_again)
 
 
 class _Participation:
