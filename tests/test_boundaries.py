@@ -9,6 +9,7 @@
 * The pages (``views/``) and their helpers (``ui/``) reach storage only through the services:
   they never import ``workshop.store`` and never touch the store's own attributes (they may
   hold the store and pass it to a service function, nothing more).
+* ``web/`` (the routes beside the pages) imports no streamlit: what it serves is plain HTTP.
 * No module is over 400 lines.
 """
 
@@ -118,6 +119,15 @@ def test_the_package_never_imports_streamlit():
     assert offenders == []
 
 
+def test_the_routes_import_no_streamlit():
+    """``web/`` serves plain HTTP beside the pages (the stream, the live parts' state): no page
+    machinery in it, and storage only through the services."""
+    offenders = [str(p.relative_to(ROOT)) for p in python_files(ROOT / "web") if "streamlit" in imported_modules(p)]
+    assert offenders == []
+    for path in python_files(ROOT / "web"):
+        assert not {m for m in package_imports(path) if m.startswith("workshop.store")}, path
+
+
 SQL = re.compile(r"\b(SELECT\s+.+\s+FROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+TABLE)\b", re.I | re.S)
 
 
@@ -155,7 +165,7 @@ def lines_of(path: Path) -> int:
 def test_no_module_is_huge():
     """No module over 400 lines: a module a newcomer can read in one sitting, split along its seams."""
     too_long = []
-    for path in python_files(PKG) + python_files(ROOT / "ui") + python_files(ROOT / "views"):
+    for path in python_files(PKG) + python_files(ROOT / "ui") + python_files(ROOT / "views") + python_files(ROOT / "web"):
         if lines_of(path) > 400:
             too_long.append(f"{path.relative_to(ROOT)} has {lines_of(path)} lines: split it")
     assert too_long == []

@@ -285,14 +285,17 @@ class View {
     const query = Object.assign({}, this.cfg.query || { view: this.cfg.view });
     const url = this.hub.url(STATE, query);
     this.reading = fetch(url, { cache: "no-store", credentials: "same-origin" })
-      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`${r.status}`))))
+      .then((r) => {
+        // refused: the workshop was deleted (or the link is no longer valid): the page says so
+        if (r.status === 403 || r.status === 404) this.structureChanged(`gone:${r.status}`);
+        return r.ok ? r.json() : Promise.reject(new Error(`${r.status}`));
+      })
       .then((answer) => {
         if (answer.structure !== this.cfg.structure) this.structureChanged(answer.structure);
         if (answer.state && answer.state.v >= this.v) this.load(answer.state);
       })
       .catch(() => {
-        // a 403 after the workshop went, or the server restarting: the page's own safety
-        // net (and the next reconnect) sorts it out
+        // the server restarting: the next reconnect (or the reading while offline) catches up
       })
       .finally(() => {
         this.reading = null;
