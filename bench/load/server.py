@@ -1,9 +1,11 @@
 """The app under load: ``streamlit run app.py`` as a subprocess, and its CPU and memory.
 
 Started like the browser tests start it (a free port, ``$KOPKARTA_DB`` pointing at the run's
-database, no file watcher); a sampler thread reads the process's CPU % and RSS once a second
+database, no file watcher) and in the app's test mode (``KOPKARTA_TEST_MODE=1``: the server
+counts each participant's script runs and tells them at ``/_kopkarta/test/runs``; a counter
+under a lock per run); a sampler thread reads the process's CPU % and RSS once a second
 with psutil, so the harness can report the server alone (the harness and the browsers run on
-the same machine and are not counted).
+the same machine and are not counted), and :meth:`AppServer.cpu_seconds` gives its CPU time.
 """
 
 from __future__ import annotations
@@ -41,8 +43,11 @@ class Sample:
 class AppServer:
     """One streamlit server process on ``db``; ``port`` is kept on restart (clients reconnect)."""
 
-    def __init__(self, db: Path, log: Path, port: int | None = None, profile: Path | None = None):
+    def __init__(
+        self, db: Path, log: Path, port: int | None = None, profile: Path | None = None, *, test_mode: bool = True
+    ):
         self.db = Path(db)
+        self.test_mode = test_mode
         self.profile = profile
         self.log_path = Path(log)
         self.port = port or free_port()
@@ -55,6 +60,8 @@ class AppServer:
 
     def start(self, timeout: float = 90.0) -> None:
         env = dict(os.environ, KOPKARTA_DB=str(self.db), PYTHONPATH=str(ROOT))
+        if self.test_mode:
+            env["KOPKARTA_TEST_MODE"] = "1"
         runner = ["-m", "streamlit"]
         if self.profile is not None:  # the same server with a sampling profiler inside
             env["KOPKARTA_PROFILE"] = str(self.profile)
@@ -105,6 +112,14 @@ class AppServer:
             return psutil.Process(self.proc.pid).memory_info().rss
         except (psutil.Error, AttributeError):
             return 0
+
+    def cpu_seconds(self) -> float | None:
+        """The server process's CPU time so far (user + system; ``None``: it is gone)."""
+        try:
+            t = psutil.Process(self.proc.pid).cpu_times()
+            return t.user + t.system
+        except (psutil.Error, AttributeError):
+            return None
 
     def window(self, since: float, until: float | None = None) -> list[Sample]:
         until = until or time.monotonic()
