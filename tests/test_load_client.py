@@ -18,7 +18,7 @@ import pytest
 from bench.load import stream as http
 from bench.load.participant import Participant, Plan
 from bench.load.room import prepare
-from bench.load.server import AppServer
+from bench.load.server import AppServer, log_errors
 from bench.load.verify import verify
 from workshop.store import open_store
 
@@ -79,6 +79,7 @@ def test_protocol_participants_act_and_every_acknowledged_action_is_stored(tmp_p
         people, _runs = asyncio.run(asyncio.wait_for(_room(server.url, room), 120))
     finally:
         server.stop()
+    assert server.stopped_cleanly  # every stream was closed: the server's shutdown was not held
     records = [p.rec for p in people]
     for rec in records:
         assert rec.token and rec.joined is not None
@@ -104,3 +105,29 @@ def test_protocol_participants_act_and_every_acknowledged_action_is_stored(tmp_p
     finally:
         store.close()
     assert not server.log_errors(), server.log_errors()
+
+
+def test_the_log_check_counts_errors_once_and_not_harmless_lines():
+    log = """
+  You can now view your Streamlit app in your browser.
+2026-12-06 02:38:02.575 The fragment with id 389b21297387baa3119cf627b42a77a3 does not exist anymore - it might have been removed during a preceding full-app rerun.
+ERROR:    Exception in ASGI application
+Traceback (most recent call last):
+  File "x.py", line 1, in <module>
+    raise ValueError("a")
+ValueError: a
+
+During handling of the above exception, another exception occurred:
+
+Traceback (most recent call last):
+  File "y.py", line 2, in <module>
+KeyError: 'b'
+2026-12-06 02:39:00.000 a change listener failed: Error: boom
+nanobind: leaked 3 instances!
+ - leaked type "duckdb.PythonExceptionHandling"
+See https://nanobind.readthedocs.io/en/latest/refleaks.html
+"""
+    assert log_errors(log) == [
+        "ERROR:    Exception in ASGI application — Traceback … KeyError: 'b'",
+        "2026-12-06 02:39:00.000 a change listener failed: Error: boom",
+    ]

@@ -143,6 +143,7 @@ def run_level(
     rss_end = result["server"]["rss_end_mb"]
     result["server"]["rss_per_session_mb"] = (rss_end - base_rss / 2**20) / n if rss_end else None
     errors = server.log_errors()
+    result["server"]["stopped_cleanly"] = server.stopped_cleanly
     result["log"] = {
         "error_lines": len(errors),
         "tracebacks": sum("Traceback" in e for e in errors),

@@ -26,11 +26,20 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 from e2e.conftest import free_port, stop_process, wait_healthy
 
-#: what counts as an error line in the server's log
+#: what counts as an error line in the server's log (a traceback counts once, see log_errors)
 ERROR_LINE = re.compile(r"Traceback|\bERROR\b|Exception|Error:", re.IGNORECASE)
-#: the report of objects still alive at exit that DuckDB's bindings (nanobind) print after
-#: "Stopping...": names such as "PythonExceptionHandling", not errors
-EXIT_LEAK_LINE = re.compile(r"^(nanobind: | - leaked |See https://nanobind)")
+#: lines that look like errors and are not:
+#: - the report of objects still alive at exit that DuckDB's bindings (nanobind) print after
+#:   "Stopping...": names such as "PythonExceptionHandling";
+#: - Streamlit's note that a fragment's rerun came for a fragment the page's last full run no
+#:   longer has (an auto-rerun timer of the page before: harmless, the browser does it too)
+HARMLESS = (
+    re.compile(r"^(nanobind: | - leaked |See https://nanobind)"),
+    re.compile(r"The fragment with id \w+ does not exist anymore"),
+)
+EXIT_LEAK_LINE = HARMLESS[0]
+_TRACEBACK = "Traceback (most recent call last)"
+_CHAINED = re.compile(r"^(During handling of the above exception|The above exception was the direct cause)")
 
 
 @dataclass
@@ -57,6 +66,7 @@ class AppServer:
         self._sampler: threading.Thread | None = None
         self._stop = threading.Event()
         self._log = None
+        self.stopped_cleanly: bool | None = None
 
     def start(self, timeout: float = 90.0) -> None:
         env = dict(os.environ, KOPKARTA_DB=str(self.db), PYTHONPATH=str(ROOT))
@@ -131,10 +141,15 @@ class AppServer:
             self._sampler.join(timeout=5)
 
     def stop(self) -> None:
-        """SIGTERM and wait (the app checkpoints the database on a clean exit)."""
+        """SIGTERM and wait (the app checkpoints the database on a clean exit); SIGKILL after
+        30 s. :attr:`stopped_cleanly` says which: uvicorn ends a graceful shutdown by raising
+        the SIGTERM again (exit status -15); -9 is the SIGKILL (the server did not stop: an
+        event stream still open holds uvicorn's shutdown, measured; so the harness closes
+        every participant's stream first)."""
         self._end_sampling()
         if self.proc is not None:
             stop_process(self.proc, timeout=30)
+            self.stopped_cleanly = self.proc.returncode in (0, -signal.SIGTERM)
         self._close_log()
 
     def kill(self) -> None:
@@ -157,7 +172,40 @@ class AppServer:
             return ""
 
     def log_errors(self) -> list[str]:
-        """Lines of the server log that report an error or a traceback."""
-        return [
-            line for line in self.log_text().splitlines() if ERROR_LINE.search(line) and not EXIT_LEAK_LINE.match(line)
-        ]
+        """The errors the server's log reports: each traceback once (``Traceback … <its last
+        line>``; a chained one with the exceptions it came from counts once), and each other line
+        that reads as an error, but those in :data:`HARMLESS`."""
+        return log_errors(self.log_text())
+
+
+def log_errors(text: str) -> list[str]:
+    """See :meth:`AppServer.log_errors`."""
+    lines = text.splitlines()
+    out: list[str] = []
+    chained = False
+    logged_at = -2  # the line of the last error entry that was a plain line
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.lstrip().startswith(_TRACEBACK):
+            j = i + 1  # the frames are indented; the exception's own line is the first that is not
+            while j < len(lines) and (lines[j].startswith((" ", "\t")) or not lines[j].strip()):
+                j += 1
+            entry = f"Traceback … {lines[j].strip() if j < len(lines) else ''}"
+            if chained and out:  # the same error, told with the exception it came from
+                head, sep, _ = out[-1].partition(" — Traceback … ")
+                out[-1] = f"{head} — {entry}" if sep else entry
+            elif logged_at == i - 1 and out:
+                out[-1] = f"{out[-1].strip()} — {entry}"  # a logged error and its traceback: one
+            else:
+                out.append(entry)
+            chained = False
+            i = j + 1
+            continue
+        if _CHAINED.match(line.strip()):
+            chained = True
+        elif ERROR_LINE.search(line) and not any(h.search(line) for h in HARMLESS):
+            out.append(line)
+            chained, logged_at = False, i
+        i += 1
+    return out
