@@ -2,8 +2,8 @@
 (commit ``6a5dd17``, with its own harness) and of this code (this harness), measured in turn in
 one session on this machine, written to ``bench/RESULTS.md`` ("Live layer: before and after").
 
-Its own command, never part of the test run (about 20 minutes a round at the default levels;
-see :data:`MINUTES_PER_RUN`)::
+Its own command, never part of the test run (about 17 minutes a round at the default levels,
+35–40 minutes for the default two rounds; see :func:`minutes`)::
 
     .venv/bin/python -m bench.load.compare                        # levels 30,50,100,200, 60 s, 2 rounds
     .venv/bin/python -m bench.load.compare --levels 10 --seconds 20 --rounds 1 --no-write   # does it start?
@@ -48,10 +48,14 @@ BEFORE_TREE = ROOT.parent / "wt-before"
 LEVELS = (30, 50, 100, 200)
 OUT = ROOT / "bench" / "out" / "compare"
 SECTION = "Live layer: before and after"
-#: a run's wall-clock minutes, roughly: the server and the two browsers start (~20 s), N join
-#: (up to 20 s), the measured seconds, the last answers (a few s, up to 30), the check
-MINUTES_PER_RUN = 2.2
 COMMAND = ".venv/bin/python -m bench.load.compare"
+
+
+def minutes(levels: list[int], seconds: float, rounds: int) -> float:
+    """The session's wall-clock minutes, roughly: per run, the server and the two browsers start
+    and the room settles (~40 s), N join (``min(20, 0.2 N)`` s), the measured seconds, the last
+    answers and the check (~10 s, up to 30 more for an overloaded room)."""
+    return 2 * rounds * sum(40 + min(20.0, 0.2 * n) + seconds + 10 for n in levels) / 60
 
 
 def cpu_model() -> str:
@@ -214,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     if git("status", "--porcelain", "--untracked-files=no"):
         print("note: this worktree has uncommitted changes; 'after' is measured with them", flush=True)
     runs = len(levels) * 2 * args.rounds
-    print(f"{cpu_model()}; {runs} runs, about {runs * MINUTES_PER_RUN:.0f} minutes at 60 s each", flush=True)
+    print(f"{cpu_model()}; {runs} runs, about {minutes(levels, args.seconds, args.rounds):.0f} minutes", flush=True)
     for f in OUT.glob("*-n*-r*.json") if OUT.exists() else ():
         f.unlink()  # a new session: the section is of this one only
     results = []

@@ -15,6 +15,8 @@ from .runner import OUT
 
 PNG = RESULTS.parent / "load_curve.png"
 GOALS = {"median": 1.0, "p95": 1.5, "mb_per_session": 40.0, "at": 50}
+#: issue 15 (the live layer): p95 change-to-screen by room size, and no action lost
+LIVE_GOALS = {100: 1.0, 200: 1.5}
 COMMAND = ".venv/bin/python -m bench.load --levels 10,30,50,100 --seconds 60 --until-break"
 
 
@@ -51,7 +53,7 @@ def row(r: dict) -> str:
 def verdict(results: list[dict]) -> str:
     at = next((r for r in results if r["n"] == GOALS["at"] and not r["kill"]), None)
     if at is None:
-        return f"No run at N = {GOALS['at']} yet."
+        return f"No run at N = {GOALS['at']} yet." + live_verdict(results)
     p, c, a = at.get("probe") or {}, at["clients"], at["actions"]
 
     def lat(q: str, goal: float):
@@ -76,7 +78,27 @@ def verdict(results: list[dict]) -> str:
         ),
     ]
     lines = [f"| {name} | {value} | {'met' if ok else '**not met**'} |" for name, ok, value in checks]
-    return f"Goals at N = {GOALS['at']}:\n\n| goal | measured | |\n|---|---|---|\n" + "\n".join(lines)
+    return f"Goals at N = {GOALS['at']}:\n\n| goal | measured | |\n|---|---|---|\n" + "\n".join(lines) + live_verdict(results)
+
+
+def live_verdict(results: list[dict]) -> str:
+    """Issue 15's goals: p95 ≤ LIVE_GOALS[N] for browsers and clients, every change seen, 0 lost."""
+    lines = []
+    for n, goal in LIVE_GOALS.items():
+        r = next((r for r in results if r["n"] == n and not r["kill"]), None)
+        if r is None:
+            continue
+        p, c, a = r.get("probe") or {}, r["clients"], r["actions"]
+        values = [v for v in (p.get("p95"), c["p95"]) if v is not None]
+        ok = bool(values) and max(values) <= goal and not p.get("not_seen") and not c["not_seen"]
+        lost_ok = a["lost"] == 0 and a["unanswered"] == 0
+        lines.append(
+            f"| N = {n}: p95 ≤ {goal} s, 0 lost | browsers {_f(p.get('p95'))} s, clients {_f(c['p95'])} s; "
+            f"{a['lost']} lost, {a['unanswered']} unanswered | {'met' if ok and lost_ok else '**not met**'} |"
+        )
+    if not lines:
+        return ""
+    return "\n\nIssue 15 (the live layer):\n\n| goal | measured | |\n|---|---|---|\n" + "\n".join(lines)
 
 
 def durability(r: dict) -> str:
