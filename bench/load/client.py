@@ -19,6 +19,11 @@ browser does (see ``streamlit/web/server/starlette/starlette_websocket.py`` and
   30 s after the page's last full run; a fragment's id can change between full runs);
 * read the page from the ``delta`` messages of each run (a run starts with ``new_session`` and
   ends with ``script_finished``); widgets are found by the user key their id ends with;
+* keep Streamlit's message cache as the frontend does: a large element (``metadata.cacheable``,
+  e.g. a live part carrying the component's JS and CSS) is kept by its hash, each rerun lists
+  the hashes kept (``cached_message_hashes``) so the server sends a ``ref_hash`` instead of an
+  element the client already has, and an entry not used for ``max_cached_message_age`` runs
+  is dropped;
 * a fragment run (its ``new_session`` names the fragments: a poll, a part the server reran
   alone, or a widget inside a fragment) replaces only what those fragments drew, as the
   browser does: every delta carries the fragment that drew it.
@@ -239,6 +244,11 @@ class Client:
         self.would_ask = 0  # changes after which a browser's live part would ask for a rerun
         self.room = 0  # the stream's count of the workshop's screens when it (re)connected
         self._hello = asyncio.Event()
+        # Streamlit's message cache (the frontend's ForwardMsgCache): hash -> [bytes, run last used, fragment]
+        self._cache: dict[str, list] = {}
+        self._cache_runs = 0
+        self._cache_age = 2  # global.maxCachedMessageAge, as the server's new_session says
+        self.cache_hits = 0
 
     # -- connection ------------------------------------------------------------------------
     async def connect(self) -> None:
@@ -278,6 +288,7 @@ class Client:
         ctx.timezone, ctx.timezone_offset, ctx.locale = "UTC", 0, "en-US"
         ctx.url = f"{self.base_url}/{self.page_name}" + (f"?{self.query}" if self.query else "")
         cs.widget_states.widgets.extend(widgets)
+        cs.cached_message_hashes.extend(self._cache)
         await self._ws.send(msg.SerializeToString())
 
     async def open(self, page: str, query: str, until: Callable[[Screen], bool] | None = None) -> Screen:
@@ -344,7 +355,7 @@ class Client:
             async for data in self._ws:
                 msg = ForwardMsg()
                 msg.ParseFromString(data)
-                await self._handle(msg)
+                await self._handle(self._cached(msg, data))
         except websockets.ConnectionClosed:
             pass
         except Exception as exc:  # noqa: BLE001 - a broken client is a result, not a crash
@@ -354,8 +365,37 @@ class Client:
             async with self._run_done:
                 self._run_done.notify_all()
 
+    def _cached(self, msg: ForwardMsg, data: bytes) -> ForwardMsg:
+        """The frontend's ``processMessagePayload``: keep a cacheable message, resolve a reference."""
+        if msg.WhichOneof("type") == "ref_hash":
+            entry = self._cache.get(msg.ref_hash)
+            if entry is None:
+                self.errors.append(f"cached message missing: {msg.ref_hash}")
+                return msg
+            entry[1] = self._cache_runs
+            full = ForwardMsg()
+            full.ParseFromString(entry[0])
+            full.metadata.CopyFrom(msg.metadata)
+            self.cache_hits += 1
+            return full
+        if msg.metadata.cacheable and msg.hash and msg.hash not in self._cache:
+            self._cache[msg.hash] = [data, self._cache_runs, msg.delta.fragment_id or None]
+        return msg
+
+    def _age_cache(self, fragments: set[str]) -> None:
+        """After a run (the frontend's ``incrementRunCount``): drop what was not used for a while
+        (after a fragment run, only what that fragment drew)."""
+        self._cache_runs += 1
+        for h, (_, used, fid) in list(self._cache.items()):
+            if fragments and (not fid or fid not in fragments):
+                continue
+            if self._cache_runs - used > self._cache_age:
+                del self._cache[h]
+
     async def _handle(self, msg: ForwardMsg) -> None:
         kind = msg.WhichOneof("type")
+        if kind == "script_finished" and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+            self._age_cache(self._in_fragment)
         if kind == "delta":
             delta = msg.delta
             if delta.WhichOneof("type") == "new_element":
@@ -368,6 +408,7 @@ class Client:
                 elif el_kind == "bidi_component":  # a live part's state (a JSON string of JSON)
                     self._saw(MARKER.findall(el.bidi_component.json), time.monotonic(), "run")
         elif kind == "new_session":
+            self._cache_age = msg.new_session.config.max_cached_message_age or self._cache_age
             self._in_fragment = set(msg.metadata.run.fragment_ids)
             if self._in_fragment:
                 self._fragment_drawn = {}
