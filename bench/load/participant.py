@@ -213,8 +213,8 @@ class Participant:
             action.unanswered = True
             return
         deadline = action.sent + ACK_TIMEOUT
-        if action.marker is not None and fragment is None:
-            await self._settle_marked(action, full_runs, deadline)
+        if action.marker is not None:
+            await self._settle_marked(action, runs if fragment else full_runs, deadline, "updates" if fragment else "runs")
             return
         while not action.settled:
             remaining = deadline - time.monotonic()
@@ -229,16 +229,15 @@ class Participant:
             runs = c.updates
             _judge(action, screen)
 
-
-    async def _settle_marked(self, action: Action, runs: int, deadline: float) -> None:
+    async def _settle_marked(self, action: Action, runs: int, deadline: float, count: str = "runs") -> None:
         """A step or note: its own run (the next complete run of the page: a click's rerun stops
-        any run under way) must end with no error, and its marker be on this screen: in that
-        run's live state (a step added by the form's callback is in the board the run draws),
-        or from the stream (a note posted from the sidebar's form is stored after the board
+        any run under way; of its fragment, were the form in one: ``count="updates"``) must end
+        with no error, and its marker be on this screen: in that run's live state (a step added
+        by the form's callback is in the board the run draws), or from the stream (a note posted from the sidebar's form is stored after the board
         was drawn: its own board shows it when the stream's message arrives)."""
         c = self.client
         try:
-            screen = await c.wait_run(after=runs, timeout=max(0.0, deadline - time.monotonic()))
+            screen = await c.wait_run(after=runs, timeout=max(0.0, deadline - time.monotonic()), count=count)
         except (TimeoutError, ConnectionError):
             action.unanswered = True
             return
