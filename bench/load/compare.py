@@ -17,7 +17,8 @@ app. *After* is the same command in this worktree. Each level runs once per roun
 side, the order alternating (before first at the first level of the first round, after first
 at the next, and so on), so a drift of the machine during the session falls on both. Each
 run's JSON is kept in ``bench/out/compare/{before|after}-n<N>-r<round>.json`` with the load
-average before it started.
+average before it started. The machine is shared: before each run the script waits (up to
+``--patience`` seconds) until the 1-minute load average is at most ``--quiet`` (2.0).
 
 Server CPU per change per screen is computed the same way for both sides from their JSON: the
 server's mean CPU over the measured window × its seconds ÷ ((steps and notes sent + the
@@ -54,7 +55,8 @@ COMMAND = ".venv/bin/python -m bench.load.compare"
 def minutes(levels: list[int], seconds: float, rounds: int) -> float:
     """The session's wall-clock minutes, roughly: per run, the server and the two browsers start
     and the room settles (~40 s), N join (``min(20, 0.2 N)`` s), the measured seconds, the last
-    answers and the check (~10 s, up to 30 more for an overloaded room)."""
+    answers and the check (~10 s, up to 30 more for an overloaded room); waiting for a quiet
+    machine (``--quiet``) comes on top."""
     return 2 * rounds * sum(40 + min(20.0, 0.2 * n) + seconds + 10 for n in levels) / 60
 
 
@@ -84,11 +86,24 @@ def before_tree(path: Path, commit: str) -> Path:
     return path
 
 
-def run_one(which: str, tree: Path, n: int, seconds: float, seed: int, rnd: int, commit: str) -> dict:
+def wait_quiet(below: float, patience: float) -> float:
+    """Wait until the machine's 1-minute load average is at most ``below`` (other work on these
+    shared 2 cores skews a run; the last run's own load fades in about half a minute), at most
+    ``patience`` seconds; returns the seconds waited."""
+    t0 = time.monotonic()
+    while below > 0 and os.getloadavg()[0] > below and time.monotonic() - t0 < patience:
+        time.sleep(5)
+    return time.monotonic() - t0
+
+
+def run_one(
+    which: str, tree: Path, n: int, seconds: float, seed: int, rnd: int, commit: str, *, quiet: float = 0.0, patience: float = 0.0
+) -> dict:
     """One level with that tree's own harness; its JSON, kept in ``OUT``."""
     OUT.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "KOPKARTA_DB", "KOPKARTA_TEST_MODE")}
     cmd = [sys.executable, "-m", "bench.load", "--levels", str(n), "--seconds", str(seconds), "--seed", str(seed), "--no-write"]
+    waited = wait_quiet(quiet, patience)
     load_before = os.getloadavg()
     started = time.time()
     log = OUT / f"{which}-n{n}-r{rnd}.out"
@@ -102,7 +117,7 @@ def run_one(which: str, tree: Path, n: int, seconds: float, seed: int, rnd: int,
     result = json.loads((tree / "bench" / "out" / f"load-n{n}.json").read_text(encoding="utf-8"))
     result["compare"] = {
         "which": which, "commit": commit, "round": rnd, "seed": seed, "started": started,
-        "minutes": (time.time() - started) / 60, "load_before": load_before,
+        "minutes": (time.time() - started) / 60, "load_before": load_before, "waited_for_quiet": waited,
     }
     (OUT / f"{which}-n{n}-r{rnd}.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
     shutil.copy(tree / "bench" / "out" / f"load-n{n}.log", OUT / f"{which}-n{n}-r{rnd}.server.log")
@@ -205,6 +220,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--before", default=BEFORE_COMMIT, help=f"the commit before (default {BEFORE_COMMIT})")
     parser.add_argument("--before-tree", type=Path, default=BEFORE_TREE, help=f"its worktree (default {BEFORE_TREE})")
+    parser.add_argument(
+        "--quiet", type=float, default=2.0,
+        help="before each run wait until the 1-minute load average is at most this (0: do not wait; default 2.0)",
+    )
+    parser.add_argument("--patience", type=float, default=300.0, help="at most this many seconds (default 300)")
     parser.add_argument("--no-write", action="store_true", help="leave RESULTS.md alone")
     parser.add_argument("--report-only", action="store_true", help="write the section from bench/out/compare/*.json")
     parser.add_argument("--note", default="")
@@ -227,7 +247,9 @@ def main(argv: list[str] | None = None) -> int:
             order = ("before", "after") if (rnd + i) % 2 == 1 else ("after", "before")
             for which in order:
                 tree, commit = trees[which]
-                results.append(run_one(which, tree, n, args.seconds, args.seed, rnd, commit))
+                results.append(
+                    run_one(which, tree, n, args.seconds, args.seed, rnd, commit, quiet=args.quiet, patience=args.patience)
+                )
     for n in levels:
         print(summary_line(n, [r for r in results if r["n"] == n]), flush=True)
     if not args.no_write:
