@@ -25,6 +25,7 @@ def broke(r: dict) -> bool:
         or a["refused"]
         or r["joins"]["failed"]
         or r["log"]["tracebacks"]
+        or (r.get("live") or {}).get("stream_errors")
     )
 
 
@@ -36,7 +37,27 @@ def summary(r: dict) -> str:
         f"{report._f(p.get('driver_p95'))} s; clients {report._f(r['clients']['median'])}/{report._f(r['clients']['p95'])} s), "
         f"CPU {report._f(s['cpu_mean'], '{:.0f}')} %, RSS {report._f(s['rss_end_mb'], '{:.0f}')} MB "
         f"({report._f(s['rss_per_session_mb'], '{:.1f}')} MB/session), actions {a['sent']} sent {a['acknowledged']} ack "
-        f"{a['lost']} lost {a['refused']} refused {a['unanswered']} unanswered, log errors {r['log']['error_lines']}"
+        f"{a['lost']} lost {a['refused']} refused {a['unanswered']} unanswered, log errors {r['log']['error_lines']}; "
+        + live_summary(r)
+    )
+
+
+def live_summary(r: dict) -> str:
+    lv = r.get("live") or {}
+
+    def m(key: str, fmt: str = "{:.1f}") -> str:
+        return report._f((lv.get(key) or {}).get("mean"), fmt)
+
+    srv = lv.get("server_runs_per_client") or {}
+    return (
+        f"per client: {m('messages_per_client', '{:.0f}')} stream messages ({m('state_reads_per_client')} state reads), "
+        f"runs {m('runs_per_client')} full / {m('fragment_runs_per_client')} fragment / {m('polls_per_client')} polls "
+        f"(server's count over the run: {report._f((srv.get('run') or {}).get('mean'), '{:.1f}')} runs, "
+        f"{report._f((srv.get('asked') or {}).get('mean'), '{:.1f}')} asked, {report._f((srv.get('poll') or {}).get('mean'), '{:.1f}')} polls); "
+        f"{lv.get('public_changes', '—')} public changes × {lv.get('subscribers', '—')} screens, server "
+        f"{report._f(lv.get('server_cpu_seconds'), '{:.1f}')} CPU s = "
+        f"{report._f(lv.get('cpu_ms_per_change_per_subscriber'), '{:.3f}')} ms per change per screen; "
+        f"stream errors {lv.get('stream_errors', '—')} (broken {lv.get('stream_broken', '—')}), would ask {lv.get('would_ask', '—')}"
     )
 
 

@@ -14,21 +14,44 @@ browser does (see ``streamlit/web/server/starlette/starlette_websocket.py`` and
 * keep the query string the server sets (``page_info_changed``: the join puts ``t=TOKEN``);
 * keep the page live as the browser does for ``st.fragment(run_every=...)``: the ``auto_rerun``
   message gives the interval and fragment id, and every interval a ``rerun_script`` with that
-  ``fragment_id`` and ``is_auto_rerun`` goes out;
+  ``fragment_id`` and ``is_auto_rerun`` goes out; as in Streamlit's frontend, a full run's
+  start clears every timer and its ``auto_rerun`` sets it again (so the safety net polls
+  30 s after the page's last full run; a fragment's id can change between full runs);
 * read the page from the ``delta`` messages of each run (a run starts with ``new_session`` and
   ends with ``script_finished``); widgets are found by the user key their id ends with;
+* keep Streamlit's message cache as the frontend does: a large element (``metadata.cacheable``,
+  e.g. a live part carrying the component's JS and CSS) is kept by its hash, each rerun lists
+  the hashes kept (``cached_message_hashes``) so the server sends a ``ref_hash`` instead of an
+  element the client already has, and an entry not used for ``max_cached_message_age`` runs
+  is dropped;
 * a fragment run (its ``new_session`` names the fragments: a poll, a part the server reran
   alone, or a widget inside a fragment) replaces only what those fragments drew, as the
   browser does: every delta carries the fragment that drew it.
 
-An action is *acknowledged* when a complete app run after it shows its result (the marker text
-on the page, or the new dot count) with no exception; *refused* when the run shows an error
-alert or an exception instead; *unanswered* when neither happens in ``ACK_TIMEOUT`` seconds.
+* and, as the page's live parts do in a browser (``web/component/live.js``), keep the
+  workshop's event stream open (:meth:`Client.open_stream`, :mod:`bench.load.stream`): the
+  process board is a ``components.v2`` element (``bidi_component``) whose ``json`` field holds
+  a JSON *string* of ``{"cfg", "live": {"structure", "state"}}``; a stream's ``put`` message
+  brings others' steps and notes with no script run, a ``read`` message (or a first ``hello``
+  whose version is not the part's) makes each live part read its state again from
+  ``/_kopkarta/live``, as the component does.
+
+A marker (``LS012x003``) is *seen on this screen* when it first arrives: in a text element or
+in a live part's state of a run (its delta), in a ``put`` message of the stream, or in a state
+read again. The client never asks the page for a rerun from a live part (the component's
+trigger): in the load's room nothing asks for one (no stage, phase, round or language
+changes); :attr:`Client.would_ask` counts the changes after which a browser would have asked.
+
+An action is *acknowledged* when its own run completes with no error and its result is on
+this screen (a step or note's marker: in the run's live state or text, or from the stream; a
+dot: the vote panel's new "dots left" text); *refused* when the run shows an error alert or an
+exception instead; *unanswered* when neither happens in ``ACK_TIMEOUT`` seconds.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import time
 from collections.abc import Callable
@@ -40,10 +63,30 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
+from . import stream as http
+
 #: markers of the harness's steps and notes: L, S (step) or N (note), participant, x, sequence
 MARKER = re.compile(r"\bL[SN]\d{3}x\d{3}\b")
 ACK_TIMEOUT = 30.0
 _TEXT_KINDS = ("text", "markdown", "heading", "alert", "code")
+#: the app's one live component (ui/live.py)
+LIVE_COMPONENT = "kopkarta_live"
+
+
+def live_payload(raw: str) -> dict:
+    """A live part's data: the element's ``json`` is a JSON string holding the JSON text."""
+    value = json.loads(raw) if raw else {}
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def element_markers(state: dict) -> list[str]:
+    """The markers in a live state's elements' texts."""
+    out = []
+    for el in state.get("elements") or ():
+        text = (el.get("data") or {}).get("text")
+        if isinstance(text, str):
+            out += MARKER.findall(text)
+    return out
 
 
 @dataclass
@@ -69,6 +112,7 @@ class Screen:
     def __init__(self, elements: dict[tuple[int, ...], Any] | None = None, fragments: dict | None = None):
         self.elements = elements or {}
         self.fragments = fragments or {}
+        self._live: dict[str, dict] | None = None
 
     def fragment_of(self, widget) -> str | None:
         """The fragment that drew ``widget``: a browser reruns only that fragment when it is used."""
@@ -89,8 +133,32 @@ class Screen:
             if kind in _TEXT_KINDS:
                 yield getattr(el, kind).body
 
+    def live_parts(self) -> dict[str, dict]:
+        """The live parts this screen holds, by view: ``{"cfg", "live": {"structure", "state"}}``."""
+        if self._live is None:
+            self._live = {}
+            for b in self.of_type("bidi_component"):
+                if b.component_name.endswith(LIVE_COMPONENT) and b.json:
+                    try:
+                        payload = live_payload(b.json)
+                        self._live[payload["cfg"]["view"]] = payload
+                    except (ValueError, KeyError, TypeError):
+                        continue
+        return self._live
+
+    def live_state(self, view: str) -> dict:
+        return ((self.live_parts().get(view) or {}).get("live") or {}).get("state") or {}
+
+    def live_texts(self):
+        """The texts of the elements in the live parts' states (steps, notes, stages)."""
+        for part in self.live_parts().values():
+            for el in ((part.get("live") or {}).get("state") or {}).get("elements") or ():
+                text = (el.get("data") or {}).get("text")
+                if isinstance(text, str):
+                    yield text
+
     def contains(self, needle: str) -> bool:
-        return any(needle in text for text in self.texts())
+        return any(needle in text for text in self.texts()) or any(needle in text for text in self.live_texts())
 
     def widget(self, kind: str, key: str):
         """The widget of type ``kind`` whose user key is ``key`` (its id ends with ``-key``)."""
@@ -121,8 +189,21 @@ def widget_state(wid: str, **value) -> WidgetState:
     return ws
 
 
+@dataclass
+class LivePart:
+    """What the client keeps of one live part of its page, as the component does: its view's
+    query, the version of the map it holds, and when the page must be drawn again."""
+
+    query: dict[str, str]
+    v: int
+    structure: str = ""
+    rerun: dict = field(default_factory=dict)
+    reading: asyncio.Task | None = None
+    again: bool = False  # a read was asked while one was under way
+
+
 class Client:
-    """One participant's connection; ``on_screen`` is called after each complete app run."""
+    """One participant's connection (``on_marker(marker, time)``: a marker first seen here)."""
 
     def __init__(self, url: str, *, on_marker: Callable[[str, float], None] | None = None):
         self.ws_url = url.replace("http", "ws", 1).rstrip("/") + "/_stcore/stream"
@@ -131,7 +212,9 @@ class Client:
         self.page_name = ""
         self.page_hash = ""
         self.pages: dict[str, str] = {}  # url path -> page_script_hash
-        self.fragment: tuple[str, float] | None = None  # (fragment id, interval)
+        self.fragment: tuple[str, float] | None = None  # (fragment id, interval): the last one set
+        self._timers: dict[str, tuple[float, asyncio.Task | None]] = {}  # fragment id -> (interval, its timer)
+        self._polling = False
         self.screen = Screen()
         self.runs = 0  # complete app runs seen
         self.updates = 0  # screens completed: app runs and fragment runs
@@ -144,10 +227,28 @@ class Client:
         self._fragment_drawn: dict[tuple[int, ...], tuple[Any, str]] = {}
         self._ws = None
         self._reader: asyncio.Task | None = None
-        self._poller: asyncio.Task | None = None
         self._run_done = asyncio.Condition()
         self._on_marker = on_marker
         self.seen_markers: set[str] = set()
+        #: how each marker first came: "run" (a run's text or live state), "stream", "read" (a state read again)
+        self.seen_via: dict[str, str] = {}
+        # what happened when (time.monotonic()), for the harness's window
+        self.run_log: list[tuple[float, str]] = []  # ("run" | "fragment") completed
+        self.poll_log: list[float] = []  # safety-net polls sent
+        # the live layer: the event stream and the page's live parts
+        self.stream: http.EventStream | None = None
+        self.live: dict[str, LivePart] = {}  # by view
+        self.auth: dict[str, str] = {}
+        self.stream_log: list[tuple[float, str, int]] = []  # (arrived, "hello" | "put" | "read" | "voted", v)
+        self.state_reads: list[float] = []  # /_kopkarta/live reads (started)
+        self.would_ask = 0  # changes after which a browser's live part would ask for a rerun
+        self.room = 0  # the stream's count of the workshop's screens when it (re)connected
+        self._hello = asyncio.Event()
+        # Streamlit's message cache (the frontend's ForwardMsgCache): hash -> [bytes, run last used, fragment]
+        self._cache: dict[str, list] = {}
+        self._cache_runs = 0
+        self._cache_age = 2  # global.maxCachedMessageAge, as the server's new_session says
+        self.cache_hits = 0
 
     # -- connection ------------------------------------------------------------------------
     async def connect(self) -> None:
@@ -157,12 +258,19 @@ class Client:
         self._reader = asyncio.create_task(self._read())
 
     async def close(self) -> None:
-        for task in (self._poller, self._reader):
-            if task is not None:
-                task.cancel()
+        self._clear_timers()
+        if self._reader is not None:
+            self._reader.cancel()
+        for part in self.live.values():
+            if part.reading is not None:
+                part.reading.cancel()
+        if self.stream is not None:
+            await self.stream.close()
         if self._ws is not None:
             await self._ws.close()
         self.closed.set()
+        async with self._run_done:
+            self._run_done.notify_all()
 
     async def send_rerun(
         self, widgets: list[WidgetState] = (), *, fragment: str | None = None, auto: bool = True
@@ -180,6 +288,7 @@ class Client:
         ctx.timezone, ctx.timezone_offset, ctx.locale = "UTC", 0, "en-US"
         ctx.url = f"{self.base_url}/{self.page_name}" + (f"?{self.query}" if self.query else "")
         cs.widget_states.widgets.extend(widgets)
+        cs.cached_message_hashes.extend(self._cache)
         await self._ws.send(msg.SerializeToString())
 
     async def open(self, page: str, query: str, until: Callable[[Screen], bool] | None = None) -> Screen:
@@ -209,21 +318,36 @@ class Client:
         return self.screen
 
     def start_polling(self) -> None:
-        self._poller = asyncio.create_task(self._poll())
+        """From now on, rerun each ``run_every`` fragment at its interval, as the browser does."""
+        self._polling = True
+        for fid, (interval, task) in list(self._timers.items()):
+            if task is None:
+                self._timers[fid] = (interval, asyncio.create_task(self._poll(fid, interval)))
 
-    async def _poll(self) -> None:
-        """The browser's side of ``st.fragment(run_every=...)``."""
+    def _set_timer(self, fid: str, interval: float) -> None:
+        old = self._timers.get(fid)
+        if old is not None and old[0] == interval:
+            return  # the same timer goes on (the frontend's handleAutoRerun)
+        if old is not None and old[1] is not None:
+            old[1].cancel()
+        self._timers[fid] = (interval, asyncio.create_task(self._poll(fid, interval)) if self._polling else None)
+
+    def _clear_timers(self, fids=None) -> None:
+        for fid in list(self._timers if fids is None else fids):
+            _, task = self._timers.pop(fid, (0, None))
+            if task is not None:
+                task.cancel()
+
+    async def _poll(self, fid: str, interval: float) -> None:
+        """The browser's side of ``st.fragment(run_every=...)``: a ``setInterval``."""
         while not self.closed.is_set():
-            if self.fragment is None:
-                await asyncio.sleep(0.2)
-                continue
-            fid, interval = self.fragment
             await asyncio.sleep(interval)
             try:
                 await self.send_rerun(fragment=fid)
-                self.polls += 1
             except websockets.ConnectionClosed:
                 return
+            self.polls += 1
+            self.poll_log.append(time.monotonic())
 
     # -- reading ---------------------------------------------------------------------------
     async def _read(self) -> None:
@@ -231,7 +355,7 @@ class Client:
             async for data in self._ws:
                 msg = ForwardMsg()
                 msg.ParseFromString(data)
-                await self._handle(msg)
+                await self._handle(self._cached(msg, data))
         except websockets.ConnectionClosed:
             pass
         except Exception as exc:  # noqa: BLE001 - a broken client is a result, not a crash
@@ -241,30 +365,63 @@ class Client:
             async with self._run_done:
                 self._run_done.notify_all()
 
+    def _cached(self, msg: ForwardMsg, data: bytes) -> ForwardMsg:
+        """The frontend's ``processMessagePayload``: keep a cacheable message, resolve a reference."""
+        if msg.WhichOneof("type") == "ref_hash":
+            entry = self._cache.get(msg.ref_hash)
+            if entry is None:
+                self.errors.append(f"cached message missing: {msg.ref_hash}")
+                return msg
+            entry[1] = self._cache_runs
+            full = ForwardMsg()
+            full.ParseFromString(entry[0])
+            full.metadata.CopyFrom(msg.metadata)
+            self.cache_hits += 1
+            return full
+        if msg.metadata.cacheable and msg.hash and msg.hash not in self._cache:
+            self._cache[msg.hash] = [data, self._cache_runs, msg.delta.fragment_id or None]
+        return msg
+
+    def _age_cache(self, fragments: set[str]) -> None:
+        """After a run (the frontend's ``incrementRunCount``): drop what was not used for a while
+        (after a fragment run, only what that fragment drew)."""
+        self._cache_runs += 1
+        for h, (_, used, fid) in list(self._cache.items()):
+            if fragments and (not fid or fid not in fragments):
+                continue
+            if self._cache_runs - used > self._cache_age:
+                del self._cache[h]
+
     async def _handle(self, msg: ForwardMsg) -> None:
         kind = msg.WhichOneof("type")
+        if kind == "script_finished" and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+            self._age_cache(self._in_fragment)
         if kind == "delta":
             delta = msg.delta
             if delta.WhichOneof("type") == "new_element":
                 el = delta.new_element
                 drawn = self._fragment_drawn if self._in_fragment else self._current
                 drawn[tuple(msg.metadata.delta_path)] = (el, delta.fragment_id)
-                if self._on_marker is not None and el.WhichOneof("type") in _TEXT_KINDS:
-                    for marker in MARKER.findall(getattr(el, el.WhichOneof("type")).body):
-                        if marker not in self.seen_markers:
-                            self.seen_markers.add(marker)
-                            self._on_marker(marker, time.monotonic())
+                el_kind = el.WhichOneof("type")
+                if el_kind in _TEXT_KINDS:
+                    self._saw(MARKER.findall(getattr(el, el_kind).body), time.monotonic(), "run")
+                elif el_kind == "bidi_component":  # a live part's state (a JSON string of JSON)
+                    self._saw(MARKER.findall(el.bidi_component.json), time.monotonic(), "run")
         elif kind == "new_session":
+            self._cache_age = msg.new_session.config.max_cached_message_age or self._cache_age
             self._in_fragment = set(msg.metadata.run.fragment_ids)
             if self._in_fragment:
                 self._fragment_drawn = {}
             else:
                 self._current = {}
+                self._clear_timers()  # a full run: its auto_rerun messages set the timers again
         elif kind == "script_finished":
             status = msg.script_finished
             if status == ForwardMsg.FINISHED_SUCCESSFULLY and not self._in_fragment:
                 self.runs += 1
+                self.run_log.append((time.monotonic(), "run"))
                 await self._show()
+                self._mount_live()
             elif status == ForwardMsg.FINISHED_EARLY_FOR_RERUN and self._in_fragment:
                 # a fragment run cut short by the next rerun asked meanwhile (Streamlit ends it
                 # so when another fragment's rerun comes in): what it drew is on the screen, as
@@ -272,6 +429,7 @@ class Client:
                 self._current.update(self._fragment_drawn)
                 self._fragment_drawn, self._in_fragment = {}, set()
                 self.fragment_runs += 1
+                self.run_log.append((time.monotonic(), "fragment"))
                 await self._show()
             elif status == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
                 # what the fragments drew before is replaced by what they drew now
@@ -279,6 +437,7 @@ class Client:
                 kept.update(self._fragment_drawn)
                 self._current, self._fragment_drawn, self._in_fragment = kept, {}, set()
                 self.fragment_runs += 1
+                self.run_log.append((time.monotonic(), "fragment"))
                 await self._show()
             elif status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
                 self.errors.append("compile error")
@@ -289,8 +448,11 @@ class Client:
             self.page_hash = msg.navigation.page_script_hash or self.page_hash
         elif kind == "auto_rerun":
             self.fragment = (msg.auto_rerun.fragment_id, max(0.1, msg.auto_rerun.interval))
+            self._set_timer(*self.fragment)
         elif kind == "stop_auto_rerun":
-            self.fragment = None
+            self._clear_timers(msg.stop_auto_rerun.fragment_ids)
+            if self.fragment is not None and self.fragment[0] in msg.stop_auto_rerun.fragment_ids:
+                self.fragment = None
 
     async def _show(self) -> None:
         self.screen = Screen(
@@ -299,3 +461,127 @@ class Client:
         self.updates += 1
         async with self._run_done:
             self._run_done.notify_all()
+
+    def _saw(self, markers, at: float, via: str) -> None:
+        for marker in markers:
+            if marker not in self.seen_markers:
+                self.seen_markers.add(marker)
+                self.seen_via[marker] = via
+                if self._on_marker is not None:
+                    self._on_marker(marker, at)
+
+    async def wait_marker(self, marker: str, timeout: float) -> None:
+        """Until ``marker`` is seen on this screen (:class:`TimeoutError` after ``timeout``)."""
+        async with self._run_done:
+            await asyncio.wait_for(
+                self._run_done.wait_for(lambda: marker in self.seen_markers or self.closed.is_set()), timeout
+            )
+        if marker not in self.seen_markers:
+            raise ConnectionError("the server closed the connection")
+
+    # -- the live layer --------------------------------------------------------------------
+    def _mount_live(self) -> None:
+        """A full run drew the page: its live parts are the ones it drew now, each with the
+        state the run gave it (kept if the part already holds a newer one, as the component does)."""
+        parts = self.screen.live_parts()
+        mounted: dict[str, LivePart] = {}
+        for view, payload in parts.items():
+            cfg, live = payload.get("cfg") or {}, payload.get("live") or {}
+            v = int((live.get("state") or {}).get("v", 0))
+            old = self.live.get(view)
+            part = old or LivePart(dict(cfg.get("query") or {"view": view}), v)
+            part.v = max(part.v, v) if old else v
+            part.query = dict(cfg.get("query") or {"view": view})
+            part.structure, part.rerun = cfg.get("structure", ""), cfg.get("rerun") or {}
+            mounted[view] = part
+            self.auth = dict(cfg.get("auth") or self.auth)
+        for view, part in self.live.items():
+            if view not in mounted and part.reading is not None:
+                part.reading.cancel()
+        self.live = mounted
+
+    async def open_stream(self, timeout: float = 60.0) -> None:
+        """Open the workshop's event stream with the credentials of the page's live parts (the
+        component's ``cfg.auth``: the token and the workshop), as the browser does once the
+        page is drawn; returns when its first message (``hello``) arrived."""
+        if not self.auth:
+            raise RuntimeError("the page has no live part: nothing to open the event stream for")
+        self.stream = http.EventStream(self.base_url, self.auth, self._on_stream)
+        self.stream.start()
+        await asyncio.wait_for(self._hello.wait(), timeout)
+
+    async def _on_stream(self, msg: dict, at: float) -> None:
+        v = int(msg.get("v", 0))
+        if msg.get("hello"):
+            kind = "hello"
+        elif msg.get("read"):
+            kind = "read"
+        elif "voted" in msg:
+            kind = "voted"
+        else:
+            kind = "put"
+        self.stream_log.append((at, kind, v))
+        if kind == "hello" and isinstance(msg.get("n"), int):
+            self.room = msg["n"]  # screens of the workshop this process serves
+        if kind == "voted":  # who has taken part: the clock redraws its count, nothing is read
+            if any(p.rerun.get("voted") for p in self.live.values()):
+                self.would_ask += 1
+        elif kind in ("hello", "read"):
+            for part in self.live.values():
+                if kind == "hello" and v == part.v:
+                    continue  # (re)connected and nothing was missed
+                self._read_again(part)
+        else:
+            markers = []
+            for el in msg.get("put") or ():
+                text = (el.get("data") or {}).get("text")
+                if isinstance(text, str):
+                    markers += MARKER.findall(text)
+            self._saw(markers, at, "stream")
+            for part in self.live.values():
+                if v <= part.v:
+                    continue  # already in the state this part was given
+                part.v = v
+                kinds, ids = part.rerun.get("kinds") or (), part.rerun.get("ids") or ()
+                if part.rerun.get("any") or any(el.get("kind") in kinds for el in msg.get("put") or ()) or any(
+                    i in ids for i in msg.get("remove") or ()
+                ):
+                    self.would_ask += 1
+            if markers:
+                async with self._run_done:
+                    self._run_done.notify_all()
+        if kind == "hello":
+            self._hello.set()
+
+    def _read_again(self, part: LivePart) -> None:
+        """Read one part's state again (one read at a time per part; asked again meanwhile: once more after)."""
+        if part.reading is not None and not part.reading.done():
+            part.again = True
+            return
+        part.reading = asyncio.create_task(self._read_state(part))
+
+    async def _read_state(self, part: LivePart) -> None:
+        while True:
+            part.again = False
+            self.state_reads.append(time.monotonic())
+            try:
+                answer = await http.get_json(self.base_url, http.STATE, {**self.auth, **part.query})
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a failed read is a result (the server restarting)
+                if len(self.errors) < 50:
+                    self.errors.append(f"state read: {exc!r}")
+                return
+            at = time.monotonic()
+            state = answer.get("state") or {}
+            if part.query.get("view") == "watch" and answer.get("structure") not in (None, part.structure):
+                self.would_ask += 1
+            if int(state.get("v", 0)) >= part.v:
+                part.v = int(state.get("v", 0))
+            markers = element_markers(state)
+            self._saw(markers, at, "read")
+            if markers:
+                async with self._run_done:
+                    self._run_done.notify_all()
+            if not part.again:
+                return

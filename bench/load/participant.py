@@ -1,6 +1,7 @@
-"""What a simulated participant does: join by the QR link, open the process page, keep it live,
-and every 5–20 s add a step or post a note; during a vote burst, put and move dots, and after
-it go back to the 5–20 s rhythm.
+"""What a simulated participant does: join by the QR link, open the process page, keep it live
+(the workshop's event stream, opened right after the page is drawn, as the page's live parts
+do in a browser; and the page's safety-net poll), and every 5–20 s add a step or post a note;
+during a vote burst, put and move dots, and after it go back to the 5–20 s rhythm.
 
 A person waits to see their last change on the screen before the next one, so each participant
 has at most one action under way (the load is "closed": a slow server slows the room down, as
@@ -54,6 +55,18 @@ class Record:
     fragment_runs: int = 0
     polls: int = 0
     errors: list[str] = field(default_factory=list)
+    # when things happened (time.monotonic()): runs ("run" | "fragment"), polls sent, stream
+    # messages (arrived, "hello" | "put" | "read" | "voted", v), state reads
+    run_log: list[tuple[float, str]] = field(default_factory=list)
+    poll_log: list[float] = field(default_factory=list)
+    stream_log: list[tuple[float, str, int]] = field(default_factory=list)
+    state_reads: list[float] = field(default_factory=list)
+    stream_connects: int = 0
+    stream_errors: list[str] = field(default_factory=list)  # refused, or not JSON
+    stream_broken: int = 0  # connections that failed or broke (and were tried again)
+    would_ask: int = 0
+    room: int = 0  # screens on the workshop's stream when this one connected (its "hello")
+    seen_via: dict[str, str] = field(default_factory=dict)  # marker -> how it first came ("run", "stream", "read")
 
 
 class Participant:
@@ -76,6 +89,11 @@ class Participant:
         except TimeoutError:
             raise RuntimeError(f"{self.rec.name}: the process page has no add-step field: {c.screen.errors()}") from None
         c.start_polling()
+        # the page's live parts open the workshop's event stream as soon as they are drawn
+        try:
+            await c.open_stream()
+        except TimeoutError:
+            raise RuntimeError(f"{self.rec.name}: the event stream sent nothing: {c.stream and c.stream.errors}") from None
         self.rec.joined = time.monotonic()
 
     async def play(self) -> None:
@@ -103,11 +121,22 @@ class Participant:
                 else:
                     await self.post_note()
         finally:
-            self.rec.runs, self.rec.polls = self.client.runs, self.client.polls
-            self.rec.fragment_runs = self.client.fragment_runs
-            self.rec.errors = list(self.client.errors)
+            self.keep()
+
+    def keep(self) -> None:
+        """Copy what the client counted into the record."""
+        c = self.client
+        self.rec.runs, self.rec.polls, self.rec.fragment_runs = c.runs, c.polls, c.fragment_runs
+        self.rec.errors = list(c.errors)
+        self.rec.run_log, self.rec.poll_log = list(c.run_log), list(c.poll_log)
+        self.rec.stream_log, self.rec.state_reads = list(c.stream_log), list(c.state_reads)
+        self.rec.would_ask, self.rec.room, self.rec.seen_via = c.would_ask, c.room, dict(c.seen_via)
+        if c.stream is not None:
+            self.rec.stream_connects, self.rec.stream_errors = c.stream.connects, list(c.stream.errors)
+            self.rec.stream_broken = c.stream.broken
 
     async def stop(self) -> None:
+        self.keep()
         await self.client.close()
 
     # -- the three actions -----------------------------------------------------------------
@@ -129,9 +158,7 @@ class Participant:
         ]
         if stage is not None and stage.options:
             widgets.append(widget_state(stage.id, string_value=self.rng.choice(list(stage.options))))
-        await self._send(
-            Action("step", self.rec.index, 0.0, lambda s: s.contains(marker), marker=marker), widgets, button
-        )
+        await self._send(Action("step", self.rec.index, 0.0, _shows(marker), marker=marker), widgets, button)
 
     async def post_note(self) -> None:
         screen = self.client.screen
@@ -148,9 +175,7 @@ class Participant:
         ]
         if stages:
             widgets.append(widget_state(about.id, string_value=self.rng.choice(stages)))
-        await self._send(
-            Action("note", self.rec.index, 0.0, lambda s: s.contains(marker), marker=marker), widgets, submit
-        )
+        await self._send(Action("note", self.rec.index, 0.0, _shows(marker), marker=marker), widgets, submit)
 
     async def put_dot(self) -> None:
         plus, minus = {}, {}
@@ -178,7 +203,8 @@ class Participant:
         of the fragment that drew it if it is in one, else of the page."""
         c = self.client
         fragment = c.screen.fragment_of(used)
-        runs = c.updates  # the answer may be a fragment run (a widget inside a live part)
+        runs = c.updates  # the answer may be a fragment run (a widget inside a fragment)
+        full_runs = c.runs
         action.sent = time.monotonic()
         self.rec.actions.append(action)
         try:
@@ -187,6 +213,9 @@ class Participant:
             action.unanswered = True
             return
         deadline = action.sent + ACK_TIMEOUT
+        if action.marker is not None:
+            await self._settle_marked(action, runs if fragment else full_runs, deadline, "updates" if fragment else "runs")
+            return
         while not action.settled:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -199,6 +228,36 @@ class Participant:
                 break
             runs = c.updates
             _judge(action, screen)
+
+    async def _settle_marked(self, action: Action, runs: int, deadline: float, count: str = "runs") -> None:
+        """A step or note: its own run (the next complete run of the page: a click's rerun stops
+        any run under way; of its fragment, were the form in one: ``count="updates"``) must end
+        with no error, and its marker be on this screen: in that run's live state (a step added
+        by the form's callback is in the board the run draws), or from the stream (a note posted from the sidebar's form is stored after the board
+        was drawn: its own board shows it when the stream's message arrives)."""
+        c = self.client
+        try:
+            screen = await c.wait_run(after=runs, timeout=max(0.0, deadline - time.monotonic()), count=count)
+        except (TimeoutError, ConnectionError):
+            action.unanswered = True
+            return
+        if action.marker in c.seen_markers or action.check(screen):
+            action.acked = time.monotonic()
+            return
+        errors = screen.errors()
+        if errors:
+            action.refused = errors[0][:200]
+            return
+        try:
+            await c.wait_marker(action.marker, timeout=max(0.0, deadline - time.monotonic()))
+        except (TimeoutError, ConnectionError):
+            action.unanswered = True
+            return
+        action.acked = time.monotonic()
+
+
+def _shows(marker: str):
+    return lambda screen: screen.contains(marker)
 
 
 def _judge(action: Action, screen: Screen) -> None:

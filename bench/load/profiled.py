@@ -6,8 +6,10 @@ wait (the event loop in ``select``, idle script threads) are left out by countin
 that pass through the app's own code or Streamlit's script runner. It is wall-clock sampling:
 a thread waiting to get the GIL back (after a syscall) counts where it waits, which is how the
 cost of GIL hand-offs shows (e.g. ``_write_to_self``: every element a script sends wakes the
-event loop with a syscall). At exit (SIGTERM) it writes
-the table to the file named by ``$KOPKARTA_PROFILE``.
+event loop with a syscall). It writes the table to the file named by ``$KOPKARTA_PROFILE``
+every :data:`WRITE_EVERY` seconds and at exit: ``streamlit run app.py`` serves an ``st.App``
+with uvicorn, which after its graceful shutdown raises the SIGTERM again with the default
+handler, so the process ends without running ``atexit`` handlers.
 
 Run as ``python -m bench.load.profiled run streamlit_app.py ...`` (the arguments of
 ``streamlit run``).
@@ -25,6 +27,8 @@ from pathlib import Path
 
 ROOT = str(Path(__file__).resolve().parents[2])
 INTERVAL = 0.01
+#: how often the table is written (the last write before a SIGTERM holds all but these seconds)
+WRITE_EVERY = 2.0
 
 
 class Sampler:
@@ -36,10 +40,14 @@ class Sampler:
         self.busy = 0
         self._me = threading.get_ident()
 
-    def run(self) -> None:
+    def run(self, path: str | None = None) -> None:
         self._me = threading.get_ident()
+        written = time.monotonic()
         while True:
             time.sleep(INTERVAL)
+            if path is not None and time.monotonic() - written >= WRITE_EVERY:
+                self.write(path)
+                written = time.monotonic()
             names = {t.ident: t.name for t in threading.enumerate()}
             self.samples += 1
             for ident, frame in sys._current_frames().items():
@@ -88,8 +96,8 @@ def _idle(top: str) -> bool:
 
 def main() -> None:
     sampler = Sampler()
-    threading.Thread(target=sampler.run, name="bench-sampler", daemon=True).start()
     out = os.environ.get("KOPKARTA_PROFILE", "profile.txt")
+    threading.Thread(target=sampler.run, args=(out,), name="bench-sampler", daemon=True).start()
     atexit.register(sampler.write, out)
     from streamlit.web.cli import main as streamlit_main
 

@@ -15,6 +15,8 @@ from .runner import OUT
 
 PNG = RESULTS.parent / "load_curve.png"
 GOALS = {"median": 1.0, "p95": 1.5, "mb_per_session": 40.0, "at": 50}
+#: issue 15 (the live layer): p95 change-to-screen by room size, and no action lost
+LIVE_GOALS = {100: 1.0, 200: 1.5}
 COMMAND = ".venv/bin/python -m bench.load --levels 10,30,50,100 --seconds 60 --until-break"
 
 
@@ -22,12 +24,27 @@ def _f(value, fmt: str = "{:.2f}", none: str = "—") -> str:
     return none if value is None else fmt.format(value)
 
 
+def _mean(spread: dict | None, fmt: str = "{:.1f}") -> str:
+    return _f((spread or {}).get("mean"), fmt)
+
+
+def live_cells(r: dict) -> str:
+    """CPU per change per screen, stream messages and script runs per client (in the window)."""
+    lv = r.get("live") or {}
+    runs = f"{_mean(lv.get('runs_per_client'))} / {_mean(lv.get('fragment_runs_per_client'))} / {_mean(lv.get('polls_per_client'))}"
+    return (
+        f"| {_f(lv.get('cpu_ms_per_change_per_subscriber'), '{:.3f}')} ms ({lv.get('public_changes', '—')} × {lv.get('subscribers', '—')}) "
+        f"| {_mean(lv.get('messages_per_client'), '{:.0f}')} ({_mean(lv.get('state_reads_per_client'))} reads) | {runs} "
+    )
+
+
 def row(r: dict) -> str:
     a, s, p, c = r["actions"], r["server"], r.get("probe") or {}, r["clients"]
     return (
         f"| {r['n']} | {r['joins']['ok']}/{r['n']} | {_f(p.get('median'))} s | {_f(p.get('p95'))} s | {p.get('n', '—')} / {p.get('not_seen', '—')} "
         f"| {_f(c['median'])} s | {_f(c['p95'])} s | {_f(s['cpu_mean'], '{:.0f}')} % ({_f(s['cpu_max'], '{:.0f}')}) "
-        f"| {_f(s['rss_end_mb'], '{:.0f}')} MB | {_f(s['rss_per_session_mb'], '{:.1f}')} MB "
+        + live_cells(r)
+        + f"| {_f(s['rss_end_mb'], '{:.0f}')} MB | {_f(s['rss_per_session_mb'], '{:.1f}')} MB "
         f"| {a['sent']} / {a['acknowledged']} / {a['lost']} / {a['refused']} / {a['unanswered']} ({a.get('stored_unacknowledged', 0)}) | {_f(a['ack_median'])} s "
         f"| {r['log']['error_lines']} |"
     )
@@ -36,7 +53,7 @@ def row(r: dict) -> str:
 def verdict(results: list[dict]) -> str:
     at = next((r for r in results if r["n"] == GOALS["at"] and not r["kill"]), None)
     if at is None:
-        return f"No run at N = {GOALS['at']} yet."
+        return f"No run at N = {GOALS['at']} yet." + live_verdict(results)
     p, c, a = at.get("probe") or {}, at["clients"], at["actions"]
 
     def lat(q: str, goal: float):
@@ -61,7 +78,27 @@ def verdict(results: list[dict]) -> str:
         ),
     ]
     lines = [f"| {name} | {value} | {'met' if ok else '**not met**'} |" for name, ok, value in checks]
-    return f"Goals at N = {GOALS['at']}:\n\n| goal | measured | |\n|---|---|---|\n" + "\n".join(lines)
+    return f"Goals at N = {GOALS['at']}:\n\n| goal | measured | |\n|---|---|---|\n" + "\n".join(lines) + live_verdict(results)
+
+
+def live_verdict(results: list[dict]) -> str:
+    """Issue 15's goals: p95 ≤ LIVE_GOALS[N] for browsers and clients, every change seen, 0 lost."""
+    lines = []
+    for n, goal in LIVE_GOALS.items():
+        r = next((r for r in results if r["n"] == n and not r["kill"]), None)
+        if r is None:
+            continue
+        p, c, a = r.get("probe") or {}, r["clients"], r["actions"]
+        values = [v for v in (p.get("p95"), c["p95"]) if v is not None]
+        ok = bool(values) and max(values) <= goal and not p.get("not_seen") and not c["not_seen"]
+        lost_ok = a["lost"] == 0 and a["unanswered"] == 0
+        lines.append(
+            f"| N = {n}: p95 ≤ {goal} s, 0 lost | browsers {_f(p.get('p95'))} s, clients {_f(c['p95'])} s; "
+            f"{a['lost']} lost, {a['unanswered']} unanswered | {'met' if ok and lost_ok else '**not met**'} |"
+        )
+    if not lines:
+        return ""
+    return "\n\nIssue 15 (the live layer):\n\n| goal | measured | |\n|---|---|---|\n" + "\n".join(lines)
 
 
 def durability(r: dict) -> str:
@@ -79,9 +116,11 @@ def write(results: list[dict], note: str = "") -> None:
     curve = sorted((r for r in results if not r["kill"]), key=lambda r: r["n"])
     kills = [r for r in results if r["kill"]]
     table = (
-        "| N | joined | latency median | p95 | probes measured / not seen | clients' median | p95 | server CPU mean (max) | RSS | per session "
+        "| N | joined | latency median | p95 | probes measured / not seen | clients' median | p95 | server CPU mean (max) "
+        "| server CPU per change per screen (changes × screens) | stream messages per client (state reads) "
+        "| script runs per client: full / fragment / polls | RSS | per session "
         "| actions sent / ack / lost / refused / unanswered (of which stored) | ack median | log errors |\n|"
-        + "---|" * 13
+        + "---|" * 16
         + "\n"
         + "\n".join(row(r) for r in curve)
     )
@@ -89,12 +128,18 @@ def write(results: list[dict], note: str = "") -> None:
         f"Command: `{COMMAND}` (`--kill` for the durability run; `--help` for the rest). "
         "Each level: a fresh database with a B2B workshop and an open dot vote on its stages; two headless Chromium "
         "probes on the process page measure change-to-screen latency every ~3 s (A adds a step, time from the click on A's page "
-        "until the frame in which B's page shows it, taken in the pages; "
+        "until the frame in which B's page shows it, taken in the pages, the board's shadow root included; "
         '"not seen" = not shown within 60 s); N participants speak Streamlit\'s websocket protocol, join by the QR link, keep '
-        "the process page live (when the workshop changed the server reruns the page's live parts: the board of stage cards and, when its list of steps changed, at most every 5 s, the sidebar's note form; the page's 5 s safety-net poll runs too) and every 5–20 s add a step (60 %) or post a note on a stage (40 %); "
+        "the process page live as a browser does (its board is a live part that the workshop's event stream `/_kopkarta/events` "
+        "keeps up to date with no script run: each client opens the stream right after the page is drawn, takes others' steps and "
+        "notes from its messages and reads a part's state again when told to; the page's 30 s safety-net poll runs too) and every "
+        "5–20 s add a step (60 %) or post a note on a stage (40 %); "
         'in the last 8 s of every 30 s all of them put or move dots every 0.5–2.5 s, then go back to their 5–20 s rhythm; a widget inside a fragment reruns that fragment, as in a browser. "clients\' median" is the same '
-        'latency seen by the protocol participants; "ack" is the time until the actor\'s own page shows its change; '
+        'latency seen by the protocol participants (until the stream\'s message, or a run\'s live state, brings the change); "ack" is the time until the actor\'s own run ended with no error and its change is on its screen; '
         '"unanswered" = not shown to the actor within 30 s ("stored": in the database all the same). '
+        "Server CPU per change per screen = the server's CPU seconds in the measured window ÷ (public changes in the window, "
+        "counted on the stream × screens on the stream, the probes included); stream messages, state reads and script runs are "
+        "per client in the window (full runs: the client's own clicks; fragment runs: the dot panel; polls: the safety net). "
         "RSS per session = (RSS at N − RSS with the probes only) / N.\n\n"
         f"{table}\n\n{verdict(curve)}\n\n"
         + "\n\n".join(durability(r) for r in kills)

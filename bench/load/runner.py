@@ -5,7 +5,8 @@ probes and wait until both browsers show the process page → note the server's 
 → N participants join, spread over a few seconds → the clock starts when all have joined, and
 for ``seconds`` they act → stop, SIGTERM the server, check the database. With ``kill`` the
 server gets SIGKILL halfway (or later, once ``KILL_AFTER_ACKED`` actions were acknowledged), is started again on the same file and port, and the check is made
-both through the app (a participant's token, the process page) and in the database.
+both through the app (a participant's token, the process page: its board's live state holds
+every acknowledged step and note) and in the database.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ import time
 
 import psutil
 
-from .client import Client
-from .participant import Participant, Plan
+from . import stream as http
+from .client import Client, element_markers
+from .participant import Participant, Plan, Record
 from .room import prepare
 from .server import ROOT, AppServer
 from .verify import verify
@@ -116,6 +118,7 @@ def run_level(
         if probe is not None:
             probe.stop()
             lat, driver, missed = probe.latencies(result.pop("window_epoch")[0], result["window_epoch_end"])
+            result["live"]["probe_changes"] = len(lat) + missed
             result["probe"] = {
                 "n": len(lat),
                 "median": pct(lat, 0.5),
@@ -140,6 +143,7 @@ def run_level(
     rss_end = result["server"]["rss_end_mb"]
     result["server"]["rss_per_session_mb"] = (rss_end - base_rss / 2**20) / n if rss_end else None
     errors = server.log_errors()
+    result["server"]["stopped_cleanly"] = server.stopped_cleanly
     result["log"] = {
         "error_lines": len(errors),
         "tracebacks": sum("Traceback" in e for e in errors),
@@ -172,6 +176,8 @@ async def _drive(server: AppServer, room, n: int, seconds: float, seed: int, kil
     epoch0 = time.time()
     harness = psutil.Process()
     harness.cpu_percent(None)
+    cpu = {"start": server.cpu_seconds()}
+    cpu_task = asyncio.create_task(_cpu_at(server, plan.end, cpu))
     playing = [asyncio.create_task(p.play()) for p in active]
     killed = None
     if kill:  # halfway, once some actions were acknowledged (a slow room acknowledges late)
@@ -180,10 +186,12 @@ async def _drive(server: AppServer, room, n: int, seconds: float, seed: int, kil
             or sum(a.acked is not None for p in active for a in p.rec.actions) < KILL_AFTER_ACKED
         ):
             await asyncio.sleep(0.2)
+        cpu_task.cancel()
         server.kill()
         killed = time.monotonic()
     await asyncio.gather(*playing)
     harness_cpu = harness.cpu_percent(None)
+    server_runs = await _server_runs(server, [p.rec for p in active]) if not kill else {}
     for p in people:
         await p.stop()
     lag_task.cancel()
@@ -209,7 +217,9 @@ async def _drive(server: AppServer, room, n: int, seconds: float, seed: int, kil
             "app_runs": sum(r.runs for r in records),
             "polls": sum(r.polls for r in records),
             "client_errors": sum(len(r.errors) for r in records),
+            "client_error_examples": [e for r in records for e in r.errors][:5],
         },
+        "live": _live(records, plan.start, plan.end, cpu, server_runs),
         "window_epoch": (epoch0, epoch0 + seconds),
         "window_epoch_end": epoch0 + seconds,
         "_records": records,
@@ -218,6 +228,84 @@ async def _drive(server: AppServer, room, n: int, seconds: float, seed: int, kil
         server.start()
         result["durability"] = await _seen_after_restart(server, records)
     return result
+
+
+async def _cpu_at(server: AppServer, when: float, into: dict) -> None:
+    """The server's CPU time when the clock stops (the window's end)."""
+    await asyncio.sleep(max(0.0, when - time.monotonic()))
+    into["end"] = server.cpu_seconds()
+
+
+async def _server_runs(server: AppServer, records: list[Record]) -> dict[str, dict[str, int]]:
+    """The server's own count of each participant's script runs (its test mode), by token."""
+    gate = asyncio.Semaphore(8)
+
+    async def one(token: str):
+        async with gate:
+            try:
+                return token, await http.get_json(server.url, http.RUNS, {"t": token}, timeout=10)
+            except Exception:  # noqa: BLE001 - not in the test mode, or gone: not counted
+                return token, None
+
+    answers = await asyncio.gather(*(one(r.token) for r in records if r.token))
+    return {token: counts for token, counts in answers if counts is not None}
+
+
+def _spread(values: list[float]) -> dict:
+    """Mean, least and most of a per-client figure."""
+    if not values:
+        return {"mean": None, "min": None, "max": None}
+    return {"mean": statistics.fmean(values), "min": min(values), "max": max(values)}
+
+
+def _live(records: list[Record], start: float, end: float, cpu: dict, server_runs: dict) -> dict:
+    """The live layer in the window [start, end]: per client, the stream's messages, the state
+    reads and the script runs (as the client counted them, and the server's own count over the
+    whole run); the public changes the stream told (one message per commit with public
+    changes: distinct change numbers), the screens listening (the stream's count at the last
+    connection), and the server's CPU per change per screen: CPU seconds in the window ÷
+    (changes × screens)."""
+    live = [r for r in records if r.joined is not None]
+
+    def within(t: float) -> bool:
+        return start <= t <= end
+
+    per_kind = {
+        k: _spread([sum(1 for at, kind, _ in r.stream_log if kind == k and within(at)) for r in live])
+        for k in ("put", "read", "voted")
+    }
+    changes = {v for r in live for at, kind, v in r.stream_log if kind in ("put", "read") and within(at)}
+    subscribers = max((r.room for r in live), default=0)
+    cpu_s = cpu["end"] - cpu["start"] if cpu.get("end") is not None and cpu.get("start") is not None else None
+    per = cpu_s / (len(changes) * subscribers) if cpu_s is not None and changes and subscribers else None
+    counted = [server_runs[r.token] for r in live if r.token in server_runs]
+    return {
+        "window_seconds": end - start,
+        "messages_per_client": _spread([sum(1 for at, _, _ in r.stream_log if within(at)) for r in live]),
+        "messages_by_kind": per_kind,
+        "state_reads_per_client": _spread([sum(1 for at in r.state_reads if within(at)) for r in live]),
+        "runs_per_client": _spread([sum(1 for at, kind in r.run_log if kind == "run" and within(at)) for r in live]),
+        "fragment_runs_per_client": _spread(
+            [sum(1 for at, kind in r.run_log if kind == "fragment" and within(at)) for r in live]
+        ),
+        "polls_per_client": _spread([sum(1 for at in r.poll_log if within(at)) for r in live]),
+        "server_runs_per_client": {
+            k: _spread([c.get(k, 0) for c in counted]) for k in ("run", "asked", "poll")
+        } if counted else None,
+        "others_first_seen_via": {
+            via: sum(1 for r in live for m, how in r.seen_via.items() if how == via and int(m[2:5]) != r.index)
+            for via in ("stream", "run", "read")
+        },
+        "would_ask": sum(r.would_ask for r in live),
+        "stream_connects": sum(r.stream_connects for r in live),
+        "stream_errors": sum(len(r.stream_errors) for r in live),
+        "stream_broken": sum(r.stream_broken for r in live),
+        "stream_error_examples": [e for r in live for e in r.stream_errors][:5],
+        "public_changes": len(changes),
+        "subscribers": subscribers,
+        "server_cpu_seconds": cpu_s,
+        "cpu_ms_per_change_per_subscriber": 1000 * per if per is not None else None,
+    }
 
 
 async def _join_later(p: Participant, delay: float) -> None:
@@ -291,12 +379,14 @@ async def _seen_after_restart(server: AppServer, records) -> dict:
     c = Client(server.url)
     await c.connect()
     try:
-        screen = await c.open("process", f"t={who.token}")
+        screen = await c.open("process", f"t={who.token}", until=lambda s: bool(s.live_state("board")))
+        on_board = set(element_markers(screen.live_state("board")))
         markers = [a.marker for r in records for a in r.actions if a.marker and a.acked is not None]
-        visible = sum(1 for m in markers if screen.contains(m))
+        missing = [m for m in markers if m not in on_board]
         return {
             "checked": len(markers),
-            "visible": visible,
+            "visible": len(markers) - len(missing),
+            "missing_examples": missing[:10],
             "recognised": screen.widget("text_input", "add_step_text") is not None,
         }
     finally:
