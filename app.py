@@ -5,8 +5,8 @@ below and serves it. Why an ``st.App`` rather than the page script alone: it has
 so the store is opened once when the server starts and closed (with a checkpoint) when it
 stops, and it serves routes beside the pages: the workshops' event stream and the live parts'
 state (:mod:`web.events`), which send each change once to every screen instead of rerunning
-pages (:mod:`ui.live`), and in the test mode the count of each screen's runs
-(:mod:`web.run_count`).
+pages (:mod:`ui.live`), the live parts' own JavaScript and CSS (:mod:`web.assets`), and in the
+test mode the count of each screen's runs (:mod:`web.run_count`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 
 import streamlit as st
 
-from web import events, run_count, server
+from web import assets, events, run_count, server
 from workshop.services import explore
 from workshop.services.app import shared_store
 from workshop.services.stream import Broadcaster
@@ -47,5 +47,5 @@ async def lifespan(_app):
 app = st.App(
     "streamlit_app.py",
     lifespan=lifespan,
-    routes=[*events.routes(_store_and_broadcaster), *run_count.routes()],
+    routes=[*events.routes(_store_and_broadcaster), *assets.routes(), *run_count.routes()],
 )

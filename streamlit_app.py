@@ -10,6 +10,7 @@ import gc
 
 import streamlit as st
 
+from ui import live
 from ui.session import app_language
 from web import run_count, server
 from workshop.i18n import t
@@ -72,4 +73,6 @@ def _navigation(lang: str) -> dict:
     return {section: [copy.copy(p) for p in pages] for section, pages in built[lang].items()}
 
 
-st.navigation(_navigation(lang)).run()
+page = st.navigation(_navigation(lang))
+live.new_run(page.url_path)  # which live parts are on the screen already (ui.live)
+page.run()

@@ -62,10 +62,18 @@ def live_parts(at: AppTest) -> dict[str, dict]:
     browser draws them (the browser tests look at that); here, what they draw from."""
     import json
 
+    from workshop.services import live_state
+    from workshop.services.app import shared_store
+
     out = {}
     for el in at.get("bidi_component"):
         data = json.loads(el.proto.json)
         data = json.loads(data) if isinstance(data, str) else data
+        if "state" not in data["live"]:  # on the screen since the last run: the browser kept it
+            cfg = data["cfg"]
+            wid, pid = live_state.viewer(shared_store(), cfg["auth"].get("t"), cfg["w"], cfg["auth"].get("code"))
+            data["live"] = json.loads(live_state.state_json(shared_store(), wid, pid, cfg["view"], cfg["query"].get("seg")))
+            data["kept"] = True
         out[data["cfg"]["view"]] = data
     return out
 

@@ -16,10 +16,64 @@ FILES = sorted(ASSETS.glob("*.js")) + sorted(ASSETS.glob("*.css"))
 
 
 def test_the_component_is_the_code_in_the_repo():
-    """What the app registers is these files, inlined in the page: nothing is fetched."""
-    assert {p.name for p in FILES} == {"live.js", "live.css"}
-    js = (ASSETS / "live.js").read_text(encoding="utf-8")
-    assert "export default function" in js
+    """The component the app registers is a loader of these files, which the app serves itself
+    under a name that changes with their content (a browser never keeps an old copy)."""
+    from web import assets
+
+    assert {p.name for p in FILES} == set(assets.FILES) == {"live.js", "live.css"}
+    assert "export default function" in (ASSETS / "live.js").read_text(encoding="utf-8")
+    loader = assets.loader_js()
+    assert f'"{assets.PATH}/live.js?v={assets.version()}"' in loader and "window.location.origin" in loader
+    assert not re.search(r"https?://", loader)
+    assert [r.path for r in assets.routes()] == [assets.PATH]
+
+
+def _get(app, path: str) -> tuple[int, dict[str, str]]:
+    """One GET through an ASGI app, in process (status and headers)."""
+    import asyncio
+
+    got: dict = {}
+    path, _, query = path.partition("?")
+
+    async def run() -> None:
+        done = asyncio.Event()
+        asked = []
+
+        async def receive():
+            if not asked:
+                asked.append(1)
+                return {"type": "http.request", "body": b"", "more_body": False}
+            await done.wait()  # the client goes once the answer is complete
+            return {"type": "http.disconnect"}
+
+        async def send(message):
+            if message["type"] == "http.response.start":
+                got["status"] = message["status"]
+                got["headers"] = {k.decode(): v.decode() for k, v in message["headers"]}
+            elif not message.get("more_body"):
+                done.set()
+
+        await app(scope, receive, send)
+
+    scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "query_string": query.encode(),
+             "headers": [], "scheme": "http", "server": ("127.0.0.1", 80), "root_path": "", "http_version": "1.1"}
+    asyncio.run(asyncio.wait_for(run(), 30))
+    return got["status"], got["headers"]
+
+
+def test_the_app_serves_the_files_with_their_types():
+    """A module script needs a JavaScript type; the style sheet a CSS one; nothing else is served."""
+    from starlette.applications import Starlette
+
+    from web import assets
+
+    app = Starlette(routes=assets.routes())
+    status, headers = _get(app, f"{assets.PATH}/live.js?v={assets.version()}")
+    assert status == 200 and "javascript" in headers["content-type"]
+    status, headers = _get(app, f"{assets.PATH}/live.css?v={assets.version()}")
+    assert status == 200 and headers["content-type"].startswith("text/css")
+    assert _get(app, f"{assets.PATH}/../events.py")[0] == 404
+    assert _get(app, f"{assets.PATH}/nothing.js")[0] == 404
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)

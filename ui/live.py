@@ -3,7 +3,7 @@
 Why: rerunning a Streamlit script part for every screen on every change tops out near 35 runs
 a second per process (bench/RESULTS.md). So the parts that change all the time are drawn in
 the browser by one ``components.v2`` component (``web/component/live.js`` and ``live.css``,
-inlined: nothing comes from a CDN). The page gives each part a *state*, what this viewer may
+served by the app itself, :mod:`web.assets`: nothing comes from a CDN). The page gives each part a *state*, what this viewer may
 see of it (:mod:`workshop.services.live_state`); the part then applies what the workshop's event
 stream sends (``/_kopkarta/events``, :mod:`web.events`), one message per change for every
 screen. Every text people typed is set as text in the browser, never as markup.
@@ -33,12 +33,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
-from web import run_count
+from web import assets, run_count
 from workshop.errors import KopkartaError
 from workshop.i18n import t
 from workshop.model.defaults import DEFAULTS
@@ -48,15 +47,9 @@ from workshop.services.live import FUNCTIONS
 
 from . import store
 
-_ASSETS = Path(__file__).resolve().parents[1] / "web" / "component"
-
-#: the one component behind every live part (registered once per process)
-COMPONENT = st.components.v2.component(
-    "kopkarta_live",
-    js=(_ASSETS / "live.js").read_text(encoding="utf-8"),
-    css=(_ASSETS / "live.css").read_text(encoding="utf-8"),
-    isolate_styles=True,
-)
+#: the one component behind every live part (registered once per process): a small loader of
+#: ``web/component/live.js`` and ``live.css``, which the app serves itself (:mod:`web.assets`)
+COMPONENT = st.components.v2.component("kopkarta_live", js=assets.loader_js(), isolate_styles=True)
 
 #: the safety net's poll of the page's structure (seconds): a missed change shows within this
 SAFETY_SECONDS = 30.0
@@ -165,11 +158,32 @@ def _mount(who: Viewer, view: str, query: dict[str, str], *, options: dict | Non
         "rerun": vars(rerun) if rerun else {}, "options": options or {},
         "texts": {key: t(key, who.lang) for key in _TEXTS[view]},
     }
-    # the state as JSON text made once per change (a board's is shared by the room): spliced
-    # in, not parsed and dumped again for every screen
-    live = live_state.state_json(store(), who.workshop_id, who.participant_id, view, query.get("seg")).decode("utf-8")
+    if _drawn_before(view, query.get("seg")):
+        # the part is on the screen since the page's last run and keeps itself up to date: its
+        # state is not sent again (on a busy board, most of a run's bytes)
+        live = json.dumps({"structure": who.structure})
+    else:  # the state as JSON text made once per change (a board's is shared by the room)
+        live = live_state.state_json(store(), who.workshop_id, who.participant_id, view, query.get("seg")).decode("utf-8")
     data = '{"cfg":' + json.dumps(cfg, ensure_ascii=False, separators=(",", ":")) + ',"live":' + live + "}"
     return COMPONENT(key=f"live:{view}", data=data, on_rerun_change=_asked, on_note_change=_posted)
+
+
+#: session state: the parts a run of the page drew (this run's, the last run's), by page, view
+#: and segment; a part drawn in the last run is still on the screen (see :func:`new_run`)
+_DRAWN, _BEFORE = "_live_drawn", "_live_before"
+
+
+def new_run(page: str) -> None:
+    """Call at the start of every full run of the app, with the page it draws."""
+    st.session_state[_BEFORE] = st.session_state.get(_DRAWN, set())
+    st.session_state[_DRAWN] = set()
+    st.session_state["_live_page"] = page
+
+
+def _drawn_before(view: str, segment: str | None) -> bool:
+    key = (st.session_state.get("_live_page"), view, segment)
+    st.session_state.setdefault(_DRAWN, set()).add(key)
+    return key in st.session_state.get(_BEFORE, set())
 
 
 def _asked() -> None:

@@ -151,11 +151,18 @@ function hubFor(base, auth) {
 }
 
 // -- one live part ------------------------------------------------------------------------------
+// the style sheet beside this module, at the same version (see web/assets.py)
+const STYLE = new URL(`live.css${new URL(import.meta.url).search}`, import.meta.url).href;
+
 class View {
   constructor(parent) {
     this.parent = parent;
     this.root = node("div", "kk-live");
-    parent.appendChild(this.root);
+    const style = document.createElement("link");
+    style.rel = "stylesheet";
+    style.href = STYLE;
+    parent.append(style, this.root);
+    this.style = style;
     this.cfg = null;
     this.hub = null;
     this.v = -1;
@@ -186,8 +193,13 @@ class View {
       this.hub = hub;
       hub.add(this);
     }
-    const state = live.state || { v: 0 };
-    if (first || state.v >= this.v) this.load(state);
+    const state = live.state;
+    if (!state) {
+      // the page did not send the state again (the part was on the screen already and kept
+      // itself up to date); a part that has none reads it
+      if (first) this.read();
+      else this.draw();
+    } else if (first || state.v >= this.v) this.load(state);
     else this.draw();
     // the map moved on between the page's run and the reading of this state
     if (live.structure && live.structure !== cfg.structure) this.structureChanged(live.structure);
@@ -768,5 +780,6 @@ export default function (component) {
     view.close();
     VIEWS.delete(parentElement);
     view.root.remove();
+    view.style.remove();
   };
 }

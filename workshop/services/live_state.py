@@ -35,7 +35,7 @@ from ..ports import Storage
 from . import visibility
 from .brainstorm import round_notes
 from .facilitator import server_time
-from .live import Identity, Snapshot, identify, presenter_access, snapshot
+from .live import Snapshot, identify, presenter_access, snapshot
 from .votes import rating_results, vote_results
 
 #: the kinds the process board draws (a step's owner is a role, a note's author a participant)
@@ -253,8 +253,3 @@ def state_json(store: Storage, workshop_id: str, participant_id: str | None, vie
 
 def _dump(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def state_for(store: Storage, me: Identity | None, workshop_id: str, view: str, segment: str | None) -> dict[str, Any]:
-    """The same as :func:`state_json`, as a value (for the page that draws the part)."""
-    return json.loads(state_json(store, workshop_id, me.participant_id if me else None, view, segment))
