@@ -30,10 +30,17 @@ def show_notes(page: Page, eid: str) -> None:
         st.caption(line)
 
 
-def note_adder(page: Page, choices: Sequence[tuple[str, str]], key: str) -> None:
-    """A sidebar form to put a note on one of ``choices`` (element id, plain label)."""
+def note_adder(page: Page, choices: Sequence[tuple[str, str]], key: str, *, alone: bool = False) -> None:
+    """A sidebar form to put a note on one of ``choices`` (element id, plain label). ``alone``:
+    posting reruns the form alone, not the page (a page whose live parts show the note: it comes
+    to them on the event stream)."""
     with st.sidebar:
-        note_form(page, choices, key)
+        (_note_form_alone if alone else note_form)(page, choices, key)
+
+
+@st.fragment
+def _note_form_alone(page: Page, choices: Sequence[tuple[str, str]], key: str) -> None:
+    note_form(page, choices, key)
 
 
 def note_form(page: Page, choices: Sequence[tuple[str, str]], key: str) -> None:
