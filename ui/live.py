@@ -71,6 +71,7 @@ _TEXTS = {
         "notes.anonymous", "live.reconnecting", *(f"function.{f}" for f in FUNCTIONS),
         *(f"rounds.field.{f}" for f in sorted({f for fields in rating_scales().values() for f in fields})),
     ),
+    "dots": ("rounds.dots_left", "rounds.give_dot", "rounds.take_dot", "rounds.your_dots", "live.reconnecting"),
     "watch": (),
 }
 
@@ -146,26 +147,51 @@ def results(who: Viewer, *, big: bool = True) -> None:
     _mount(who, "results", {"view": "results"}, options={"big": big})
 
 
+def dots(who: Viewer, round_no: int, *, budget: int, most: int, offered: list[tuple[str, str]], mine: dict[str, int], cast) -> None:
+    """A dot vote's ballot: ``offered`` (element id, label), my dots on them, the budget and the
+    most one element may get. A click sets the new number at once on the screen and asks for a
+    run of the panel's fragment, in which ``cast(about, dots)`` stores it through the services
+    (so a click costs one small run, not a page's: during a vote the whole room clicks)."""
+    key = f"live:dots:{round_no}"
+
+    def clicked() -> None:
+        value = (st.session_state.get(key) or {}).get("dot")
+        if isinstance(value, dict) and isinstance(value.get("about"), str):
+            cast(value["about"], int(value.get("dots", 0)))
+
+    state = {
+        "v": 0, "round": round_no, "budget": budget, "max": most, "mine": mine,
+        "elements": [{"id": eid, "label": label} for eid, label in offered],
+    }
+    _mount(who, "dots", {"view": "dots"}, state=state, key=key, on_dot_change=clicked)
+
+
 def watch(who: Viewer, rerun: Rerun) -> None:
     """The page's watcher: asks for a rerun of the page when its structure changed, or when
     ``rerun`` says so. Put it where an empty element does not show (the sidebar)."""
     _mount(who, "watch", {"view": "watch"}, rerun=rerun)
 
 
-def _mount(who: Viewer, view: str, query: dict[str, str], *, options: dict | None = None, rerun: Rerun | None = None) -> Any:
+def _mount(
+    who: Viewer, view: str, query: dict[str, str], *, options: dict | None = None, rerun: Rerun | None = None,
+    state: dict | None = None, key: str | None = None, **callbacks,
+) -> Any:
     cfg = {
         "view": view, "w": who.workshop_id, "auth": who.auth, "query": query, "structure": who.structure,
         "rerun": vars(rerun) if rerun else {}, "options": options or {},
         "texts": {key: t(key, who.lang) for key in _TEXTS[view]},
     }
-    if _drawn_before(view, query.get("seg")):
+    if state is not None:  # the part's own state (a ballot: this viewer's own dots)
+        live = json.dumps({"structure": who.structure, "state": state}, ensure_ascii=False, separators=(",", ":"))
+    elif _drawn_before(view, query.get("seg")):
         # the part is on the screen since the page's last run and keeps itself up to date: its
         # state is not sent again (on a busy board, most of a run's bytes)
         live = json.dumps({"structure": who.structure})
     else:  # the state as JSON text made once per change (a board's is shared by the room)
         live = live_state.state_json(store(), who.workshop_id, who.participant_id, view, query.get("seg")).decode("utf-8")
     data = '{"cfg":' + json.dumps(cfg, ensure_ascii=False, separators=(",", ":")) + ',"live":' + live + "}"
-    return COMPONENT(key=f"live:{view}", data=data, on_rerun_change=_asked, on_note_change=_posted)
+    callbacks = {"on_rerun_change": _asked, "on_note_change": _posted, **callbacks}
+    return COMPONENT(key=key or f"live:{view}", data=data, **callbacks)
 
 
 #: session state: the parts a run of the page drew (this run's, the last run's), by page, view

@@ -19,7 +19,7 @@ from workshop.model.rounds import Round, offered, rating_scales
 from workshop.render.present_charts import vote_figure
 from workshop.services import facilitation as fac
 
-from . import md_escape
+from . import live, md_escape
 
 ERROR_KEY = "round_error"
 
@@ -76,35 +76,27 @@ def _try(call, *args) -> None:
 # -- dot vote ------------------------------------------------------------------------------------
 @st.fragment
 def _vote(page, r: Round) -> None:
-    """The dots: a fragment, so a click reruns only this panel, not the participant's whole
-    page (during a vote everyone clicks every second or two). What it shows beyond my own
-    dots (the round, its elements) is the page's structure or in its rerun rule: when that
-    changes, the whole page is drawn again anyway (:meth:`ui.layout.Page.done`)."""
+    """The ballot: a live part in a fragment, so a click reruns only this panel with one
+    element in it, not the participant's whole page (during a vote everyone clicks every
+    second or two). What it offers (the round, its elements) is the page's structure or in its
+    rerun rule: when that changes, the whole page is drawn again anyway (:meth:`ui.layout.Page.done`)."""
     _error()
     lang = page.lang
     if r.revealed:
         _vote_results(page, r)
         return
     mine = _my_dots(page, r.no)
-    left = max(0, (r.budget or 0) - sum(mine.values()))
-    st.markdown("**" + t("rounds.dots_left", lang, left=left, budget=r.budget or 0) + "**")
-    if not r.is_open:
-        st.caption(t("rounds.wait_reveal", lang))
+    if not r.is_open or page.read_only:
+        left = max(0, (r.budget or 0) - sum(mine.values()))
+        st.markdown("**" + t("rounds.dots_left", lang, left=left, budget=r.budget or 0) + "**")
+        if not r.is_open:
+            st.caption(t("rounds.wait_reveal", lang))
         return
-    if page.read_only:
-        return
-    with st.expander(t("rounds.your_dots", lang), expanded=True):
-        for el in _elements(page, r):
-            n = mine.get(el.eid, 0)
-            # one flex row per element (not four columns: every element on the page costs each
-            # participant's rerun, and during a vote everyone reruns on every dot)
-            row = st.container(horizontal=True, vertical_alignment="center", gap="small")
-            row.markdown(md_escape(page.snap.label(el.eid, 120)) + ("  " + ("●" * n if n <= 5 else f"● × {n}") if n else ""), width="stretch")
-            row.button("", icon=":material/remove:", key=f"dot:{r.no}:{el.eid}:minus", disabled=n <= 0,
-                      on_click=_try, args=(_set, page, r.no, el.eid, n - 1), help=t("rounds.take_dot", lang))
-            row.button("", icon=":material/add:", key=f"dot:{r.no}:{el.eid}:plus",
-                      disabled=left <= 0 or n >= (r.max_per_element or 0),
-                      on_click=_try, args=(_set, page, r.no, el.eid, n + 1), help=t("rounds.give_dot", lang))
+    live.dots(
+        page.viewer, r.no, budget=r.budget or 0, most=r.max_per_element or 0, mine=mine,
+        offered=[(el.eid, page.snap.label(el.eid, 120)) for el in _elements(page, r)],
+        cast=lambda about, dots: _try(_set, page, r.no, about, dots),
+    )
 
 
 def _set(page, round_no: int, about: str, dots: int) -> None:

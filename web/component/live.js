@@ -220,6 +220,11 @@ class View {
     } else if (this.cfg.view === "clock" || this.cfg.view === "results") {
       this.roundState = state;
       this.receivedAt = Date.now();
+    } else if (this.cfg.view === "dots") {
+      this.ballot = state; // what the server stored: my clicks since are still on their way
+      this.pendingDots = new Map(
+        [...(this.pendingDots || new Map())].filter(([id, sent]) => sent.at > Date.now() - 5000 && state.mine[id] !== sent.dots),
+      );
     }
     this.draw();
   }
@@ -227,7 +232,7 @@ class View {
   streamStatus(status) {
     this.root.dataset.stream = status;
     clearInterval(this.offlineTimer);
-    if (status !== "open") {
+    if (status !== "open" && this.cfg && this.cfg.view !== "dots") {
       // the stream is down: read the state now and then, so the screen does not stand still,
       // and say so if it stays down
       this.offlineTimer = setInterval(() => this.read(), OFFLINE_READ_MS);
@@ -238,6 +243,7 @@ class View {
 
   // -- what the stream sends ----------------------------------------------------------------
   receive(msg) {
+    if (this.cfg.view === "dots") return; // a ballot holds only the viewer's own dots: from the page
     if (this.reading) {
       this.buffer.push(msg);
       return;
@@ -360,6 +366,7 @@ class View {
     this.banner.hidden = !(offline && view !== "watch");
     this.banner.textContent = this.banner.hidden ? "" : this.text("live.reconnecting");
     if (view === "board") this.drawBoard();
+    else if (view === "dots") this.drawBallot();
     else if (view === "clock") this.content.replaceChildren(...this.clock());
     else if (view === "results") this.content.replaceChildren(...this.results());
     this.root.classList.toggle("kk-big", !!(this.cfg.options && this.cfg.options.big));
@@ -616,6 +623,69 @@ class View {
     for (const c of crit) box.appendChild(node("p", "kk-mono", `✔ ${c}`));
     if (!crit.length) box.appendChild(node("p", "kk-gray", `⚠️ ${this.text("process.no_exit")}`));
     return box;
+  }
+
+  // -- a dot vote's ballot: my own dots, stored through the page ------------------------------
+  myDots() {
+    const mine = Object.assign({}, (this.ballot && this.ballot.mine) || {});
+    for (const [id, sent] of this.pendingDots || []) mine[id] = sent.dots;
+    return mine;
+  }
+
+  drawBallot() {
+    const b = this.ballot;
+    if (!b) return;
+    const mine = this.myDots();
+    const used = Object.values(mine).reduce((a, n) => a + n, 0);
+    const left = Math.max(0, b.budget - used);
+    if (!this.ballotNodes) {
+      this.ballotNodes = { head: node("p", "kk-h"), rows: node("div", "kk-ballot"), byId: new Map() };
+      this.ballotNodes.head.appendChild(node("strong"));
+      this.content.replaceChildren(this.ballotNodes.head, this.ballotNodes.rows);
+    }
+    const { head, rows, byId } = this.ballotNodes;
+    head.firstChild.textContent = this.text("rounds.dots_left", { left, budget: b.budget });
+    rows.setAttribute("aria-label", this.text("rounds.your_dots"));
+    const wanted = [];
+    for (const el of b.elements) {
+      let r = byId.get(el.id);
+      if (!r) {
+        r = { row: node("div", "kk-ballot-row"), label: node("span", "kk-ballot-label"), marks: node("span", "kk-marks") };
+        r.minus = this.dotButton(el.id, -1, "−", this.text("rounds.take_dot"));
+        r.plus = this.dotButton(el.id, +1, "+", this.text("rounds.give_dot"));
+        r.row.dataset.dots = el.id;
+        r.row.append(r.label, r.marks, r.minus, r.plus);
+        byId.set(el.id, r);
+      }
+      const n = mine[el.id] || 0;
+      r.label.textContent = el.label;
+      r.marks.textContent = n <= 5 ? "●".repeat(n) : `● × ${n}`;
+      r.row.dataset.mine = String(n);
+      r.minus.disabled = n <= 0;
+      r.plus.disabled = left <= 0 || n >= b.max;
+      wanted.push(r.row);
+    }
+    wanted.forEach((row, i) => {
+      if (rows.children[i] !== row) rows.insertBefore(row, rows.children[i] || null);
+    });
+    while (rows.children.length > wanted.length) rows.lastChild.remove();
+  }
+
+  dotButton(eid, step, label, title) {
+    const b = node("button", "kk-dot", label);
+    b.type = "button";
+    b.title = title;
+    b.setAttribute("aria-label", title);
+    b.dataset.step = String(step);
+    b.addEventListener("click", () => {
+      const n = (this.myDots()[eid] || 0) + step;
+      if (n < 0) return;
+      this.pendingDots = this.pendingDots || new Map();
+      this.pendingDots.set(eid, { dots: n, at: Date.now() });
+      this.drawBallot(); // at once on the screen; the page stores it
+      this.trigger("dot", { about: eid, dots: n, at: Date.now() });
+    });
+    return b;
   }
 
   // -- the round's countdown and who has taken part -------------------------------------------
