@@ -216,7 +216,7 @@ def _results(store: Storage, workshop_id: str, r: R.Round, snap: Snapshot, viewe
     if r.kind == "vote":
         res = vote_results(store, workshop_id, r.no)
         return {"kind": "vote", "voters": res.voters, "dots": res.dots, "lines": [
-            {"about": line.about, "label": snap.label(line.about, 90), "dots": line.dots, "by_function": line.by_function}
+            {"about": line.about, "label": snap.label(line.about, 90), "dots": line.total, "by_function": line.by_function}
             for line in res.lines
         ]}
     spreads = rating_results(store, workshop_id, r.no)
