@@ -104,8 +104,11 @@ class Server:
     def restart(self, *, pause: float = 0.0) -> None:
         """SIGTERM the server (it checkpoints and lets the database go), wait ``pause``
         seconds with nothing listening, and start it again on the same port and database;
-        returns when it answers again. Its log goes on in the same file."""
+        returns when it answers again. Its log goes on in the same file. ``stopped_with`` is
+        the old process's exit status: ``-SIGTERM`` when it stopped by itself, ``-SIGKILL``
+        when it hung and was killed."""
         stop_process(self.proc)
+        self.stopped_with = self.proc.returncode
         self._log.write(b"\n--- restarted by the test ---\n")
         self._log.flush()
         if pause:
@@ -208,16 +211,3 @@ def page(browser):
     yield pg
     context.close()
 
-
-def add_step_seen_by(server_url: str, adder, token_adder: str, watcher, token_watcher: str, *, wait: float = 20000) -> str:
-    """Open the process page for two participants, add a step on the adder's and wait until the
-    watcher's page shows it without a reload; returns the step's text."""
-    adder.goto(f"{server_url}/process?t={token_adder}")
-    watcher.goto(f"{server_url}/process?t={token_watcher}")
-    watcher.get_by_text("Recognise the problem").first.wait_for(timeout=30000)
-    adder.locator(".st-key-add_step_text input").wait_for(timeout=30000)
-    text = f"Board discusses the budget {time.time_ns()}"
-    adder.locator(".st-key-add_step_text input").fill(text)
-    adder.locator(".st-key-add_step_submit button").click()
-    watcher.get_by_text(text).first.wait_for(timeout=wait)  # no reload on the watcher's side
-    return text
