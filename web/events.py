@@ -12,11 +12,19 @@
   a change the stream describes only as "read again".
 
 A wrong token, or a token of another workshop, gets 403 and nothing else.
+
+When the server is told to stop (SIGTERM, Ctrl+C) every open stream ends (:func:`end_on_exit`):
+uvicorn waits for every open response before the app's lifespan closes the store, and a stream
+never ends by itself, so one open page kept the server from stopping (a supervisor then kills
+it, and the store is not closed). The browsers reconnect to the next server.
 """
 
 from __future__ import annotations
 
 import asyncio
+import signal
+import threading
+import weakref
 from collections.abc import Callable
 
 from starlette.requests import Request
@@ -37,6 +45,42 @@ RETRY_MS = 1000
 #: sent every HEARTBEAT seconds of silence: a browser that hears nothing for much longer takes
 #: the stream for dead (a phone that slept, a network that dropped it without a word) and reconnects
 PING = b"event: ping\ndata: {}\n\n"
+#: put in a stream's queue: the server stops, end the stream
+_END = None
+#: the open streams' subscriptions (ended when the server stops)
+_open: weakref.WeakSet = weakref.WeakSet()
+_stopping = False
+
+
+def end_on_exit() -> None:
+    """End every open stream when the server is told to stop. Called in the app's lifespan,
+    on the event loop, where uvicorn has put its own handlers of SIGTERM and SIGINT: they are
+    chained (first end the streams, then uvicorn's own stop), and uvicorn puts back the
+    handlers it found when it stops."""
+    if threading.current_thread() is not threading.main_thread():
+        return  # signals are the main thread's (a test's server in a thread has none)
+    loop = asyncio.get_running_loop()
+
+    def chained(previous):
+        def handler(sig, frame):
+            loop.call_soon_threadsafe(end_all)
+            if callable(previous):
+                previous(sig, frame)
+
+        return handler
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, chained(signal.getsignal(sig)))
+
+
+def end_all() -> None:
+    """End every open stream (on the event loop): each gets :data:`_END` after what it has."""
+    global _stopping
+    _stopping = True
+    for sub in list(_open):
+        if sub.queue.full():
+            sub.queue.get_nowait()  # it reconnects and reads the map again anyway
+        sub.queue.put_nowait(_END)
 
 
 def routes(live: Callable[[], tuple[Storage, Broadcaster]]) -> list[Route]:
@@ -51,6 +95,10 @@ def routes(live: Callable[[], tuple[Storage, Broadcaster]]) -> list[Route]:
             sub, first = await run_in_threadpool(subscribe, store, broadcaster, q.get("t", ""), q.get("w"), loop, code=q.get("code"))
         except Forbidden as exc:
             return PlainTextResponse(str(exc), status_code=403)
+        if _stopping:
+            broadcaster.remove(sub)
+            return PlainTextResponse("the server is stopping", status_code=503)
+        _open.add(sub)
 
         async def stream():
             try:
@@ -58,12 +106,17 @@ def routes(live: Callable[[], tuple[Storage, Broadcaster]]) -> list[Route]:
                 yield first
                 while True:
                     try:
-                        yield await asyncio.wait_for(sub.queue.get(), HEARTBEAT)
+                        data = await asyncio.wait_for(sub.queue.get(), HEARTBEAT)
                     except asyncio.TimeoutError:
                         if await request.is_disconnected():
                             return
                         yield PING  # keeps proxies from closing an idle stream; the browser watches for it
+                        continue
+                    if data is _END:
+                        return
+                    yield data
             finally:
+                _open.discard(sub)
                 broadcaster.remove(sub)
 
         headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}

@@ -1,11 +1,14 @@
 """Browser end-to-end fixtures: a real ``streamlit run`` server and Debian's headless Chromium.
 
-The server runs as a subprocess on a free port with its own database file (seeded from
+The server (``streamlit run app.py``: the pages, the event stream and the live parts' state,
+:mod:`web.events`) runs as a subprocess on a free port with its own database file (seeded from
 :mod:`workshop.demo` before it starts, because DuckDB lets one process hold the file); tests
-wait for ``/_stcore/health``. What the server prints (its log, with the push's start-up check
-of Streamlit's internals: :mod:`ui.internals`) is in :meth:`Server.log_text`. Chromium is the
-system one (``/usr/bin/chromium``, installed by ``scripts/install_system.sh``): no browser is
-ever downloaded.
+wait for ``/_stcore/health``. It runs in the test mode (``KOPKARTA_TEST_MODE=1``), so a test can
+read how many script runs each participant's screen made (:func:`runs`, :mod:`web.run_count`).
+:meth:`Server.restart` stops it and starts it again on the same port and database (a stream's
+reconnect). What the server prints is in :meth:`Server.log_text`. Chromium is the system one
+(``/usr/bin/chromium``, installed by ``scripts/install_system.sh``): no browser is ever
+downloaded.
 """
 
 from __future__ import annotations
@@ -73,22 +76,57 @@ def wait_healthy(url: str, proc: subprocess.Popen, log_text, timeout: float = 60
 
 
 class Server:
-    def __init__(self, db: Path, log: Path, env: dict[str, str] | None = None):
+    """``streamlit run app.py`` on a free port over ``db``. ``test_mode`` (the default) serves
+    the count of each screen's script runs (:mod:`web.run_count`); the benchmarks may pass
+    ``False`` to measure the server as it is run for real."""
+
+    def __init__(self, db: Path, log: Path, env: dict[str, str] | None = None, *, test_mode: bool = True):
         self.db = db
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, KOPKARTA_DB=str(db), PYTHONPATH=str(ROOT), **(env or {}))
+        extra = {"KOPKARTA_TEST_MODE": "1"} if test_mode else {}
+        self._env = dict(os.environ, KOPKARTA_DB=str(db), PYTHONPATH=str(ROOT), **extra, **(env or {}))
+        self.log = log
         self._log = open(log, "wb")
-        self.proc = subprocess.Popen(
+        self.proc = self._start()
+
+    def _start(self) -> subprocess.Popen:
+        return subprocess.Popen(
             [
                 sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
                 "--server.port", str(self.port), "--server.address", "127.0.0.1",
                 "--server.headless", "true", "--browser.gatherUsageStats", "false",
                 "--server.fileWatcherType", "none",
             ],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            cwd=ROOT, env=self._env, stdout=self._log, stderr=subprocess.STDOUT,
         )
-        self.log = log
+
+    def restart(self, *, pause: float = 0.0) -> None:
+        """SIGTERM the server (it checkpoints and lets the database go), wait ``pause``
+        seconds with nothing listening, and start it again on the same port and database;
+        returns when it answers again. Its log goes on in the same file. ``stopped_with`` is
+        the old process's exit status: ``-SIGTERM`` when it stopped by itself, ``-SIGKILL``
+        when it hung and was killed."""
+        stop_process(self.proc)
+        self.stopped_with = self.proc.returncode
+        self._log.write(b"\n--- restarted by the test ---\n")
+        self._log.flush()
+        if pause:
+            time.sleep(pause)
+        deadline = time.monotonic() + 30
+        while not _port_free(self.port):  # the old process's socket may linger a moment
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"port {self.port} still taken after the server stopped")
+            time.sleep(0.2)
+        self.proc = self._start()
+        self.wait_healthy()
+
+    def runs(self, token: str) -> dict[str, int]:
+        """How many script runs the screen of ``token`` made, by kind (``run``, ``asked``,
+        ``poll``; a kind not seen yet is 0): the test mode's ``/_kopkarta/test/runs``."""
+        with urllib.request.urlopen(f"{self.url}/_kopkarta/test/runs?t={token}", timeout=30) as resp:
+            got = json.loads(resp.read())
+        return {kind: int(got.get(kind, 0)) for kind in ("run", "asked", "poll")}
 
     def log_text(self) -> str:
         """Everything the server printed so far."""
@@ -100,6 +138,18 @@ class Server:
     def stop(self) -> None:
         stop_process(self.proc)
         self._log.close()
+
+
+def _port_free(port: int) -> bool:
+    """Nobody listens on ``port`` (connections of the old server in TIME_WAIT do not count: the
+    server binds with SO_REUSEADDR too)."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 def seed_demo(db: Path) -> None:
@@ -161,16 +211,3 @@ def page(browser):
     yield pg
     context.close()
 
-
-def add_step_seen_by(server_url: str, adder, token_adder: str, watcher, token_watcher: str, *, wait: float = 20000) -> str:
-    """Open the process page for two participants, add a step on the adder's and wait until the
-    watcher's page shows it without a reload; returns the step's text."""
-    adder.goto(f"{server_url}/process?t={token_adder}")
-    watcher.goto(f"{server_url}/process?t={token_watcher}")
-    watcher.get_by_text("Recognise the problem").first.wait_for(timeout=30000)
-    adder.locator(".st-key-add_step_text input").wait_for(timeout=30000)
-    text = f"Board discusses the budget {time.time_ns()}"
-    adder.locator(".st-key-add_step_text input").fill(text)
-    adder.locator(".st-key-add_step_submit button").click()
-    watcher.get_by_text(text).first.wait_for(timeout=wait)  # no reload on the watcher's side
-    return text

@@ -104,7 +104,10 @@ def test_one_dot_vote_from_start_to_reveal(room, browser):
     for page in (anna, lars):
         page.get_by_text(PROMPT).first.wait_for(timeout=10000)
         page.get_by_text("You have 3 of 3 dots left").wait_for(timeout=10000)
-        assert re.search(r"⏱ \d+:\d\d", page.content())
+        # the round panel's countdown is a live part (drawn in its shadow root, which
+        # page.content() leaves out; locators pierce it)
+        page.locator(".kk-live[data-view='clock'] [role='timer']").first.wait_for(timeout=10000)
+        assert re.fullmatch(r"⏱ \d+:\d\d", page.locator(".kk-live[data-view='clock'] [role='timer']").first.inner_text())
     # Anna puts two dots on the first objection, Lars one
     for page, clicks in ((anna, 2), (lars, 1)):
         for i in range(clicks):
@@ -115,13 +118,18 @@ def test_one_dot_vote_from_start_to_reveal(room, browser):
     screen.goto(f"{room.url}/present?w={WID}&code={room.join_code}")
     screen.get_by_text(PROMPT).first.wait_for(timeout=30000)
     screen.get_by_text("Phase 4 of 6").first.wait_for(timeout=30000)
-    clock = screen.locator("text=/⏱ \\d+:\\d\\d/").first
+    clock = screen.locator(".kk-live[data-view='clock'] [role='timer']").first
+    clock.wait_for(timeout=30000)
     first = clock.inner_text()
+    assert re.fullmatch(r"⏱ \d+:\d\d", first)
     time.sleep(2.5)
     assert clock.inner_text() != first  # it ticks with the server's clock
-    # nobody sees results before the reveal
-    for page in (anna, lars, screen):
-        assert page.locator("[class*='st-key-vote_results'], [class*='st-key-present_vote']").count() == 0
+    # nobody sees results before the reveal (the projector's results part says it waits)
+    for page in (anna, lars):
+        assert page.locator("[class*='st-key-vote_results']").count() == 0
+    results = screen.locator(".kk-live[data-view='results']")
+    results.get_by_text("The results are shown when the facilitator reveals them").wait_for(timeout=10000)
+    assert results.locator(".kk-bars").count() == 0
 
     # the facilitator sees who has voted, then reveals
     facilitator.get_by_text(re.compile(r"^2 of \d+ have taken part")).first.wait_for(timeout=10000)
@@ -129,10 +137,10 @@ def test_one_dot_vote_from_start_to_reveal(room, browser):
     reveal.first.wait_for(timeout=30000)
     reveal.first.click()
     started = time.monotonic()
-    screen.locator("[class*='st-key-present_vote']").first.wait_for(timeout=10000)
+    results.locator(".kk-bars [role='listitem']").first.wait_for(timeout=10000)  # the ranked dots
     on_projector = time.monotonic() - started
     for page in (anna, lars):  # both participants' screens show the ranked result, no reload
         page.locator("[class*='st-key-vote_results']").first.wait_for(timeout=10000)
     assert time.monotonic() - started < 10
-    screen.get_by_text("2 people cast 3 dots").wait_for(timeout=10000)
+    results.get_by_text("2 people cast 3 dots").wait_for(timeout=10000)
     print(f"reveal to projector: {on_projector:.2f} s")

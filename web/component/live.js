@@ -30,6 +30,30 @@ const OFFLINE_READ_MS = 15000;
 // the server pings every 15 s of silence: a stream silent for this long is dead (a phone that
 // slept, a network that dropped it without a word) and is opened again
 const SILENT_MS = 40000;
+// a run a part asks for waits while the page is running a run of the viewer's own, and this
+// long after the viewer's last click or key (the click's run may not have started yet) ...
+const QUIET_MS = 1500;
+// ... but not longer than this (a page that never settles still gets its run)
+const BUSY_WAIT_MS = 20000;
+
+// Why the wait: Streamlit drops a click when another run is asked for before the running
+// script has reached the clicked button (the newer run starts over without the click). The
+// facilitator's "Reveal" was lost so to the run that a participant's dot made the console's
+// watcher ask for.
+let lastInput = 0;
+for (const type of ["pointerdown", "keydown", "change", "submit"]) {
+  document.addEventListener(type, () => {
+    lastInput = Date.now();
+  }, true);
+}
+
+function pageBusy() {
+  if (Date.now() - lastInput < QUIET_MS) return true;
+  // the page's script state, as Streamlit's frontend shows it on its root (absent: not busy)
+  const app = document.querySelector('[data-testid="stApp"]');
+  const state = app ? app.getAttribute("data-test-script-state") : null;
+  return state === "running" || state === "rerunRequested";
+}
 
 function node(tag, cls, text) {
   const e = document.createElement(tag);
@@ -330,18 +354,25 @@ class View {
   }
 
   // the page itself must be drawn again: ask Streamlit for a run, spread over a moment in a
-  // full room (everyone asks at the same change)
+  // full room (everyone asks at the same change), and not while a run of the viewer's own
+  // may be under way (see pageBusy)
   askRerun(why) {
     if (!this.trigger || this.asked) return;
     const spread = Math.min(4000, 25 * (this.hub ? this.hub.room : 1));
     const delay = (why === "structure" ? 0 : 300) + Math.random() * spread;
-    this.asked = setTimeout(() => {
+    const since = Date.now();
+    const fire = () => {
+      if (pageBusy() && Date.now() - since < BUSY_WAIT_MS) {
+        this.asked = setTimeout(fire, 200);
+        return;
+      }
       this.trigger("rerun", { why, v: this.v, at: Date.now() });
       // a run that draws the same data calls no configure(): allow the next ask a bit later
       setTimeout(() => {
         this.asked = null;
       }, 2000);
-    }, delay);
+    };
+    this.asked = setTimeout(fire, delay);
   }
 
   // -- drawing ------------------------------------------------------------------------------
