@@ -338,7 +338,7 @@ def test_the_projector_ticks_and_shows_a_revealed_vote(live, browser):
         anna.open("process")
         anna.page.get_by_text("You have 3 of 3 dots left").wait_for(timeout=30000)
         for left in (2, 1):
-            anna.page.locator("[class*='st-key-dot-'][class*='-plus'] button").first.click()
+            anna.page.locator(".kk-ballot-row button[data-step='1']").first.click()
             anna.page.get_by_text(f"You have {left} of 3 dots left").wait_for(timeout=20000)
         screen.locator(".kk-live[data-view='clock']").get_by_text(re.compile(r"^1 of \d+ have taken part so far$")).wait_for(timeout=20000)
         assert results.locator(".kk-bars").count() == 0  # still hidden from the room
