@@ -14,13 +14,16 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
+from starlette.responses import Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
 
 PATH = "/_kopkarta/component"
 FOLDER = Path(__file__).resolve().parent / "component"
-#: the files the browser gets (the module loads its style sheet itself)
-FILES = ("live.js", "live.css")
+#: the files the browser gets: ``live.js`` (the module the component loads), the modules it
+#: imports, and the style sheet it puts beside each part
+FILES = tuple(sorted(p.name for p in FOLDER.iterdir() if p.suffix in (".js", ".css")))
 
 
 @lru_cache(maxsize=1)
@@ -49,5 +52,16 @@ def loader_js() -> str:
     )
 
 
+class _Revalidated(StaticFiles):
+    """The folder, each file checked again on every page load (``no-cache``, answered 304 when
+    unchanged): ``live.js`` is asked for by its content's name, but the modules it imports are
+    asked for by their plain names, and a browser must never keep an old one after an upgrade."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+
+
 def routes() -> list[Mount]:
-    return [Mount(PATH, app=StaticFiles(directory=FOLDER), name="kopkarta-component")]
+    return [Mount(PATH, app=_Revalidated(directory=FOLDER), name="kopkarta-component")]

@@ -1,0 +1,20 @@
+// Small helpers the live parts share: elements made with text only, texts with placeholders.
+//
+// Every text that people typed goes in through node()'s textContent (or a text node): never
+// as markup.
+
+export function node(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined && text !== null) e.textContent = String(text);
+  return e;
+}
+
+// a translated text with {placeholders} filled in (the texts come from the page, web/../ui/live.py)
+export function fill(template, values) {
+  return String(template || "").replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
+}
+
+export function byPos(a, b) {
+  return a.pos - b.pos;
+}
