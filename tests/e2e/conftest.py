@@ -14,6 +14,7 @@ downloaded.
 from __future__ import annotations
 
 import json
+import re
 import os
 import socket
 import subprocess
@@ -211,3 +212,18 @@ def page(browser):
     yield pg
     context.close()
 
+
+def import_workshop(db: Path, doc: dict, workshop_id: str) -> tuple[str, str]:
+    """``doc`` imported into ``db`` as ``workshop_id`` by the command line (before the server
+    holds the file); its join code and facilitator key."""
+    doc["workshop"]["id"] = workshop_id
+    source = db.parent / f"{workshop_id}.json"
+    source.write_text(json.dumps(doc), encoding="utf-8")
+    made = subprocess.run(
+        [sys.executable, "-m", "workshop", "import", str(source), "--db", str(db)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert made.returncode == 0, made.stderr
+    found = re.search(r"join code (\S+); facilitator key (\S+) ", made.stderr)
+    assert found, made.stderr
+    return found.group(1), found.group(2)

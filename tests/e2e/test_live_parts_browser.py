@@ -17,18 +17,15 @@ to show that something does *not* happen (no script run), after the change was s
 
 from __future__ import annotations
 
-import json
 import re
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
 
 from workshop import demo
 
-from .conftest import ROOT, Server
+from .conftest import Server, import_workshop
 
 pytestmark = pytest.mark.browser
 
@@ -48,28 +45,13 @@ HOSTILE = [
 ]
 
 
-def _import(db, doc, workshop_id: str) -> tuple[str, str]:
-    """``doc`` imported as ``workshop_id``; its join code and facilitator key."""
-    doc["workshop"]["id"] = workshop_id
-    source = db.parent / f"{workshop_id}.json"
-    source.write_text(json.dumps(doc), encoding="utf-8")
-    made = subprocess.run(
-        [sys.executable, "-m", "workshop", "import", str(source), "--db", str(db)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
-    )
-    assert made.returncode == 0, made.stderr
-    found = re.search(r"join code (\S+); facilitator key (\S+) ", made.stderr)
-    assert found, made.stderr
-    return found.group(1), found.group(2)
-
-
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
     """This module's server (the last test restarts it): the fleet example twice, as the
     participants' workshop and as the projector's."""
     folder = tmp_path_factory.mktemp("live_parts")
     db = folder / "live.duckdb"
-    codes = {wid: _import(db, demo.example("fleet"), wid) for wid in (ROOM, SCREEN)}
+    codes = {wid: import_workshop(db, demo.example("fleet"), wid) for wid in (ROOM, SCREEN)}
     srv = Server(db, folder / "server.log")
     srv.codes = codes
     try:
@@ -130,6 +112,14 @@ def _settled_runs(person: Person, quiet: float = 2.0, timeout: float = 60.0) -> 
     raise AssertionError(f"the page of {person.token} never stopped running: {last}")
 
 
+def _ran_nothing_since(person: Person, before: dict[str, int]) -> None:
+    """The person's page ran no script since ``before``: nothing can show that a run did not
+    happen, so this waits as long as a run the page asked for would take to start."""
+    time.sleep(ASK_WINDOW)
+    after = person.runs()
+    assert (after["run"], after["asked"]) == (before["run"], before["asked"]), (before, after)
+
+
 def _wait_until(check, what: str, timeout: float = 30.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -173,9 +163,7 @@ def test_a_step_reaches_the_other_board_with_no_script_run(live, browser):
         anna.step(text).wait_for(timeout=20000)  # and on Anna's own
         _wait_until(lambda: anna.page.locator(".st-key-add_step_text input").input_value() == "", "the quick add cleared")
 
-        time.sleep(ASK_WINDOW)  # a run Lars's page would ask for would have started by now
-        after = lars.runs()
-        assert (after["run"], after["asked"]) == (before["run"], before["asked"]), (before, after)
+        _ran_nothing_since(lars, before)
         board = lars.page.locator(BOARD)
         assert board.get_attribute("data-stream") == "open"
         assert int(board.get_attribute("data-v")) > 0
@@ -206,9 +194,7 @@ def test_a_note_on_a_card_reaches_the_other_board(live, browser):
         assert "Anna" in note.inner_text()  # with its author's name
         anna.page.locator(f"{BOARD} li[data-step='{step_id}'] [data-note]", has_text=text).wait_for(timeout=20000)
         assert anna.page.locator(f"{BOARD} form.kk-composer").count() == 0  # the form closed
-        time.sleep(ASK_WINDOW)
-        after = lars.runs()
-        assert (after["run"], after["asked"]) == (before["run"], before["asked"]), (before, after)
+        _ran_nothing_since(lars, before)
         _no_errors(live, anna, lars)
     finally:
         anna.close()

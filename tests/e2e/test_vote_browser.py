@@ -10,17 +10,14 @@ on stderr); everything after the server starts happens in a browser.
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
 import time
 
 import pytest
 
 from workshop import demo
 
-from .conftest import ROOT, Server
+from .conftest import Server, import_workshop
 
 pytestmark = pytest.mark.browser
 
@@ -32,18 +29,7 @@ PROMPT = "Which objection stalls the deal most?"
 def room(tmp_path_factory):
     folder = tmp_path_factory.mktemp("vote")
     db = folder / "vote.duckdb"
-    doc = demo.example("fleet")
-    doc["workshop"]["id"] = WID
-    source = folder / "fleet.json"
-    source.write_text(json.dumps(doc), encoding="utf-8")
-    made = subprocess.run(
-        [sys.executable, "-m", "workshop", "import", str(source), "--db", str(db)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
-    )
-    assert made.returncode == 0, made.stderr
-    found = re.search(r"join code (\S+); facilitator key (\S+) ", made.stderr)
-    assert found, made.stderr
-    code, key = found.group(1), found.group(2)
+    code, key = import_workshop(db, demo.example("fleet"), WID)
     srv = Server(db, folder / "server.log")
     srv.join_code, srv.key = code, key
     try:
