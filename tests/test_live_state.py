@@ -183,3 +183,25 @@ def test_a_revealed_rating_shows_its_spread(store, fac):
     fs.reveal(store, fac)
     (line,) = _results(store)["lines"]
     assert (line["about"], line["field"], line["mean"], line["low"], line["high"], line["n"]) == ("r-cfo", "influence", 3.0, 2, 4, 2)
+
+
+def test_a_brainstorms_notes_with_who_posted_them(store, room):
+    """The projector's and the round panel's list: the round's notes (the viewer's own while
+    the others' are hidden), their authors by id, and everyone's names (new notes and people
+    come on the stream)."""
+    _, anna, bea, fac = room
+    r = rounds.start_brainstorm(store, fac, hidden=True)
+    mine = post_note(store, anna, r.no, "Anna's idea")
+    post_note(store, bea, r.no, "Bea's idea")
+
+    def notes(viewer):
+        res = json.loads(live_state.state_json(store, W, viewer, "results", None))["state"]["results"]
+        return res, {n["text"]: n["author"] for n in res["notes"]}
+
+    res, seen = notes(anna.participant_id)
+    assert res["kind"] == "notes" and res["hidden"] and seen == {"Anna's idea": anna.participant_id}
+    assert res["names"][anna.participant_id] == "Anna" and mine.eid in {n["id"] for n in res["notes"]}
+    assert notes(None)[1] == {}  # the projector: nothing before the reveal
+    fs.reveal(store, fac, r.no)
+    res, seen = notes(None)
+    assert not res["hidden"] and seen == {"Anna's idea": anna.participant_id, "Bea's idea": bea.participant_id}

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from apptest_support import clock, live_parts
+from apptest_support import board_texts, clock, live_parts
 
 from workshop import demo
 from workshop.errors import KopkartaError
@@ -25,8 +25,15 @@ def room(app):
 
 
 def _texts(at) -> str:
+    """What the page shows: its Streamlit elements and what its live parts draw from (the board,
+    a brainstorm's notes)."""
     parts = [m.value for m in at.markdown] + [t.value for t in at.text] + [c.value for c in at.caption]
     parts += [e.value for e in at.error] + [w.value for w in at.warning] + [i.value for i in at.info]
+    live = live_parts(at)
+    if "board" in live:
+        parts += board_texts(at)
+    results = live.get("results", {}).get("live", {}).get("state", {}).get("results") or {}
+    parts += [n["text"] for n in results.get("notes", [])]
     return "\n".join(str(p) for p in parts)
 
 
@@ -143,9 +150,9 @@ def test_locked_workshop_shows_banner_and_refuses_edits(app, room):
 
 
 def test_a_hidden_note_on_the_board_stays_with_its_poster(app, room):
-    """The board's cards are built once per change and shared by the pages in the process
-    (views/process.py): what a hidden brainstorm keeps from one viewer must not reach them
-    from the cards another viewer's page built at the same version."""
+    """The board's state is built once per change and shared by the viewers who see the same
+    (workshop.services.live_state): what a hidden brainstorm keeps from one viewer must not
+    reach them from the state another viewer's page was given at the same version."""
     fac, me = room
     other = live.join(app.store, app.store.workshop(fac.workshop_id).join_code, "Olle", "sales")
     stage = snapshot(app.store, fac.workshop_id).doc["segments"][0]["stages"][0]

@@ -47,6 +47,27 @@ def test_element_changes_become_puts_and_removes_in_order():
     assert [p["id"] for p in back["put"]] == ["st-2"] and back["remove"] == []
 
 
+def test_a_brainstorm_note_tells_its_round(store, fleet):
+    """The map does not hold which round a brainstorm note belongs to; the screens that list
+    the round's notes learn it from the change (a note put with ``"round"``)."""
+    created = import_document(store, fleet).created
+    anna = live.join(store, created.join_code, "Anna", "sales")
+    fac = Facilitator(W, created.facilitator_key, anna.participant_id)
+    r = rounds.start_brainstorm(store, fac)
+    told = []
+    unsubscribe = store.subscribe(lambda wid, v, public, changes: told.append(M.message(v, public, changes)))
+    try:
+        from workshop.services.brainstorm import post_note
+
+        note = post_note(store, anna, r.no, "an open idea")
+        editing.add_note(store, anna, "a sticky note, no round", "s1")
+    finally:
+        unsubscribe()
+    (in_round,), (plain,) = (m["put"] for m in told if m)
+    assert (in_round["id"], in_round["round"], in_round["data"]["text"]) == (note.eid, r.no, "an open idea")
+    assert "round" not in plain and plain["data"]["text"] == "a sticky note, no round"
+
+
 def test_anything_but_elements_means_read_again_and_nothing_public_means_no_message():
     assert M.message(5, 5, [LoggedChange(5, "phase", "facilitation", None, {"phase": 0}, {"phase": 1})])["read"] is True
     assert M.message(6, 6, [LoggedChange(6, "import", "workshop", W, None, {"elements": 3})])["read"] is True

@@ -92,16 +92,14 @@ class Page:
 
 def _round_kinds(state: FacilitationState) -> tuple[str, ...]:
     """What the round panel draws with Streamlit and must follow: the open round's elements (its
-    rows of dots or ratings), a vote's results after the reveal (a dot cast later moves them),
-    an open brainstorm's notes while they are not hidden."""
+    rows of dots or ratings), a vote's results after the reveal (a dot cast later moves them).
+    (A brainstorm's notes are a live part.)"""
     r = state.current_round
     if r is None:
         return ()
     kinds = [r.target] if r.is_open and r.target else []
     if r.kind == "vote" and r.revealed:
         kinds.append("vote")
-    if r.kind == "brainstorm" and r.is_open and not r.concealed:
-        kinds.append("note")
     return tuple(kinds)
 
 

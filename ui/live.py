@@ -88,6 +88,8 @@ class Viewer:
     structure: str
     token: str | None = None
     code: str | None = None
+    #: whether a round hides contributions now (the viewer's own may change unseen by the stream)
+    concealing: bool = False
 
     @property
     def auth(self) -> dict[str, str]:
@@ -110,9 +112,11 @@ class Rerun:
 
 def viewer_of(page) -> Viewer:
     """The viewer of a workshop page (:class:`ui.layout.Page`)."""
+    r = page.state.current_round
     return Viewer(
         page.me.workshop_id, page.me.participant_id, page.lang,
         live_state.structure(page.state, page.snap.language), token=page.me.token,
+        concealing=r is not None and r.concealed,
     )
 
 
@@ -143,7 +147,8 @@ def clock(who: Viewer, *, big: bool = False) -> None:
 
 
 def results(who: Viewer, *, big: bool = True) -> None:
-    """What the current round shows everyone now (after the reveal, or an open brainstorm)."""
+    """What the current round shows everyone now (after the reveal; a brainstorm's notes, with
+    the viewer's own while others' are hidden); ``big``: on the projector."""
     _mount(who, "results", {"view": "results"}, options={"big": big})
 
 
@@ -183,9 +188,10 @@ def _mount(
     }
     if state is not None:  # the part's own state (a ballot: this viewer's own dots)
         live = json.dumps({"structure": who.structure, "state": state}, ensure_ascii=False, separators=(",", ":"))
-    elif _drawn_before(view, query.get("seg")):
-        # the part is on the screen since the page's last run and keeps itself up to date: its
-        # state is not sent again (on a busy board, most of a run's bytes)
+    elif view == "board" and _drawn_before(view, query.get("seg")) and not who.concealing:
+        # the board is on the screen since the page's last run and keeps itself up to date
+        # from the stream: its state is not sent again (on a busy board, most of a run's bytes;
+        # while a round hides things, the viewer's own may have changed, which no stream says)
         live = json.dumps({"structure": who.structure})
     else:  # the state as JSON text made once per change (a board's is shared by the room)
         live = live_state.state_json(store(), who.workshop_id, who.participant_id, view, query.get("seg")).decode("utf-8")

@@ -19,7 +19,7 @@ from workshop.model.rounds import Round, offered, rating_scales
 from workshop.render.present_charts import vote_figure
 from workshop.services import facilitation as fac
 
-from . import live, md_escape
+from . import live
 
 ERROR_KEY = "round_error"
 
@@ -190,13 +190,4 @@ def _brainstorm(page, r: Round) -> None:
                 st.error(str(exc))
             else:
                 st.success(t("rounds.posted", lang))
-    note_list(page.db, page.me.workshop_id, r, page.me.participant_id, page.snap.participant_name, lang)
-
-
-def note_list(db, workshop_id: str, r: Round, viewer: str | None, name_of, lang: str) -> None:
-    notes = fac.round_notes(db, workshop_id, r.no, viewer)
-    if r.concealed:
-        st.caption(t("rounds.hidden_notes", lang))
-    for n in notes:
-        who = name_of(n.author) if n.author else t("notes.anonymous", lang)
-        st.markdown("📝 **" + md_escape(who) + "**: " + md_escape(n.text))
+    live.results(page.viewer, big=False)  # the round's notes: on the stream as they come

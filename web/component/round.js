@@ -119,14 +119,32 @@ export class ClockView extends RoundView {
 }
 
 export class ResultsView extends RoundView {
-  // derived from the map and the round: read again (the projector's part: a few screens)
-  changed() {
-    this.readSoon();
+  // a brainstorm's notes come on the stream (a new note tagged with its round); a vote's or a
+  // rating's results are derived from the map and the round: read again (after the reveal)
+  changed(msg) {
+    const s = this.roundState;
+    const res = s && s.results;
+    if (!res || res.kind !== "notes") {
+      if (s && s.round && s.round.revealed) this.readSoon();
+      return;
+    }
+    const known = new Map(res.notes.map((n) => [n.id, n]));
+    for (const e of msg.put || []) {
+      if (e.kind === "participant") res.names[e.id] = e.data.name;
+      else if (e.kind === "note" && (e.round === s.round.no || known.has(e.id))) {
+        const note = { id: e.id, author: e.data.author || null, text: e.data.text };
+        if (known.has(e.id)) Object.assign(known.get(e.id), note);
+        else res.notes.push(note);
+        known.set(e.id, note);
+      }
+    }
+    const gone = new Set(msg.remove || []);
+    if (gone.size) res.notes = res.notes.filter((n) => !gone.has(n.id));
+    this.scheduleDraw();
   }
 
   voted(msg) {
-    super.voted(msg);
-    this.readSoon();
+    super.voted(msg); // (who has taken part is no result)
   }
 
   drawContent() {
@@ -144,7 +162,8 @@ export class ResultsView extends RoundView {
       if (res.hidden) out.push(node("p", "kk-gray", this.text("rounds.hidden_notes")));
       for (const n of res.notes) {
         const p = node("p", "kk-note-line");
-        p.appendChild(node("strong", null, `📝 ${n.who || this.text("notes.anonymous")}`));
+        const who = n.author ? res.names[n.author] || n.author : this.text("notes.anonymous");
+        p.appendChild(node("strong", null, `📝 ${who}`));
         p.appendChild(document.createTextNode(`: ${n.text}`));
         out.push(p);
       }

@@ -6,8 +6,9 @@ become one message for the workshop's event stream:
 
 * ``{"v": N, "public": P, "put": [element, ...], "remove": [id, ...]}`` when every change is
   an element added, changed, moved or removed (an element as ``{"id", "kind", "parent",
-  "pos", "data"}``, its public fields: a round's hidden dots and notes are never among the
-  public changes, so never in a message);
+  "pos", "data"}``, its public fields, and ``"round"`` for a note just posted in a brainstorm:
+  the map does not hold it, the screens that list the round's notes need it; a round's hidden
+  dots and notes are never among the public changes, so never in a message);
 * ``{"v": N, "public": P, "read": true}`` (read the map again) for everything else: an import,
   a phase, a round, a rating, a workshop deleted.
 
@@ -52,7 +53,10 @@ def message(version: int, public: int, changes: Iterable[Any]) -> dict[str, Any]
                 removes[s["eid"]] = None
         for s in after:
             removes.pop(s["eid"], None)
-            puts[s["eid"]] = {"id": s["eid"], "kind": s["kind"], "parent": s["parent"], "pos": s["pos"], "data": s["data"]}
+            put = {"id": s["eid"], "kind": s["kind"], "parent": s["parent"], "pos": s["pos"], "data": s["data"]}
+            if "round" in s:
+                put["round"] = s["round"]
+            puts[s["eid"]] = put
     return {"v": version, "public": public, "put": list(puts.values()), "remove": list(removes)}
 
 

@@ -47,11 +47,14 @@ def add(
     actor: str | None,
     index: int | None,
     op: str = "add",
+    tag: dict[str, Any] | None = None,
 ) -> Element:
     """Add an element (at the end of its list, or at ``index``); returns it as stored.
 
     ``op`` names the event; only ``add`` is undone by its actor's undo (a note triaged into a
     step is credited to the note's author, who did not make that change and cannot undo it).
+    ``tag``: what the event tells beside the element (a brainstorm note's round, which the map
+    does not hold: the screens that list the round's notes learn it from the change).
     """
     if kind not in KINDS:
         raise BadInput(f"unknown kind of element '{kind}'")
@@ -72,7 +75,7 @@ def add(
     check_references(idx, Element(eid, kind, parent, 0.0, data))
     pos = position(tx, idx, workshop_id, kind, parent, index, exclude=None)
     el = Element(eid, kind, parent, pos, data)
-    seq = tx.record(workshop_id, actor, op, kind, eid, None, [snapshot(el)])
+    seq = tx.record(workshop_id, actor, op, kind, eid, None, [{**snapshot(el), **(tag or {})}])
     tx.insert(workshop_id, el, seq, actor)
     el.version, el.by = seq, actor
     return el

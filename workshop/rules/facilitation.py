@@ -157,7 +157,7 @@ def post_note(
     if about:
         data["about"] = about
     with tx.privately(rnd.concealed):
-        note = editing.add(tx, workshop_id, "note", data, None, None if rnd.anonymous else poster, None)
+        note = editing.add(tx, workshop_id, "note", data, None, None if rnd.anonymous else poster, None, tag={"round": round_no})
     tx.add_round_note(workshop_id, round_no, note.eid, poster, note.version)
     return note
 

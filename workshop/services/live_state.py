@@ -207,10 +207,11 @@ def participation(store: Storage, workshop_id: str, r: R.Round) -> frozenset[str
 
 def _results(store: Storage, workshop_id: str, r: R.Round, snap: Snapshot, viewer_id: str | None) -> dict[str, Any] | None:
     """What the round shows everyone now: nothing while it hides its contributions."""
-    if r.kind == "brainstorm":
+    if r.kind == "brainstorm":  # the stream brings the round's new notes (tagged with it) and new people
         notes = round_notes(store, workshop_id, r.no, viewer_id)
-        return {"kind": "notes", "hidden": r.concealed, "notes": [
-            {"id": n.id, "who": snap.participant_name(n.author) if n.author else None, "text": n.text} for n in notes
+        names = {el.eid: el.data.get("name", el.eid) for el in snap.elements.values() if el.kind == "participant"}
+        return {"kind": "notes", "hidden": r.concealed, "names": names, "notes": [
+            {"id": n.id, "author": n.author, "text": n.text} for n in notes
         ]}
     if r.concealed or r.kind not in ("vote", "rating"):
         return None
