@@ -344,6 +344,45 @@ def test_the_projector_ticks_and_shows_a_revealed_vote(live, browser):
         anna.close()
 
 
+def test_a_brainstorms_notes_reach_every_screen_with_no_script_run(live, browser):
+    """An open brainstorm: a note Anna posts is on Bo's round panel and on the projector, from
+    the stream (tagged with its round), with its author's name, and Bo's page runs nothing."""
+    code, key = live.codes[SCREEN]
+    console = Person(live, browser, "Facilitator", LAPTOP, SCREEN)
+    anna = Person(live, browser, "Anna", LAPTOP, SCREEN)
+    bo = Person(live, browser, "Bo", PHONE, SCREEN)
+    screen_context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    screen = screen_context.new_page()
+    try:
+        console.open("facilitate")
+        console.page.locator(".st-key-fac_key input").fill(key)
+        console.page.locator(".st-key-fac_key input").press("Enter")
+        console.page.get_by_role("tab", name="Brainstorm").click()
+        console.page.locator(".st-key-fac_bs_prompt input").fill(prompt := f"What keeps them awake {_stamp()}")
+        console.page.get_by_role("button", name="Start the brainstorm").click()
+        screen.goto(f"{live.url}/present?w={SCREEN}&code={code}")
+        screen.get_by_text(prompt).first.wait_for(timeout=30000)
+        for person in (anna, bo):
+            person.open("process")
+            person.page.get_by_text(prompt).first.wait_for(timeout=30000)
+            person.page.locator(".kk-live[data-view='results'][data-stream='open']").wait_for(state="attached", timeout=30000)
+        before = _settled_runs(bo)
+
+        area = anna.page.locator("[class*='st-key-brainstorm'] textarea").first
+        area.fill(idea := f"Fuel bills in the winter {_stamp()}")
+        anna.page.get_by_role("button", name="Post the note").click()
+        for page in (bo.page, screen):
+            line = page.locator(".kk-live[data-view='results'] .kk-note-line", has_text=idea)
+            line.wait_for(timeout=20000)
+            assert "Anna" in line.inner_text()
+        _ran_nothing_since(bo, before)
+        _no_errors(live, console, anna, bo)
+    finally:
+        screen_context.close()
+        for person in (console, anna, bo):
+            person.close()
+
+
 def test_a_page_drawn_by_streamlit_follows_through_an_asked_run(live, browser):
     anna = Person(live, browser, "Anna", LAPTOP)
     lars = Person(live, browser, "Lars", LAPTOP)
