@@ -1,7 +1,10 @@
 """The load harness's protocol client (bench/load) against a real server: two participants join
-by the QR link, open the workshop's event stream as the page's live parts do, add a step, post
-a note and put a dot; each sees the other's step and note arrive on the stream (no script run
-on the watcher's session), and every acknowledged action is in the database afterwards.
+by the QR link, open the workshop's event stream as the page's live parts do, add a step (the
+quick add's fragment), post a note (the sidebar form's fragment) and put a dot (the ballot's
+``dot`` trigger, in the round panel's fragment); each sees the other's step and note arrive on
+the stream (no script run on the watcher's session, none of the page for their own), a run of
+the whole page draws the board with no state and the client keeps the one it had, and every
+acknowledged action is in the database afterwards.
 
 Marked ``browser`` because it starts a ``streamlit run`` server (no Chromium is used).
 """
@@ -16,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from bench.load import stream as http
+from bench.load.client import element_markers
 from bench.load.participant import Participant, Plan
 from bench.load.room import prepare
 from bench.load.server import AppServer, log_errors
@@ -54,6 +58,22 @@ async def _room(url: str, room) -> tuple[list[Participant], dict]:
     first = {p.rec.index: [a for a in p.rec.actions if a.marker] for p in people}
     runs = {p.rec.token: await http.get_json(url, http.RUNS, {"t": p.rec.token}) for p in people}
     await asyncio.gather(*(p.play() for p in people))
+    await asyncio.sleep(0.5)
+    for p in people:
+        # a run of the whole page (a widget outside the fragments): the board, on the screen
+        # since the page's last run, comes with no state; the client keeps what it showed
+        c = p.client
+        shown = set(element_markers(c.screen.live_state("board")))
+        ballot = c.screen.ballot(room.round_no)
+        assert ballot is not None and ballot[1]["mine"] == p.rec.dots
+        full = c.runs
+        await c.send_rerun()
+        screen = await c.wait_run(after=full)
+        assert "state" not in screen.live_parts()["board"]["live"]
+        assert shown and shown <= set(element_markers(screen.live_state("board")))
+        mine = {a.marker for a in p.rec.actions if a.marker and a.acked is not None}
+        assert mine <= shown
+        assert screen.ballot(room.round_no)[1]["mine"] == p.rec.dots  # the ballot always has its state
     for p in people:
         await p.stop()
     for p in people:
@@ -63,10 +83,10 @@ async def _room(url: str, room) -> tuple[list[Participant], dict]:
             assert p.rec.seen_via.get(a.marker) == "stream", (a.marker, p.rec.seen_via)
         step = next(a for a in p.rec.actions if a.kind == "step")
         assert seen[step.marker] == {0, 1}, "each step reaches both screens"
-        # this page's own runs: joining (the home page, the process page) and its own step and
-        # note; nothing for the other's changes, and no live part asked for a run
+        # this page's own runs: joining (the home page, the process page); its step, note and
+        # dot ran their fragments only; nothing for the other's changes, and no live part asked
         counted = runs[p.rec.token]
-        assert counted.get("run", 0) <= 2 + 2 + 1, counted  # + the join's own rerun, if it made one
+        assert counted.get("run", 0) <= 2 + 1, counted  # + the join's own rerun, if it made one
         assert counted.get("asked", 0) == 0, counted
     return people, runs
 
@@ -83,10 +103,12 @@ def test_protocol_participants_act_and_every_acknowledged_action_is_stored(tmp_p
     records = [p.rec for p in people]
     for rec in records:
         assert rec.token and rec.joined is not None
-        assert rec.runs >= 2 and rec.fragment_runs >= 1  # home and process; the dot's own fragment run
+        assert rec.runs >= 2 and rec.fragment_runs >= 3  # home and process; the step's, the note's and the dot's
+        # no state read of the ballot (the view has none: 404), nothing refused
         assert not rec.errors and not rec.stream_errors and rec.stream_connects == 1 and rec.stream_broken == 0
         kinds = {a.kind for a in rec.actions if a.acked is not None}
         assert kinds == {"step", "note", "dot"}
+        assert sum(rec.dots.values()) >= 1
         assert not [a for a in rec.actions if a.refused or a.unanswered]
         assert any(kind == "put" for _, kind, _ in rec.stream_log)
         assert rec.would_ask == 0

@@ -17,7 +17,8 @@ websocket protocol (:mod:`bench.load.client`) and, as the page's live parts do i
 keep the workshop's event stream open (:mod:`bench.load.stream`): they join by the QR link,
 keep the process page live and add steps, notes and dots (:mod:`bench.load.participant`).
 Others' changes reach a participant by the stream, with no script run; its own clicks run the
-page. Per level the harness records change-to-screen latency (browsers and clients), the
+fragment that drew what it used (the quick add, the sidebar's note form, the dot vote's ballot,
+itself a live part whose ``dot`` trigger the client sends as the browser's component does). Per level the harness records change-to-screen latency (browsers and clients), the
 actions sent, acknowledged, refused, unanswered and lost, the stream's messages and the state
 reads per client, the script runs per client (full, fragment, polls; and the server's own
 count), the server's CPU and memory, and its CPU per change per screen (CPU seconds in the

@@ -34,18 +34,29 @@ browser does (see ``streamlit/web/server/starlette/starlette_websocket.py`` and
   a JSON *string* of ``{"cfg", "live": {"structure", "state"}}``; a stream's ``put`` message
   brings others' steps and notes with no script run, a ``read`` message (or a first ``hello``
   whose version is not the part's) makes each live part read its state again from
-  ``/_kopkarta/live``, as the component does.
+  ``/_kopkarta/live``, as the component does;
+* a part on the screen since the page's last run is drawn again with no state (its ``live``
+  has only ``structure``): as the component, the client keeps the state it had (the elements
+  of its last state, the stream's ``put`` and ``remove`` applied since) and the markers in it;
+  a part first drawn with no state reads it;
+* the dot vote's ballot is a live part too (view ``dots``, user key ``live:dots:{round}``, in
+  the round panel's fragment): its state holds the viewer's own dots (``mine``) and comes only
+  from the page (the view has no ``/_kopkarta/live`` state, and the stream does not touch
+  it). A click is the component's ``setTriggerValue("dot", {"about", "dots", "at"})``, which
+  Streamlit's frontend sends as a rerun of the fragment that drew the part with one widget
+  state, the part's trigger aggregator (:func:`trigger_state`).
 
 A marker (``LS012x003``) is *seen on this screen* when it first arrives: in a text element or
 in a live part's state of a run (its delta), in a ``put`` message of the stream, or in a state
 read again. The client never asks the page for a rerun from a live part (the component's
-trigger): in the load's room nothing asks for one (no stage, phase, round or language
+``rerun`` trigger; the ballot's ``dot`` is the participant's click): in the load's room nothing asks for one (no stage, phase, round or language
 changes); :attr:`Client.would_ask` counts the changes after which a browser would have asked.
 
 An action is *acknowledged* when its own run completes with no error and its result is on
 this screen (a step or note's marker: in the run's live state or text, or from the stream; a
-dot: the vote panel's new "dots left" text); *refused* when the run shows an error alert or an
-exception instead; *unanswered* when neither happens in ``ACK_TIMEOUT`` seconds.
+dot: a run of the ballot's fragment draws the ballot with ``mine[element] ==`` the new
+number); *refused* when the run shows an error alert or an exception instead; *unanswered*
+when neither happens in ``ACK_TIMEOUT`` seconds.
 """
 
 from __future__ import annotations
@@ -71,12 +82,27 @@ ACK_TIMEOUT = 30.0
 _TEXT_KINDS = ("text", "markdown", "heading", "alert", "code")
 #: the app's one live component (ui/live.py)
 LIVE_COMPONENT = "kopkarta_live"
+#: live parts whose state comes only from the page (no ``/_kopkarta/live`` state, nothing on the stream)
+PAGE_ONLY_VIEWS = ("dots",)
+#: Streamlit's prefix of internal widget ids, and its bidi component's trigger aggregator (the
+#: ``events`` trigger of ``components/v2/bidi_component/main.py``)
+_INTERNAL = "$$STREAMLIT_INTERNAL_KEY"
 
 
 def live_payload(raw: str) -> dict:
     """A live part's data: the element's ``json`` is a JSON string holding the JSON text."""
     value = json.loads(raw) if raw else {}
     return json.loads(value) if isinstance(value, str) else value
+
+
+def trigger_state(component_id: str, event: str, value: Any) -> WidgetState:
+    """What Streamlit's frontend sends for a ``components.v2`` part's ``setTriggerValue(event,
+    value)``: the part's trigger aggregator widget (``$$STREAMLIT_INTERNAL_KEY_{id}__events``)
+    with a ``json_trigger_value`` holding the list of this flush's events (one here)."""
+    return widget_state(
+        f"{_INTERNAL}_{component_id}__events",
+        json_trigger_value=json.dumps([{"event": event, "value": value}], separators=(",", ":")),
+    )
 
 
 def element_markers(state: dict) -> list[str]:
@@ -109,10 +135,15 @@ class Action:
 class Screen:
     """The elements one complete app run drew, by delta path (and the fragment that drew each)."""
 
-    def __init__(self, elements: dict[tuple[int, ...], Any] | None = None, fragments: dict | None = None):
+    def __init__(
+        self, elements: dict[tuple[int, ...], Any] | None = None, fragments: dict | None = None,
+        kept: Callable[[str], dict | None] | None = None,
+    ):
         self.elements = elements or {}
         self.fragments = fragments or {}
         self._live: dict[str, dict] | None = None
+        #: the state a part keeps when the run drew it with none (see :meth:`Client.kept_state`)
+        self._kept = kept
 
     def fragment_of(self, widget) -> str | None:
         """The fragment that drew ``widget``: a browser reruns only that fragment when it is used."""
@@ -147,12 +178,33 @@ class Screen:
         return self._live
 
     def live_state(self, view: str) -> dict:
-        return ((self.live_parts().get(view) or {}).get("live") or {}).get("state") or {}
+        """A live part's state as the screen shows it: what the part holds now (the state a run
+        or a read gave it, the stream's changes applied since: :meth:`Client.kept_state`), else
+        the one this run gave it. A part drawn with none (on the screen since the page's last
+        run) keeps what it had: never "empty" for that."""
+        part = self.live_parts().get(view)
+        if part is None:
+            return {}
+        state = self._kept(view) if self._kept is not None else None
+        if state is None:
+            state = (part.get("live") or {}).get("state")
+        return state or {}
+
+    def ballot(self, round_no: int):
+        """The dot vote's ballot of round ``round_no``: (its element, its state) or ``None``."""
+        part = self.widget("bidi_component", f"live:dots:{round_no}")
+        if part is None:
+            return None
+        try:
+            payload = live_payload(part.json)
+        except (ValueError, TypeError):
+            return None
+        return part, ((payload.get("live") or {}).get("state") or {})
 
     def live_texts(self):
         """The texts of the elements in the live parts' states (steps, notes, stages)."""
-        for part in self.live_parts().values():
-            for el in ((part.get("live") or {}).get("state") or {}).get("elements") or ():
+        for view in self.live_parts():
+            for el in self.live_state(view).get("elements") or ():
                 text = (el.get("data") or {}).get("text")
                 if isinstance(text, str):
                     yield text
@@ -200,6 +252,34 @@ class LivePart:
     rerun: dict = field(default_factory=dict)
     reading: asyncio.Task | None = None
     again: bool = False  # a read was asked while one was under way
+    #: the state it shows: its last state (from a run or a read), the stream's changes applied
+    state: dict | None = None
+    elements: dict[str, dict] = field(default_factory=dict)  # by id
+
+    @property
+    def page_only(self) -> bool:
+        return self.query.get("view") in PAGE_ONLY_VIEWS
+
+    def load(self, state: dict) -> None:
+        self.state = state
+        self.v = int(state.get("v", 0))
+        self.elements = {el.get("id"): el for el in state.get("elements") or ()}
+
+    def apply(self, msg: dict) -> None:
+        """A ``put`` message newer than the part (the component's ``apply``; only the board keeps elements)."""
+        self.v = int(msg.get("v", 0))
+        if self.query.get("view") == "board" and self.state is not None:
+            for el in msg.get("put") or ():
+                self.elements[el.get("id")] = el
+            for eid in msg.get("remove") or ():
+                self.elements.pop(eid, None)
+
+    def shown(self) -> dict | None:
+        if self.state is None:
+            return None
+        if self.query.get("view") != "board":
+            return self.state
+        return {**self.state, "v": self.v, "elements": list(self.elements.values())}
 
 
 class Client:
@@ -421,24 +501,25 @@ class Client:
                 self.runs += 1
                 self.run_log.append((time.monotonic(), "run"))
                 await self._show()
-                self._mount_live()
             elif status == ForwardMsg.FINISHED_EARLY_FOR_RERUN and self._in_fragment:
                 # a fragment run cut short by the next rerun asked meanwhile (Streamlit ends it
                 # so when another fragment's rerun comes in): what it drew is on the screen, as
                 # a browser shows each delta as it comes; nothing is taken away
-                self._current.update(self._fragment_drawn)
+                drawn = self._fragment_drawn
+                self._current.update(drawn)
                 self._fragment_drawn, self._in_fragment = {}, set()
                 self.fragment_runs += 1
                 self.run_log.append((time.monotonic(), "fragment"))
-                await self._show()
+                await self._show(drawn)
             elif status == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
                 # what the fragments drew before is replaced by what they drew now
+                drawn = self._fragment_drawn
                 kept = {p: v for p, v in self._current.items() if v[1] not in self._in_fragment}
-                kept.update(self._fragment_drawn)
+                kept.update(drawn)
                 self._current, self._fragment_drawn, self._in_fragment = kept, {}, set()
                 self.fragment_runs += 1
                 self.run_log.append((time.monotonic(), "fragment"))
-                await self._show()
+                await self._show(drawn)
             elif status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
                 self.errors.append("compile error")
         elif kind == "page_info_changed":
@@ -454,10 +535,16 @@ class Client:
             if self.fragment is not None and self.fragment[0] in msg.stop_auto_rerun.fragment_ids:
                 self.fragment = None
 
-    async def _show(self) -> None:
+    async def _show(self, drawn: dict | None = None) -> None:
+        """A run completed: the screen as it is now; ``drawn``: what a fragment run drew (``None``: a full run)."""
         self.screen = Screen(
-            {path: el for path, (el, _) in self._current.items()}, {path: f for path, (_, f) in self._current.items()}
+            {path: el for path, (el, _) in self._current.items()}, {path: f for path, (_, f) in self._current.items()},
+            kept=self.kept_state,
         )
+        if drawn is None:
+            self._mount_live(self.screen.live_parts(), full=True)
+        else:  # only the parts this fragment drew again (a ballot): the others are as they were
+            self._mount_live(Screen({p: el for p, (el, _) in drawn.items()}).live_parts(), full=False)
         self.updates += 1
         async with self._run_done:
             self._run_done.notify_all()
@@ -480,23 +567,34 @@ class Client:
             raise ConnectionError("the server closed the connection")
 
     # -- the live layer --------------------------------------------------------------------
-    def _mount_live(self) -> None:
-        """A full run drew the page: its live parts are the ones it drew now, each with the
-        state the run gave it (kept if the part already holds a newer one, as the component does)."""
-        parts = self.screen.live_parts()
-        mounted: dict[str, LivePart] = {}
+    def kept_state(self, view: str) -> dict | None:
+        """The state the live part ``view`` shows now (what it kept: see :class:`LivePart`)."""
+        part = self.live.get(view)
+        return part.shown() if part is not None else None
+
+    def _mount_live(self, parts: dict[str, dict], *, full: bool) -> None:
+        """A run drew ``parts``: the page's live parts, or (``full`` false) those a fragment
+        drew again; each takes the state the run gave it (kept if the part already holds a
+        newer one, as the component does; drawn with none, it keeps what it had, and a part
+        new on the screen with none reads it). After a full run, a part it did not draw is gone."""
+        mounted: dict[str, LivePart] = {} if full else dict(self.live)
         for view, payload in parts.items():
             cfg, live = payload.get("cfg") or {}, payload.get("live") or {}
-            v = int((live.get("state") or {}).get("v", 0))
+            query = dict(cfg.get("query") or {"view": view})
+            state = live.get("state")
             old = self.live.get(view)
-            part = old or LivePart(dict(cfg.get("query") or {"view": view}), v)
-            part.v = max(part.v, v) if old else v
-            part.query = dict(cfg.get("query") or {"view": view})
+            part = old or LivePart(query, 0)
+            part.query = query
             part.structure, part.rerun = cfg.get("structure", ""), cfg.get("rerun") or {}
+            if isinstance(state, dict):
+                if old is None or part.page_only or int(state.get("v", 0)) >= part.v:
+                    part.load(state)
+            elif old is None and not part.page_only:
+                self._read_again(part)  # the component's first configure() with no state
             mounted[view] = part
             self.auth = dict(cfg.get("auth") or self.auth)
         for view, part in self.live.items():
-            if view not in mounted and part.reading is not None:
+            if mounted.get(view) is not part and part.reading is not None:
                 part.reading.cancel()
         self.live = mounted
 
@@ -528,8 +626,8 @@ class Client:
                 self.would_ask += 1
         elif kind in ("hello", "read"):
             for part in self.live.values():
-                if kind == "hello" and v == part.v:
-                    continue  # (re)connected and nothing was missed
+                if part.page_only or (kind == "hello" and v == part.v):
+                    continue  # a ballot (its state is the page's); (re)connected and nothing was missed
                 self._read_again(part)
         else:
             markers = []
@@ -539,9 +637,9 @@ class Client:
                     markers += MARKER.findall(text)
             self._saw(markers, at, "stream")
             for part in self.live.values():
-                if v <= part.v:
-                    continue  # already in the state this part was given
-                part.v = v
+                if part.page_only or v <= part.v:
+                    continue  # a ballot; already in the state this part was given
+                part.apply(msg)
                 kinds, ids = part.rerun.get("kinds") or (), part.rerun.get("ids") or ()
                 if part.rerun.get("any") or any(el.get("kind") in kinds for el in msg.get("put") or ()) or any(
                     i in ids for i in msg.get("remove") or ()
@@ -576,8 +674,8 @@ class Client:
             state = answer.get("state") or {}
             if part.query.get("view") == "watch" and answer.get("structure") not in (None, part.structure):
                 self.would_ask += 1
-            if int(state.get("v", 0)) >= part.v:
-                part.v = int(state.get("v", 0))
+            if state and int(state.get("v", 0)) >= part.v:
+                part.load(state)
             markers = element_markers(state)
             self._saw(markers, at, "read")
             if markers:

@@ -1,7 +1,10 @@
 """What a simulated participant does: join by the QR link, open the process page, keep it live
 (the workshop's event stream, opened right after the page is drawn, as the page's live parts
 do in a browser; and the page's safety-net poll), and every 5–20 s add a step or post a note;
-during a vote burst, put and move dots, and after it go back to the 5–20 s rhythm.
+during a vote burst, put and move dots (on the ballot, a live part: its ``dot`` trigger in a run
+of the round panel's fragment), and after it go back to the 5–20 s rhythm. The quick add and
+the sidebar's note form are fragments: sending one reruns that fragment (as a browser does for
+any widget in a fragment), and the step or note reaches its own board by the stream.
 
 A person waits to see their last change on the screen before the next one, so each participant
 has at most one action under way (the load is "closed": a slow server slows the room down, as
@@ -13,13 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import random
-import re
 import time
 from dataclasses import dataclass, field
 
 from workshop.i18n import t
 
-from .client import ACK_TIMEOUT, Action, Client, Screen, widget_state
+from .client import ACK_TIMEOUT, Action, Client, Screen, trigger_state, widget_state
 
 NOTE_FORM = "process:note"
 
@@ -75,7 +77,6 @@ class Participant:
         self.url, self.code, self.plan, self.rng = url, code, plan, rng
         self.client = Client(url, on_marker=on_marker)
         self._seq = 0
-        self._dot_buttons = re.compile(rf"-dot:{plan.round_no}:([^:]+):(plus|minus)$")
 
     async def join(self) -> None:
         c = self.client
@@ -178,23 +179,31 @@ class Participant:
         await self._send(Action("note", self.rec.index, 0.0, _shows(marker), marker=marker), widgets, submit)
 
     async def put_dot(self) -> None:
-        plus, minus = {}, {}
-        for w in self.client.screen.widgets_like("button", self._dot_buttons):
-            eid, sign = self._dot_buttons.search(w.id).groups()
-            if not w.disabled:
-                (plus if sign == "plus" else minus)[eid] = w
+        """A click on the ballot's + or − (a live part, view ``dots``): as the component does,
+        the new number from the ballot's own dots (``mine``, as the page last drew it), sent as
+        the part's ``dot`` trigger in a run of the round panel's fragment. Acknowledged when a
+        run draws the ballot with that number (:func:`_ballot_shows`)."""
+        found = self.client.screen.ballot(self.plan.round_no)
+        if found is None:
+            return
+        part, ballot = found
+        mine = {str(k): int(v) for k, v in (ballot.get("mine") or {}).items()}
+        budget, most = int(ballot.get("budget") or 0), int(ballot.get("max") or 0)
+        left = budget - sum(mine.values())
+        ids = [el["id"] for el in ballot.get("elements") or () if isinstance(el, dict) and el.get("id")]
+        plus = [eid for eid in ids if left > 0 and mine.get(eid, 0) < most]  # the enabled buttons
+        minus = [eid for eid in ids if mine.get(eid, 0) > 0]
         if plus and (not minus or self.rng.random() < 0.7):
-            eid = self.rng.choice(sorted(plus))
-            button, dots = plus[eid], self.rec.dots.get(eid, 0) + 1
+            eid = self.rng.choice(plus)
+            dots = mine.get(eid, 0) + 1
         elif minus:
-            eid = self.rng.choice(sorted(minus))
-            button, dots = minus[eid], self.rec.dots.get(eid, 0) - 1
+            eid = self.rng.choice(minus)
+            dots = mine.get(eid, 0) - 1
         else:
             return
-        left = self.plan.budget - sum(self.rec.dots.values()) - (dots - self.rec.dots.get(eid, 0))
-        expected = t("rounds.dots_left", "en", left=left, budget=self.plan.budget)
-        action = Action("dot", self.rec.index, 0.0, lambda s: s.contains(expected), dot=(eid, dots))
-        await self._send(action, [widget_state(button.id, trigger_value=True)], button)
+        action = Action("dot", self.rec.index, 0.0, _ballot_shows(self.plan.round_no, eid, dots), dot=(eid, dots))
+        value = {"about": eid, "dots": dots, "at": int(time.time() * 1000)}
+        await self._send(action, [trigger_state(part.id, "dot", value)], part)
         if action.acked is not None:
             self.rec.dots[eid] = dots
 
@@ -258,6 +267,16 @@ class Participant:
 
 def _shows(marker: str):
     return lambda screen: screen.contains(marker)
+
+
+def _ballot_shows(round_no: int, eid: str, dots: int):
+    """A run drew the ballot with my ``dots`` on ``eid`` (what the server stored)."""
+
+    def check(screen: Screen) -> bool:
+        found = screen.ballot(round_no)
+        return found is not None and int((found[1].get("mine") or {}).get(eid, 0)) == dots
+
+    return check
 
 
 def _judge(action: Action, screen: Screen) -> None:

@@ -134,12 +134,12 @@ def write(results: list[dict], note: str = "") -> None:
         "keeps up to date with no script run: each client opens the stream right after the page is drawn, takes others' steps and "
         "notes from its messages and reads a part's state again when told to; the page's 30 s safety-net poll runs too) and every "
         "5–20 s add a step (60 %) or post a note on a stage (40 %); "
-        'in the last 8 s of every 30 s all of them put or move dots every 0.5–2.5 s, then go back to their 5–20 s rhythm; a widget inside a fragment reruns that fragment, as in a browser. "clients\' median" is the same '
+        'in the last 8 s of every 30 s all of them put or move dots every 0.5–2.5 s (a click on the ballot, a live part: its trigger reruns the round panel\'s fragment), then go back to their 5–20 s rhythm; a widget inside a fragment reruns that fragment, as in a browser (the quick add, the sidebar\'s note form and the ballot are fragments). "clients\' median" is the same '
         'latency seen by the protocol participants (until the stream\'s message, or a run\'s live state, brings the change); "ack" is the time until the actor\'s own run ended with no error and its change is on its screen; '
         '"unanswered" = not shown to the actor within 30 s ("stored": in the database all the same). '
         "Server CPU per change per screen = the server's CPU seconds in the measured window ÷ (public changes in the window, "
         "counted on the stream × screens on the stream, the probes included); stream messages, state reads and script runs are "
-        "per client in the window (full runs: the client's own clicks; fragment runs: the dot panel; polls: the safety net). "
+        "per client in the window (full runs: the client's own clicks outside a fragment; fragment runs: its steps, notes and dots; polls: the safety net). "
         "RSS per session = (RSS at N − RSS with the probes only) / N.\n\n"
         f"{table}\n\n{verdict(curve)}\n\n"
         + "\n\n".join(durability(r) for r in kills)
