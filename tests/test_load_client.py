@@ -60,8 +60,9 @@ async def _room(url: str, room) -> tuple[list[Participant], dict]:
     await asyncio.gather(*(p.play() for p in people))
     await asyncio.sleep(0.5)
     for p in people:
-        # a run of the whole page (a widget outside the fragments): the board, on the screen
-        # since the page's last run, comes with no state; the client keeps what it showed
+        # a run of the whole page (a widget outside the fragments): while the room's dot vote
+        # hides things the board comes with its state again (the viewer's own may have
+        # changed); the client shows at least what it showed
         c = p.client
         shown = set(element_markers(c.screen.live_state("board")))
         ballot = c.screen.ballot(room.round_no)
@@ -69,7 +70,7 @@ async def _room(url: str, room) -> tuple[list[Participant], dict]:
         full = c.runs
         await c.send_rerun()
         screen = await c.wait_run(after=full)
-        assert "state" not in screen.live_parts()["board"]["live"]
+        assert "state" in screen.live_parts()["board"]["live"]  # the room's vote is hidden until the reveal
         assert shown and shown <= set(element_markers(screen.live_state("board")))
         mine = {a.marker for a in p.rec.actions if a.marker and a.acked is not None}
         assert mine <= shown

@@ -5,7 +5,7 @@ one and A waits for it, every few seconds, for as long as the run lasts (the sam
 ``bench/pages.py latency()``, now with a room full of other participants on the server).
 
 The time is taken in the pages themselves: from the click on "Add" (a listener on A's page)
-to the frame in which B's page first holds the text (``MutationObserver``\ s on B's page, on
+to the frame in which B's page first holds the text (MutationObservers on B's page, on
 its document and inside the live parts' open shadow roots, where the board is drawn; then the
 next animation frame), both on the machine's clock. Timed from outside, around
 Playwright's ``click()`` and ``wait_for()``, it also held Playwright's own work: its checks
