@@ -335,7 +335,7 @@ def test_the_projector_ticks_and_shows_a_revealed_vote(live, browser):
         assert bar.count() >= 1
         assert bar.first.locator(".kk-bar-count").inner_text() == "2"  # both of Anna's dots, ranked first
         assert bar.first.locator(".kk-bar-label").inner_text().strip()
-        results.get_by_text("1 people cast 2 dots").wait_for(timeout=10000)
+        results.get_by_text("1 people cast 2 dots").wait_for(timeout=30000)
         assert console.dialogs == [] and anna.dialogs == []
         _no_errors(live, console, anna)
     finally:

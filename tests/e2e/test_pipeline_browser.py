@@ -73,13 +73,13 @@ def test_joined_workshop_deals_and_coaching_sheet(pipeline_server, browser, tmp_
     page.goto(f"{pipeline_server.url}/pipeline?t={token}")
     page.get_by_text("Deal pipeline on the customer's buying process").wait_for(timeout=30000)
     page.get_by_text("Nordfrakt AB", exact=True).first.wait_for(timeout=30000)
-    page.get_by_text("Deal missing a decision maker").first.wait_for(timeout=10000)  # the finding as a badge
+    page.get_by_text("Deal missing a decision maker").first.wait_for(timeout=30000)  # the finding as a badge
     assert page.get_by_text("Västra kommun").count() == 0  # another workshop, not joined
     page.locator(".js-plotly-plot").first.wait_for(timeout=30000)  # the chart of every deal
 
     page.locator(".stExpander summary", has_text="Nordfrakt AB").click()
     button = page.locator(".st-key-coach-fleet-launch-d-nordfrakt").get_by_role("button").first
-    button.wait_for(timeout=10000)
+    button.wait_for(timeout=30000)
     download = None
     for _ in range(3):  # a click that lands while the page is still being redrawn can be lost: click again
         try:
@@ -104,7 +104,7 @@ def test_joined_workshop_deals_and_coaching_sheet(pipeline_server, browser, tmp_
     field.fill(ADMIN_KEY)
     field.press("Enter")
     page.get_by_text("Västra kommun", exact=True).first.wait_for(timeout=30000)
-    page.get_by_text("Östra kommun", exact=True).first.wait_for(timeout=10000)
+    page.get_by_text("Östra kommun", exact=True).first.wait_for(timeout=30000)
     context.close()
 
 
@@ -132,7 +132,7 @@ def test_hostile_deal_texts_stay_text(pipeline_server, browser):
     deal = demo.hostile_map()["deals"][0]
     page.get_by_text(deal["name"], exact=True).first.wait_for(timeout=30000)  # shown literally
     page.locator(".stExpander summary").first.click()
-    page.get_by_text(deal["next_internal_step"], exact=True).first.wait_for(timeout=10000)
+    page.get_by_text(deal["next_internal_step"], exact=True).first.wait_for(timeout=30000)
     assert page.evaluate("() => window.__kopkarta_xss || null") is None
     assert dialogs == []
     context.close()

@@ -74,10 +74,10 @@ def test_one_dot_vote_from_start_to_reveal(room, browser):
     facilitator.get_by_role("button", name="Bring everyone here").click()
     summoned = time.monotonic()
     for page in (anna, lars):  # their pages switch from the process to the friction page
-        page.wait_for_url("**/friction*", timeout=10000)
+        page.wait_for_url("**/friction*", timeout=30000)
     print(f"summon to both participants on the phase's page: {time.monotonic() - summoned:.2f} s")
     for page in (anna, lars):
-        page.get_by_text("Phase 4 of 6").first.wait_for(timeout=10000)
+        page.get_by_text("Phase 4 of 6").first.wait_for(timeout=30000)
 
     # the console starts a ten-minute dot vote on objections with three dots each
     facilitator.get_by_role("tab", name="Dot vote").click()
@@ -88,18 +88,18 @@ def test_one_dot_vote_from_start_to_reveal(room, browser):
     facilitator.get_by_text(re.compile(r"^0 of \d+ have taken part")).first.wait_for(timeout=30000)  # nobody yet
 
     for page in (anna, lars):
-        page.get_by_text(PROMPT).first.wait_for(timeout=10000)
-        page.get_by_text("You have 3 of 3 dots left").wait_for(timeout=10000)
+        page.get_by_text(PROMPT).first.wait_for(timeout=30000)
+        page.get_by_text("You have 3 of 3 dots left").wait_for(timeout=30000)
         # the round panel's countdown is a live part (drawn in its shadow root, which
         # page.content() leaves out; locators pierce it)
-        page.locator(".kk-live[data-view='clock'] [role='timer']").first.wait_for(timeout=10000)
+        page.locator(".kk-live[data-view='clock'] [role='timer']").first.wait_for(timeout=30000)
         assert re.fullmatch(r"⏱ \d+:\d\d", page.locator(".kk-live[data-view='clock'] [role='timer']").first.inner_text())
     # Anna puts two dots on the first objection, Lars one
     for page, clicks in ((anna, 2), (lars, 1)):
         for i in range(clicks):
             # the ballot is a live part: the click shows at once and is stored in a run of its panel
             page.locator(".kk-ballot-row button[data-step='1']").first.click()
-            page.get_by_text(f"You have {3 - i - 1} of 3 dots left").wait_for(timeout=10000)
+            page.get_by_text(f"You have {3 - i - 1} of 3 dots left").wait_for(timeout=30000)
     # the projector, opened with the join code and no identity: prompt and a ticking countdown
     screen = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
     screen.goto(f"{room.url}/present?w={WID}&code={room.join_code}")
@@ -115,18 +115,18 @@ def test_one_dot_vote_from_start_to_reveal(room, browser):
     for page in (anna, lars):
         assert page.locator("[class*='st-key-vote_results']").count() == 0
     results = screen.locator(".kk-live[data-view='results']")
-    results.get_by_text("The results are shown when the facilitator reveals them").wait_for(timeout=10000)
+    results.get_by_text("The results are shown when the facilitator reveals them").wait_for(timeout=30000)
     assert results.locator(".kk-bars").count() == 0
 
     # the facilitator sees who has voted, then reveals
-    facilitator.get_by_text(re.compile(r"^2 of \d+ have taken part")).first.wait_for(timeout=10000)
+    facilitator.get_by_text(re.compile(r"^2 of \d+ have taken part")).first.wait_for(timeout=30000)
     reveal = facilitator.get_by_role("button", name=re.compile("Reveal"))
     reveal.first.wait_for(timeout=30000)
     reveal.first.click()
     started = time.monotonic()
-    results.locator(".kk-bars [role='listitem']").first.wait_for(timeout=10000)  # the ranked dots
+    results.locator(".kk-bars [role='listitem']").first.wait_for(timeout=30000)  # the ranked dots
     on_projector = time.monotonic() - started
     for page in (anna, lars):  # both participants' screens show the ranked result, no reload
         page.locator("[class*='st-key-vote_results']").first.wait_for(timeout=30000)
-    results.get_by_text("2 people cast 3 dots").wait_for(timeout=10000)
+    results.get_by_text("2 people cast 3 dots").wait_for(timeout=30000)
     print(f"reveal to projector: {on_projector:.2f} s")
