@@ -33,14 +33,14 @@ async def lifespan(_app):
     store = shared_store()  # the same store the pages get (ui.store)
     broadcaster = Broadcaster(store).start()
     _live.update(store=store, broadcaster=broadcaster)
-    events.end_on_exit()  # open streams must not keep the server from stopping
+    events.end_on_exit(broadcaster)  # open streams must not keep the server from stopping
     server.started()
     # the motive explorer's first view should not be the slow one: fill its cache meanwhile
     threading.Thread(target=explore.warm, args=(store,), name="kopkarta-warm", daemon=True).start()
     try:
         yield {"store": store, "broadcaster": broadcaster}
     finally:
-        events.end_all()
+        broadcaster.end_streams()
         server.stopped()
         broadcaster.stop()
         store.close()

@@ -9,6 +9,7 @@ sidebar, which reruns the page when its structure changed (:mod:`ui.live`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import streamlit as st
@@ -59,8 +60,9 @@ class Page:
     def read_only(self) -> bool:
         return self.state.read_only
 
-    @property
+    @cached_property
     def viewer(self) -> live_ui.Viewer:
+        """Who the page's live parts are for (its structure as this run drew it)."""
         return live_ui.viewer_of(self)
 
     def drawn_live(self, *, kinds: tuple[str, ...] = (), ids: tuple[str, ...] = ()) -> None:

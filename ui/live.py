@@ -54,7 +54,7 @@ COMPONENT = st.components.v2.component("kopkarta_live", js=assets.loader_js(), i
 #: the safety net's poll of the page's structure (seconds): a missed change shows within this
 SAFETY_SECONDS = 30.0
 
-#: what the board draws, by kind of step (the same icons as the page's arranging view)
+#: what the board draws, by kind of step (the page's arranging view draws the same)
 STEP_ICONS = {"action": "▸", "meeting": "👥", "decision": "⚖️", "approval": "✅", "document": "📄", "evaluation": "🔍"}
 
 #: the texts each part may show, by view (looked up in the viewer's language)
@@ -126,7 +126,14 @@ def board(page, mode: str = "columns") -> None:
     for: through the services, as any change."""
     who = viewer_of(page)
     options = {"mode": mode, "icons": STEP_ICONS, "defaults": DEFAULTS["step"], "note": not page.read_only}
-    result = _mount(who, "board", {"view": "board", "seg": page.segment_id}, options=options)
+    if _drawn_before("board", page.segment_id) and not who.concealing:
+        # on the screen since the page's last run, kept up to date by the stream: its state is
+        # not sent again (on a busy board, most of a run's bytes; while a round hides things,
+        # the viewer's own may have changed, which no stream says)
+        given = json.dumps({"structure": who.structure})
+    else:  # from the map this run drew, made once per change for all who see the same
+        given = live_state.board_json(page.snap, page.hidden, who.participant_id, page.segment_id, who.structure).decode("utf-8")
+    result = _mount(who, "board", {"view": "board", "seg": page.segment_id}, options=options, given=given, on_note_change=_posted)
     note = result.get("note") if result is not None else None
     if isinstance(note, dict):
         _post_note(page, note)
@@ -168,7 +175,8 @@ def dots(who: Viewer, round_no: int, *, budget: int, most: int, offered: list[tu
         "v": 0, "round": round_no, "budget": budget, "max": most, "mine": mine,
         "elements": [{"id": eid, "label": label} for eid, label in offered],
     }
-    _mount(who, "dots", {"view": "dots"}, state=state, key=key, on_dot_change=clicked)
+    given = json.dumps({"structure": who.structure, "state": state}, ensure_ascii=False, separators=(",", ":"))
+    _mount(who, "dots", {"view": "dots"}, given=given, key=key, on_dot_change=clicked)
 
 
 def watch(who: Viewer, rerun: Rerun) -> None:
@@ -179,25 +187,19 @@ def watch(who: Viewer, rerun: Rerun) -> None:
 
 def _mount(
     who: Viewer, view: str, query: dict[str, str], *, options: dict | None = None, rerun: Rerun | None = None,
-    state: dict | None = None, key: str | None = None, **callbacks,
+    given: str | None = None, key: str | None = None, **callbacks,
 ) -> Any:
+    """Draw one part; ``given``: its ``{"structure", "state"}`` as JSON text (else read now)."""
     cfg = {
         "view": view, "w": who.workshop_id, "auth": who.auth, "query": query, "structure": who.structure,
         "rerun": vars(rerun) if rerun else {}, "options": options or {},
-        "texts": {key: t(key, who.lang) for key in _TEXTS[view]},
+        "texts": {text: t(text, who.lang) for text in _TEXTS[view]},
     }
-    if state is not None:  # the part's own state (a ballot: this viewer's own dots)
-        live = json.dumps({"structure": who.structure, "state": state}, ensure_ascii=False, separators=(",", ":"))
-    elif view == "board" and _drawn_before(view, query.get("seg")) and not who.concealing:
-        # the board is on the screen since the page's last run and keeps itself up to date
-        # from the stream: its state is not sent again (on a busy board, most of a run's bytes;
-        # while a round hides things, the viewer's own may have changed, which no stream says)
-        live = json.dumps({"structure": who.structure})
-    else:  # the state as JSON text made once per change (a board's is shared by the room)
-        live = live_state.state_json(store(), who.workshop_id, who.participant_id, view, query.get("seg")).decode("utf-8")
-    data = '{"cfg":' + json.dumps(cfg, ensure_ascii=False, separators=(",", ":")) + ',"live":' + live + "}"
-    callbacks = {"on_rerun_change": _asked, "on_note_change": _posted, **callbacks}
-    return COMPONENT(key=key or f"live:{view}", data=data, **callbacks)
+    if given is None:
+        given = live_state.state_json(store(), who.workshop_id, who.participant_id, view, query.get("seg")).decode("utf-8")
+    # the state's JSON text is spliced in, not parsed and dumped again for every screen
+    data = '{"cfg":' + json.dumps(cfg, ensure_ascii=False, separators=(",", ":")) + ',"live":' + given + "}"
+    return COMPONENT(key=key or f"live:{view}", data=data, on_rerun_change=_asked, **callbacks)
 
 
 #: session state: the parts a run of the page drew (this run's, the last run's), by page, view
@@ -227,14 +229,10 @@ def _posted() -> None:
     """A viewer posted a note from the board: their own run (handled in :func:`board`)."""
 
 
+@st.fragment(run_every=timedelta(seconds=SAFETY_SECONDS))
 def safety_net(who: Viewer) -> None:
     """The slow safety net: a page whose structure changed and that was not asked to rerun
     (its stream held back on the way) is drawn again within :data:`SAFETY_SECONDS`."""
-    _safety_net(who)
-
-
-@st.fragment(run_every=timedelta(seconds=SAFETY_SECONDS))
-def _safety_net(who: Viewer) -> None:
     run_count.count(who.token, "poll")
     if live_state.current_structure(store(), who.workshop_id) != who.structure:  # None: deleted
         st.rerun(scope="app")

@@ -65,7 +65,7 @@ if flash:
 # -- following the room -------------------------------------------------------------------------
 #: how often the console looks for changes no stream tells (a hidden dot): seconds
 FOLLOW_SECONDS = 2.0
-who = live_ui.viewer_of(page)
+who = page.viewer
 
 
 @st.fragment(run_every=timedelta(seconds=FOLLOW_SECONDS))

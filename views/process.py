@@ -17,9 +17,6 @@ from workshop.model.defaults import get
 from workshop.render.flowchart import flowchart_dot
 from workshop.services import editing
 
-KIND_ICON = {"action": "▸", "meeting": "👥", "decision": "⚖️", "approval": "✅", "document": "📄", "evaluation": "🔍"}
-
-
 class Board:
     """The page's body. The board itself (the stage cards of the reading view, and the
     checklist) is a live part drawn in the browser (:func:`ui.live.board`): a step or a note
@@ -109,7 +106,7 @@ class Board:
         el = self.snap.element(step["id"])
         with st.container(border=True):
             top = st.columns([6, 1, 1, 1], gap="small", vertical_alignment="center")
-            top[0].text(f"{KIND_ICON.get(get('step', step, 'kind'), '▸')} {step['text']}")
+            top[0].text(f"{live.STEP_ICONS.get(get('step', step, 'kind'), '▸')} {step['text']}")
             if top[1].button("", icon=":material/arrow_upward:", type="tertiary", key=f"up:{step['id']}", disabled=i == 0, help=t("process.move_up", self.lang)):
                 self._move(step["id"], i - 1)
                 st.rerun()
@@ -187,14 +184,12 @@ class Board:
 
     def _open_edit_forms(self) -> None:
         """The edit forms a viewer opened (from arranging the board) stay open under the board."""
-        editing_now = st.session_state.get("editing") or {}
-        for stage in self.stages:
-            for eid, fields in [(stage["id"], stage_fields(self.lang))] + [
-                (step["id"], step_fields(self.seg, self.lang)) for step in stage.get("steps", [])
-            ]:
-                el = self.snap.element(eid)
-                if eid in editing_now and el is not None:
-                    edit_form(self.me, self.snap, el, fields, key=f"{el.kind}:{eid}", lang=self.lang)
+        for eid in list(st.session_state.get("editing") or {}):  # a form that saves closes itself
+            el = self.snap.element(eid)
+            if el is not None and el.kind == "stage" and el.parent == self.page.segment_id:
+                edit_form(self.me, self.snap, el, stage_fields(self.lang), key=f"stage:{eid}", lang=self.lang)
+            elif el is not None and el.kind == "step" and el.parent in {s["id"] for s in self.stages}:
+                edit_form(self.me, self.snap, el, step_fields(self.seg, self.lang), key=f"step:{eid}", lang=self.lang)
 
     def _columns(self) -> None:
         """The board for arranging: a card per stage with buttons to move and edit it and its steps."""

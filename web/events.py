@@ -24,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import signal
 import threading
-import weakref
 from collections.abc import Callable
 
 from starlette.requests import Request
@@ -35,7 +34,7 @@ from starlette.routing import Route
 from workshop.errors import Forbidden, NotFound
 from workshop.ports import Storage
 from workshop.services import live_state
-from workshop.services.stream import Broadcaster, subscribe
+from workshop.services.stream import END, Broadcaster, subscribe
 
 PATH = "/_kopkarta/events"
 STATE_PATH = "/_kopkarta/live"
@@ -45,14 +44,7 @@ RETRY_MS = 1000
 #: sent every HEARTBEAT seconds of silence: a browser that hears nothing for much longer takes
 #: the stream for dead (a phone that slept, a network that dropped it without a word) and reconnects
 PING = b"event: ping\ndata: {}\n\n"
-#: put in a stream's queue: the server stops, end the stream
-_END = None
-#: the open streams' subscriptions (ended when the server stops)
-_open: weakref.WeakSet = weakref.WeakSet()
-_stopping = False
-
-
-def end_on_exit() -> None:
+def end_on_exit(broadcaster: Broadcaster) -> None:
     """End every open stream when the server is told to stop. Called in the app's lifespan,
     on the event loop, where uvicorn has put its own handlers of SIGTERM and SIGINT: they are
     chained (first end the streams, then uvicorn's own stop), and uvicorn puts back the
@@ -62,8 +54,8 @@ def end_on_exit() -> None:
     loop = asyncio.get_running_loop()
 
     def chained(previous):
-        def handler(sig, frame):
-            loop.call_soon_threadsafe(end_all)
+        def handler(sig, frame):  # not here: the handler may have cut into a holder of its lock
+            loop.call_soon_threadsafe(broadcaster.end_streams)
             if callable(previous):
                 previous(sig, frame)
 
@@ -71,16 +63,6 @@ def end_on_exit() -> None:
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, chained(signal.getsignal(sig)))
-
-
-def end_all() -> None:
-    """End every open stream (on the event loop): each gets :data:`_END` after what it has."""
-    global _stopping
-    _stopping = True
-    for sub in list(_open):
-        if sub.queue.full():
-            sub.queue.get_nowait()  # it reconnects and reads the map again anyway
-        sub.queue.put_nowait(_END)
 
 
 def routes(live: Callable[[], tuple[Storage, Broadcaster]]) -> list[Route]:
@@ -95,10 +77,9 @@ def routes(live: Callable[[], tuple[Storage, Broadcaster]]) -> list[Route]:
             sub, first = await run_in_threadpool(subscribe, store, broadcaster, q.get("t", ""), q.get("w"), loop, code=q.get("code"))
         except Forbidden as exc:
             return PlainTextResponse(str(exc), status_code=403)
-        if _stopping:
+        if broadcaster.stopping:
             broadcaster.remove(sub)
             return PlainTextResponse("the server is stopping", status_code=503)
-        _open.add(sub)
 
         async def stream():
             try:
@@ -112,11 +93,10 @@ def routes(live: Callable[[], tuple[Storage, Broadcaster]]) -> list[Route]:
                             return
                         yield PING  # keeps proxies from closing an idle stream; the browser watches for it
                         continue
-                    if data is _END:
+                    if data is END:
                         return
                     yield data
             finally:
-                _open.discard(sub)
                 broadcaster.remove(sub)
 
         headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}

@@ -61,10 +61,11 @@ export class BoardView extends View {
     this.grid.style.setProperty("--kk-per-row", String(stages.length > 4 ? 4 : stages.length));
     const wanted = [];
     const kept = new Map();
+    const names = JSON.stringify([...this.roles, ...this.people]); // every card shows some of them
     stages.forEach((stage, i) => {
       const steps = this.of("step", stage.id);
       const sig = JSON.stringify([
-        i, stage.data, this.noteSig(stage.id), this.names(),
+        i, stage.data, this.noteSig(stage.id), names,
         steps.map((st) => [st.id, st.data, this.noteSig(st.id)]), this.composing && this.composing.about,
       ]);
       const old = this.columns.get(stage.id);
@@ -86,10 +87,6 @@ export class BoardView extends View {
 
   noteSig(eid) {
     return (this.notes.get(eid) || []).map((n) => [n.id, n.data.text, n.data.author]);
-  }
-
-  names() {
-    return [...this.roles, ...this.people];
   }
 
   column(i, stage, steps) {
@@ -121,9 +118,13 @@ export class BoardView extends View {
     });
   }
 
+  // a step's kind, or the map's default (given by the page: workshop/model/defaults.py)
+  kindOf(step) {
+    return step.data.kind || ((this.cfg.options || {}).defaults || {}).kind || "action";
+  }
+
   stepMeta(step) {
-    const o = this.cfg.options || {};
-    const kind = step.data.kind || (o.defaults || {}).kind || "action";
+    const kind = this.kindOf(step);
     const meta = [this.text(`option.step_kind.${kind}`) || kind];
     if (step.data.owner) meta.push(this.roles.get(step.data.owner) || step.data.owner);
     if (step.data.behind_the_scenes) meta.push(`🕶 ${this.text("process.hidden")}`);
@@ -145,7 +146,7 @@ export class BoardView extends View {
       const ul = node("ul", "kk-steps");
       const icons = (this.cfg.options || {}).icons || {};
       for (const step of steps) {
-        const kind = step.data.kind || "action";
+        const kind = this.kindOf(step);
         const li = node("li");
         li.dataset.step = step.id;
         const line = node("div", "kk-step", `${icons[kind] || "▸"} ${step.data.text}`);

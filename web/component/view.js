@@ -72,8 +72,8 @@ export class View {
     clearTimeout(this.asked);
     this.asked = null;
     this.root.dataset.view = cfg.view;
-    const hub = hubFor(cfg.base, cfg.auth);
-    if (hub !== this.hub) {
+    const hub = this.listens ? hubFor(cfg.base, cfg.auth) : null; // a ballot follows no stream
+    if (hub && hub !== this.hub) {
       if (this.hub) this.hub.remove(this);
       this.hub = hub;
       hub.add(this);

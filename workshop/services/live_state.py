@@ -38,8 +38,6 @@ from .facilitator import server_time
 from .live import Snapshot, identify, presenter_access, snapshot
 from .votes import rating_results, vote_results
 
-#: the kinds the process board draws (a step's owner is a role, a note's author a participant)
-BOARD_KINDS: tuple[str, ...] = ("stage", "step", "note", "role", "participant")
 #: the views a live part can be (see :mod:`ui.live`)
 VIEWS: tuple[str, ...] = ("watch", "board", "clock", "results")
 
@@ -91,13 +89,8 @@ def _redacted(snap: Snapshot, hidden: visibility.Hidden, viewer_id: str | None) 
             }
         return replace(snap, doc=doc, elements=elements)
 
-    # the same for every viewer who sees the same (no own hidden dots or notes): shared
-    own = viewer_id if any(_own(el, viewer_id) for el in snap.elements.values() if el.kind in ("vote", "note")) else None
-    return _redactions.get((snap.origin, snap.version, hidden, own), build)
-
-
-def _own(el: Element, viewer_id: str | None) -> bool:
-    return viewer_id is not None and (el.data.get("participant") == viewer_id or el.data.get("author") == viewer_id)
+    # one per viewer and change: what is hidden differs by viewer (everyone keeps their own)
+    return _redactions.get((snap.origin, snap.version, hidden, viewer_id), build)
 
 
 # -- what a page's structure is --------------------------------------------------------------
@@ -237,19 +230,26 @@ _states: Memo[bytes] = Memo(256)
 
 def state_json(store: Storage, workshop_id: str, participant_id: str | None, view: str, segment: str | None) -> bytes:
     """``/_kopkarta/live``'s answer: the part's state and the page's :func:`structure`, as
-    JSON bytes. A board's state is built once per change for all who see the same map."""
+    JSON bytes. Only the board draws map elements, so only it needs the map as this viewer may
+    see it (the round's parts ask the round's own reads, which keep what is hidden hidden)."""
     if view not in VIEWS:
         raise NotFound(f"no live view '{view}'")
-    snap, hidden = viewer_snapshot(store, workshop_id, participant_id)
-    fac = store.facilitation(workshop_id)
-    head = {"structure": structure(fac, snap.language)}
     if view == "board":
-        seg = segment if segment and any(s["id"] == segment for s in snap.doc["segments"]) else snap.doc["segments"][0]["id"]
-        key = ("board", snap.origin, snap.version, hidden, participant_id if hidden else None, seg, head["structure"])
-        return _states.get(key, lambda: _dump({**head, "state": board_state(snap, seg)}))
+        snap, hidden = viewer_snapshot(store, workshop_id, participant_id)
+        return board_json(snap, hidden, participant_id, segment, structure(store.facilitation(workshop_id), snap.language))
+    snap = snapshot(store, workshop_id)
+    head = {"structure": structure(store.facilitation(workshop_id), snap.language)}
     if view in ("clock", "results"):
         return _dump({**head, "state": round_state(store, workshop_id, snap, participant_id, results=view == "results")})
     return _dump({**head, "state": {"v": snap.version}})
+
+
+def board_json(snap: Snapshot, hidden: visibility.Hidden, viewer_id: str | None, segment: str | None, structure_: str) -> bytes:
+    """The board's answer from a viewer's map (:func:`viewer_snapshot`; a page passes the one it
+    drew): built once per change for all who see the same map."""
+    seg = segment if segment and any(s["id"] == segment for s in snap.doc["segments"]) else snap.doc["segments"][0]["id"]
+    key = ("board", snap.origin, snap.version, hidden, viewer_id if hidden else None, seg, structure_)
+    return _states.get(key, lambda: _dump({"structure": structure_, "state": board_state(snap, seg)}))
 
 
 def _dump(payload: dict[str, Any]) -> bytes:

@@ -48,13 +48,18 @@ class Subscription:
     loop: asyncio.AbstractEventLoop
     queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(QUEUE))
 
-    def _deliver(self, data: bytes, read_again: bytes) -> None:  # on the subscriber's loop
+    def _deliver(self, data: bytes | None, read_again: bytes | None) -> None:  # on the subscriber's loop
         try:
             self.queue.put_nowait(data)
         except asyncio.QueueFull:
             while not self.queue.empty():
                 self.queue.get_nowait()
             self.queue.put_nowait(read_again)
+
+
+#: what a subscriber's queue gets when the server stops: its stream ends (the browser reconnects
+#: to the next server)
+END = None
 
 
 class Broadcaster:
@@ -67,6 +72,8 @@ class Broadcaster:
         self._unsubscribe: Callable[[], None] | None = None
         #: messages serialised since start (one per commit with public changes), for tests and benchmarks
         self.serialised = 0
+        #: the server is stopping: every stream has ended, no new one opens
+        self.stopping = False
         self._participation = _Participation(self)
 
     def start(self) -> "Broadcaster":
@@ -79,6 +86,14 @@ class Broadcaster:
             self._unsubscribe()
             self._unsubscribe = None
         self._participation.stop()
+
+    def end_streams(self) -> None:
+        """The server is stopping: every open stream ends (a stream never ends by itself, and
+        the server waits for every open response before it closes the store). Any thread."""
+        self.stopping = True
+        with self._lock:
+            subs = [sub for theirs in self._subs.values() for sub in theirs]
+        self._hand(subs, END, END)
 
     def add(self, sub: Subscription) -> None:
         with self._lock:
@@ -119,6 +134,9 @@ class Broadcaster:
         data = M.event("change", payload)  # serialised once for every subscriber
         read_again = M.event("change", {"v": payload["v"], "public": payload["public"], "read": True})
         self.serialised += 1
+        self._hand(subs, data, read_again)
+
+    def _hand(self, subs: list[Subscription], data: bytes | None, read_again: bytes | None) -> None:
         by_loop: dict[asyncio.AbstractEventLoop, list[Subscription]] = {}
         for sub in subs:
             by_loop.setdefault(sub.loop, []).append(sub)
@@ -130,7 +148,7 @@ class Broadcaster:
                     self.remove(sub)
 
 
-def _deliver_all(subs: list[Subscription], data: bytes, read_again: bytes) -> None:
+def _deliver_all(subs: list[Subscription], data: bytes | None, read_again: bytes | None) -> None:
     for sub in subs:
         sub._deliver(data, read_again)
 
