@@ -1,4 +1,10 @@
-"""Shared fixtures: a real DuckDB file in a temporary folder (never a mock), and the demo maps."""
+"""Shared fixtures: real databases (never a mock): a DuckDB file in a temporary folder and a
+fresh database of a PostgreSQL cluster the tests start themselves (:mod:`pg_support`); and
+the demo maps.
+
+``store`` runs a test once per real engine; ``any_store`` adds the in-memory engine of
+:mod:`fake_store` (the rules must not lean on any database); ``duck_store`` is for what only
+the DuckDB file has (its path, reopening it)."""
 
 from __future__ import annotations
 
@@ -14,7 +20,7 @@ if str(ROOT) not in sys.path:
 
 from workshop import demo  # noqa: E402
 from workshop.services.maps import import_document  # noqa: E402
-from fake_store import ENGINES, open_engine  # noqa: E402
+from fake_store import DATABASES, ENGINES, open_engine  # noqa: E402
 from workshop.store import open_store  # noqa: E402
 
 SHARED_SPEC = ROOT.parent / "shared" / "spec"
@@ -25,8 +31,17 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "kopkarta.duckdb"
 
 
+@pytest.fixture(params=DATABASES)
+def store(request, db_path: Path):
+    """A store of each real engine: DuckDB, then PostgreSQL."""
+    s = open_engine(request.param, db_path)
+    yield s
+    s.close()
+
+
 @pytest.fixture
-def store(db_path: Path):
+def duck_store(db_path: Path):
+    """The DuckDB file (for what only a file has: its path, reopening it)."""
     s = open_store(db_path)
     yield s
     s.close()

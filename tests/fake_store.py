@@ -14,6 +14,8 @@ import copy
 import hmac
 import json
 import threading
+import time
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -193,9 +195,13 @@ class MemoryStore(Commands):
     path: Path | None = None
 
     def __init__(self) -> None:
+        self.where = f"memory:{uuid.uuid4().hex}"
         self._s = _State()
         self._lock = threading.RLock()
         self._listeners: list[Listener] = []
+
+    def clock(self) -> float:
+        return time.time()
 
     # the writer
     def submit(self, job):
@@ -323,13 +329,28 @@ class MemoryStore(Commands):
 
 
 #: the engines the rule tests run on (the rules must not lean on any one of them)
-ENGINES = ("duckdb", "memory")
+ENGINES = ("duckdb", "memory", "postgres")
+#: the real databases: what the store and service tests run on
+DATABASES = ("duckdb", "postgres")
 
 
 def open_engine(name: str, db_path: Path):
-    """A new store of the engine ``name`` (``db_path``: where DuckDB keeps its file)."""
+    """A new store of the engine ``name`` (``db_path``: where DuckDB keeps its file; PostgreSQL
+    gets a fresh database of the test cluster, :mod:`pg_support`)."""
     if name == "memory":
         return MemoryStore()
     from workshop.store import open_store
 
+    if name == "postgres":
+        import pg_support
+
+        return open_store(pg_support.cluster().fresh_database())
     return open_store(db_path)
+
+
+def told_everything(store, timeout: float = 30.0) -> None:
+    """Wait until the store's change listeners heard every commit so far. On PostgreSQL they
+    hear it from the listening connection, a moment after the commit; elsewhere, at once."""
+    wait = getattr(store, "wait_until_told", None)
+    if wait is not None:
+        assert wait(timeout), "the change feed did not catch up"

@@ -100,16 +100,20 @@ def test_the_boundary_check_resolves_relative_imports():
     assert "workshop.store.duckdb" in package_imports(PKG / "store" / "__init__.py")
 
 
-def test_only_the_store_imports_duckdb():
+@pytest.mark.parametrize(
+    "driver, adapter", [("duckdb", "duckdb"), ("psycopg", "postgres"), ("psycopg_pool", "postgres")]
+)
+def test_only_its_adapter_imports_a_database_driver(driver, adapter):
+    """duckdb only in ``workshop/store/duckdb``, psycopg only in ``workshop/store/postgres``."""
     offenders = []
-    for folder in (PKG, ROOT / "views", ROOT / "ui"):
+    for folder in (PKG, ROOT / "views", ROOT / "ui", ROOT / "web"):
         for path in python_files(folder):
-            if (PKG / "store") in path.parents:
+            if (PKG / "store" / adapter) in path.parents:
                 continue
-            if "duckdb" in imported_modules(path):
+            if driver in imported_modules(path):
                 offenders.append(str(path.relative_to(ROOT)))
-    for path in [ROOT / "streamlit_app.py"]:
-        if "duckdb" in imported_modules(path):
+    for path in [ROOT / "streamlit_app.py", ROOT / "app.py"]:
+        if driver in imported_modules(path):
             offenders.append(path.name)
     assert offenders == []
 

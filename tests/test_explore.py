@@ -317,8 +317,9 @@ def test_csv_is_safe_for_spreadsheets():
 
 def test_cli_explore_json_and_text(many, db_path, capsys):
     want = report(explore.load(many, every(many)))
+    where = getattr(many, "url", None) or str(db_path)  # a PostgreSQL database, or the file
     many.close()
-    assert main(["explore", "--json", "--db", str(db_path)]) == 0
+    assert main(["explore", "--json", "--db", where]) == 0
     got = json.loads(capsys.readouterr().out)
     assert set(got) == {"motives", "usp_coverage"}
     assert [m["motive"] for m in got["motives"]] == [r.motive for r in want.motives]
@@ -327,13 +328,13 @@ def test_cli_explore_json_and_text(many, db_path, capsys):
     assert got["usp_coverage"][0]["serves_none"] is True
     assert [u["usp"] for u in got["usp_coverage"]] == [r.usp for r in want.usps]
 
-    assert main(["explore", "--db", str(db_path)]) == 0
+    assert main(["explore", "--db", where]) == 0
     out = capsys.readouterr().out
     assert "Buying motives across 5 workshops" in out
     assert "USP coverage" in out and "serves no buying motive" in out
     assert "lower fuel cost" in out.lower()
 
-    assert main(["explore", "--db", str(db_path), "--lang", "sv"]) == 0
+    assert main(["explore", "--db", where, "--lang", "sv"]) == 0
     assert "Köpmotiv i 5 workshoppar" in capsys.readouterr().out
     assert main(["explore", "--db", str(db_path), "--threshold", "20"]) == 2
     assert "--threshold" in capsys.readouterr().err

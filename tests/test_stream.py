@@ -16,7 +16,7 @@ import pytest
 import uvicorn
 from starlette.applications import Starlette
 
-from fake_store import MemoryStore
+from fake_store import MemoryStore, told_everything
 from web import events
 from workshop.model import change_messages as M
 from workshop.ports import LoggedChange
@@ -54,6 +54,7 @@ def test_a_brainstorm_note_tells_its_round(store, fleet):
     anna = live.join(store, created.join_code, "Anna", "sales")
     fac = Facilitator(W, created.facilitator_key, anna.participant_id)
     r = rounds.start_brainstorm(store, fac)
+    told_everything(store)  # what came before is not this test's
     told = []
     unsubscribe = store.subscribe(lambda wid, v, public, changes: told.append(M.message(v, public, changes)))
     try:
@@ -61,6 +62,7 @@ def test_a_brainstorm_note_tells_its_round(store, fleet):
 
         note = post_note(store, anna, r.no, "an open idea")
         editing.add_note(store, anna, "a sticky note, no round", "s1")
+        told_everything(store)
     finally:
         unsubscribe()
     (in_round,), (plain,) = (m["put"] for m in told if m)

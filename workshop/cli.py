@@ -33,7 +33,10 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog=PROG, description="Köpkarta: map how a customer segment buys.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    db_help = "database: a DuckDB file or duckdb:///path (default: $KOPKARTA_DB or sessions/kopkarta.duckdb)"
+    db_help = (
+        "database: a DuckDB file, duckdb:///path or postgresql://user:password@host:port/db "
+        "(default: $KOPKARTA_DB or sessions/kopkarta.duckdb)"
+    )
 
     imp = sub.add_parser("import", help="read a map file into the database and print the workshop id")
     imp.add_argument("file")
@@ -68,9 +71,15 @@ def _parser() -> argparse.ArgumentParser:
     xpl.add_argument("--measure", choices=["both", "importance", "dots"], default="both", help="weight of a motive")
     xpl.add_argument("--db", help=db_help)
 
-    bak = sub.add_parser("backup", help="write a consistent copy of the database file")
+    bak = sub.add_parser(
+        "backup", help="write a consistent copy of the database (a DuckDB file's copy; pg_dump's custom format for PostgreSQL)"
+    )
     bak.add_argument("--out", required=True)
     bak.add_argument("--db", help=db_help)
+
+    mig = sub.add_parser("migrate", help="move a DuckDB file's workshops into a PostgreSQL database, and check them")
+    mig.add_argument("--from", dest="source", required=True, metavar="FILE.duckdb", help="the DuckDB file (not in use)")
+    mig.add_argument("--to", dest="target", required=True, metavar="postgresql://...", help="the PostgreSQL database")
     return p
 
 
@@ -294,6 +303,23 @@ def _cmd_backup(args) -> int:
     return 0
 
 
+def _cmd_migrate(args) -> int:
+    from .services.migrate import migrate
+    from .store import open_store, scheme_of
+
+    if scheme_of(args.source) not in (None, "duckdb"):
+        raise BadInput("--from names a DuckDB file")
+    if scheme_of(args.target) not in ("postgresql", "postgres"):
+        raise BadInput("--to names a PostgreSQL database: postgresql://user:password@host:port/database")
+    if scheme_of(args.source) is None and not Path(args.source).is_file():
+        raise BadInput(f"{args.source}: no such file")
+    with open_store(args.source) as source, open_store(args.target) as target:
+        moved = migrate(source, target)
+    rows = ", ".join(f"{n} {table}" for table, n in moved.rows.items() if n)
+    print(f"moved {moved.workshops} workshop(s), every export checked identical ({rows})")
+    return 0
+
+
 _COMMANDS = {
     "import": _cmd_import,
     "export": _cmd_export,
@@ -302,4 +328,5 @@ _COMMANDS = {
     "demo": _cmd_demo,
     "backup": _cmd_backup,
     "explore": _cmd_explore,
+    "migrate": _cmd_migrate,
 }

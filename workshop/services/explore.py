@@ -3,7 +3,7 @@
 "Which buying motives matter to which roles, in which segments — and which of our USPs serve
 none of them?" is asked of every workshop held, not of one map. This module reads what the
 explorer needs from the store in a handful of queries over all visible workshops at once
-(:mod:`workshop.store.duckdb.explore`), keeps what it read per workshop and change number (moving a
+(:mod:`workshop.store.explore`), keeps what it read per workshop and change number (moving a
 filter or a slider re-reads nothing; a change in one workshop re-reads that workshop only).
 What a record is and how the page's filters narrow them (:mod:`workshop.analysis.explore_data`)
 and the tables (:mod:`workshop.analysis.explore_tables`) are pure code beside the analysis.
@@ -43,9 +43,9 @@ _combined: Memo[ExploreData] = Memo(8)
 
 
 def _origin(store: Storage) -> tuple:
-    """Which store a read comes from: its path too, as a store opened later may get the id of a
-    closed one (as :func:`workshop.services.live.snapshot` keys its reads)."""
-    return (id(store), str(store.path))
+    """Which store a read comes from: where its data lives too, as a store opened later may get
+    the id of a closed one (as :func:`workshop.services.live.snapshot` keys its reads)."""
+    return (id(store), store.where)
 
 
 def load(store: Storage, workshop_ids: Sequence[str]) -> ExploreData:

@@ -130,7 +130,7 @@ def countdown(store: Storage, workshop_id: str, round_no: int | None = None, *, 
     when no round has been started."""
     s = store.facilitation(workshop_id)
     r = s.round(round_no) if round_no is not None else s.current_round
-    return R.countdown(r, server_time(now)) if r is not None else None
+    return R.countdown(r, server_time(now, store)) if r is not None else None
 
 
 # -- phases, summon, lock ------------------------------------------------------------------------
@@ -182,7 +182,7 @@ def end_workshop(store: Storage, fac: Facilitator, *, now: float | None = None) 
     authorise(store, fac)
     current = store.facilitation(fac.workshop_id).open_round
     if current is not None:
-        at = server_time(now)
+        at = server_time(now, store)
         store.change_round(fac.workshop_id, current.no, lambda r: R.finished(r, at), op="round_end", actor=fac.participant_id)
     return store.change_facilitation(fac.workshop_id, F.ended, op="end", actor=fac.participant_id)
 

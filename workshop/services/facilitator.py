@@ -6,8 +6,10 @@ page). Every facilitator action takes a :class:`Facilitator` and calls :func:`au
 which refuses with :class:`Forbidden` unless its key is the workshop's facilitator key; the
 check is one indexed read (the key's hash).
 
-Clock: every timer is computed from the server's clock (``time.time()``); each function that
-depends on the time takes ``now`` so tests inject it (:func:`server_time`).
+Clock: every timer is computed from the database's clock (``store.clock()``: this host's clock
+for the DuckDB file, PostgreSQL's for the server setup, so every app process shows the same
+countdown); each function that depends on the time takes ``now`` so tests inject it
+(:func:`server_time`).
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ def authorise(store: Storage, fac: Facilitator) -> None:
         raise Forbidden("only the facilitator can do this: the facilitator key is missing or wrong")
 
 
-def server_time(now: float | None) -> float:
-    """``now`` when a test gives it, else the server's clock."""
-    return time.time() if now is None else float(now)
+def server_time(now: float | None, store: Storage | None = None) -> float:
+    """``now`` when a test gives it, else the database's clock (this host's without a store)."""
+    if now is not None:
+        return float(now)
+    return store.clock() if store is not None else time.time()

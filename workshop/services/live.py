@@ -204,9 +204,9 @@ _snapshots: Memo[Snapshot] = Memo(64, patience=5.0)
 
 
 def _origin(store: Storage, workshop_id: str) -> tuple:
-    """Which store and workshop a snapshot comes from: the store's path too, as a store opened
-    later may get the id of a closed one (tests open many)."""
-    return (id(store), str(store.path), workshop_id)
+    """Which store and workshop a snapshot comes from: where its data lives too, as a store
+    opened later may get the id of a closed one (tests open many)."""
+    return (id(store), store.where, workshop_id)
 
 
 def snapshot(store: Storage, workshop_id: str) -> Snapshot:

@@ -158,7 +158,7 @@ def round_state(
     (the browser ticks on from there), who has taken part so far (never what they chose), who
     is in the workshop, and with ``results`` what the round shows everyone now (after the
     reveal; a brainstorm's notes while they are not hidden)."""
-    now = server_time(None)
+    now = server_time(None, store)
     r = store.facilitation(workshop_id).current_round
     people = sorted(el.eid for el in snap.elements.values() if el.kind == "participant")
     out: dict[str, Any] = {"v": snap.version, "people": people, "round": None}

@@ -25,7 +25,7 @@ def _start(store: Storage, fac: Facilitator, kind: str, now: float | None, segme
         el = snapshot(store, fac.workshop_id).element(segment)
         if el is None or el.kind != "segment":
             raise NotFound(f"no segment '{segment}'")
-    at = server_time(now)
+    at = server_time(now, store)
     by = fac.participant_id
 
     def make(no: int) -> Round:
@@ -102,23 +102,23 @@ def _round_change(store: Storage, fac: Facilitator, round_no: int | None, change
 
 
 def pause(store: Storage, fac: Facilitator, round_no: int | None = None, *, now: float | None = None) -> Round:
-    at = server_time(now)
+    at = server_time(now, store)
     return _round_change(store, fac, round_no, lambda r: R.paused(r, at), "round_pause")
 
 
 def resume(store: Storage, fac: Facilitator, round_no: int | None = None, *, now: float | None = None) -> Round:
-    at = server_time(now)
+    at = server_time(now, store)
     return _round_change(store, fac, round_no, lambda r: R.resumed(r, at), "round_resume")
 
 
 def extend(store: Storage, fac: Facilitator, minutes: float, round_no: int | None = None, *, now: float | None = None) -> Round:
-    at = server_time(now)
+    at = server_time(now, store)
     return _round_change(store, fac, round_no, lambda r: R.extended(r, minutes, at), "round_extend")
 
 
 def end_round(store: Storage, fac: Facilitator, round_no: int | None = None, *, now: float | None = None) -> Round:
     """End a round early (or when its time is up: time alone does not close a round)."""
-    at = server_time(now)
+    at = server_time(now, store)
     return _round_change(store, fac, round_no, lambda r: R.finished(r, at), "round_end")
 
 

@@ -5,13 +5,12 @@
 
 * ``sessions/kopkarta.duckdb``, ``/abs/path.duckdb`` or ``duckdb:///abs/path.duckdb``: the
   embedded DuckDB file (:mod:`.duckdb`), the default;
-* ``postgresql://…``: the server setup, where several app processes share one database (an
-  engine registered in :data:`ENGINES` when it is added; until then such a URL is refused
-  clearly).
+* ``postgresql://user:password@host:port/database`` (or ``postgres://``): the server setup,
+  where several app processes share one database (:mod:`.postgres`).
 
 A new engine is a subpackage here that implements the ports (see :mod:`workshop.ports`) and one
 entry in :data:`ENGINES`; the rules it must keep are already written (:mod:`workshop.rules`).
-Nothing outside this package imports an engine's driver (a test enforces it for duckdb).
+Nothing outside this package imports an engine's driver (a test enforces it for duckdb and psycopg).
 """
 
 from __future__ import annotations
@@ -53,6 +52,12 @@ def _duckdb_path(where: str) -> str:
     return where[len("duckdb://"):] if scheme_of(where) == "duckdb" else where
 
 
+def _open_postgres(where: str) -> Storage:
+    from .postgres import PostgresStore
+
+    return PostgresStore(where)
+
+
 def _open_duckdb(where: str) -> Storage:
     from .duckdb import DuckDBStore
 
@@ -63,7 +68,12 @@ def _open_duckdb(where: str) -> Storage:
 
 
 #: URL scheme -> how to open it (``None``: a plain path, a DuckDB file)
-ENGINES: dict[str | None, Callable[[str], Storage]] = {None: _open_duckdb, "duckdb": _open_duckdb}
+ENGINES: dict[str | None, Callable[[str], Storage]] = {
+    None: _open_duckdb,
+    "duckdb": _open_duckdb,
+    "postgresql": _open_postgres,
+    "postgres": _open_postgres,
+}
 
 
 def open_store(where: str | Path | None = None) -> Storage:
@@ -73,8 +83,6 @@ def open_store(where: str | Path | None = None) -> Storage:
     opener = ENGINES.get(scheme)
     if opener is None:
         known = ", ".join(f"{s}://" for s in ENGINES if s)
-        if scheme in ("postgresql", "postgres"):
-            raise BadInput(f"this version has no PostgreSQL engine yet; use a DuckDB file ({known} or a path)")
         raise BadInput(f"no storage engine for '{scheme}://'; known: {known} or a file path")
     return opener(where)
 

@@ -16,6 +16,7 @@ Only this package imports duckdb (a test enforces it).
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 from ...errors import BadInput
@@ -61,6 +62,10 @@ class DuckDBStore(DuckReads, Commands):
     def subscribe(self, listener):
         return self._feed.subscribe(listener)
 
+    def clock(self) -> float:
+        """This host's clock: one process holds the file, so there is no other to agree with."""
+        return time.time()
+
     # -- lifecycle ------------------------------------------------------------------------------
     def close(self) -> None:
         """Finish pending writes, checkpoint the write-ahead log and release the file."""
@@ -89,6 +94,12 @@ class DuckDBStore(DuckReads, Commands):
         with translated("backing up the database"):
             self._writer.exclusive(copy)
         return target
+
+    def dump_rows(self):
+        """Every row, table by table (:mod:`.dump`), for a move to another engine."""
+        from .dump import dump
+
+        return dump(self._con)
 
     def __enter__(self):
         return self

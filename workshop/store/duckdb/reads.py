@@ -19,7 +19,7 @@ from ...model.kinds import KINDS
 from ...ports import WorkshopInfo, WorkshopSummary
 from ...rules.workshops import hash_key, normalise_code
 from .connection import translated
-from .explore import ExploreQueries
+from ..explore import ExploreQueries
 from .feed import Feed
 from .rows import ELEMENT_COLUMNS, as_utc, element
 
@@ -27,6 +27,7 @@ from .rows import ELEMENT_COLUMNS, as_utc, element
 class DuckReads(ExploreQueries):
     def __init__(self, path: Path, con, feed: Feed):
         self.path = path
+        self.where = str(path)
         self._con = con
         self._feed = feed
         self._local = threading.local()
@@ -41,6 +42,8 @@ class DuckReads(ExploreQueries):
     def _query(self, what: str, sql: str, params: list | None = None) -> list[tuple]:
         with translated(what):
             return self._cursor().execute(sql, params or []).fetchall()
+
+    _portable_query = _query  # DuckDB's parameter marker is the portable one (``?``)
 
     # -- workshops --------------------------------------------------------------------------
     def workshop(self, workshop_id: str) -> WorkshopInfo:

@@ -1,5 +1,9 @@
 """Reads across workshops for the product manager's explorer: motives, objections, USPs, roles.
 
+The SQL is the same on every engine (DuckDB and PostgreSQL read it alike; ``?`` marks a bound
+parameter, which an engine's ``_portable_query`` turns into its own marker), so it lives
+here, beside the engines, and each engine's read side mixes :class:`ExploreQueries` in.
+
 The explorer asks about every visible workshop at once, so these queries take the workshops as
 one bound list (``workshop_id = ANY(?)``, which DuckDB and PostgreSQL both read) instead of one
 query per workshop, and they return plain rows: the aggregation over fuzzy groups of texts is
@@ -16,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ...model.defaults import get
+from ..model.defaults import get
 
 #: per motive and objection: the fields the explorer reads, absent numbers and causes as their
 #: documented defaults (bound), and the dots cast on it
@@ -34,7 +38,7 @@ SELECT e.workshop_id, e.kind, e.parent, e.eid, e.data->>'text',
        COALESCE(e.data->>'no_decision_cause', ?),
        COALESCE(json_array_length(e.data->'responses'), 0) > 0,
        COALESCE(d.dots, 0),
-       CASE WHEN e.kind = 'motive' THEN e.data->'roles' END
+       CASE WHEN e.kind = 'motive' THEN CAST(e.data->'roles' AS VARCHAR) END
 FROM elements e
 LEFT JOIN dots d ON d.workshop_id = e.workshop_id AND d.about = e.eid
 WHERE e.kind IN ('motive', 'objection') AND e.workshop_id = ANY(?)
@@ -45,7 +49,7 @@ ORDER BY e.workshop_id, e.parent, e.pos
 class ExploreQueries:
     def explore_workshops(self, workshop_ids: Sequence[str]) -> list[tuple]:
         """(id, title, language, created_at from the map or None, created_at of the row)."""
-        return self._query(
+        return self._portable_query(
             "reading workshops to explore",
             "SELECT id, data->>'title', COALESCE(data->>'language', 'en'), data->>'created_at', created_at "
             "FROM workshops WHERE id = ANY(?) ORDER BY created_at, id",
@@ -54,7 +58,7 @@ class ExploreQueries:
 
     def explore_segments(self, workshop_ids: Sequence[str]) -> list[tuple]:
         """(workshop_id, segment id, name), in map order within each workshop."""
-        return self._query(
+        return self._portable_query(
             "reading segments to explore",
             "SELECT workshop_id, eid, data->>'name' FROM elements "
             "WHERE kind = 'segment' AND workshop_id = ANY(?) ORDER BY workshop_id, pos",
@@ -63,7 +67,7 @@ class ExploreQueries:
 
     def explore_roles(self, workshop_ids: Sequence[str]) -> list[tuple]:
         """(workshop_id, role id, function or None)."""
-        return self._query(
+        return self._portable_query(
             "reading roles to explore",
             "SELECT workshop_id, eid, data->>'function' FROM elements WHERE kind = 'role' AND workshop_id = ANY(?)",
             [list(workshop_ids)],
@@ -86,13 +90,13 @@ class ExploreQueries:
             get("objection", {}, "severity"),
         ]
         params += [get("objection", {}, "no_decision_cause"), ids]
-        return self._query("reading motives and objections to explore", _ITEMS_WITH_DOTS, params)
+        return self._portable_query("reading motives and objections to explore", _ITEMS_WITH_DOTS, params)
 
     def explore_usps(self, workshop_ids: Sequence[str]) -> list[tuple]:
         """(workshop_id, USP id, text, ids of the motives it serves as JSON), in map order."""
-        return self._query(
+        return self._portable_query(
             "reading USPs to explore",
-            "SELECT workshop_id, eid, data->>'text', data->'motives' FROM elements "
+            "SELECT workshop_id, eid, data->>'text', CAST(data->'motives' AS VARCHAR) FROM elements "
             "WHERE kind = 'usp' AND workshop_id = ANY(?) ORDER BY workshop_id, pos",
             [list(workshop_ids)],
         )
