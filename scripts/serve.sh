@@ -84,6 +84,7 @@ stop_pids() {
 
 stop_all() {
   trap '' INT TERM HUP  # a second Ctrl-C must not cut the stop short
+  [ -n "$haproxy_pid$pg_started" ] || [ ${#app_pids[@]} -gt 0 ] || return 0
   if [ -n "$haproxy_pid" ]; then
     say "stopping HAProxy"
     stop_pids 5 "$haproxy_pid"
@@ -160,7 +161,11 @@ for i in $(seq 1 "$processes"); do
     --server.port $((port + i)) "$@" </dev/null >"$log" 2>&1 9>&- &
   app_pids+=($!)
 done
-say "starting $processes app processes on 127.0.0.1:$((port + 1))..$((port + processes)) (logs in $state/)"
+if [ "$processes" = 1 ]; then
+  say "starting the app process on 127.0.0.1:$((port + 1)) (log in $state/)"
+else
+  say "starting $processes app processes on 127.0.0.1:$((port + 1))..$((port + processes)) (logs in $state/)"
+fi
 
 deadline=$((SECONDS + 120))
 waiting=$(seq 1 "$processes")
@@ -203,7 +208,7 @@ defaults
     option httplog
     option dontlog-normal            # only errors in $state/haproxy.log
     option forwardfor
-    option redispatch                # a browser whose process is down goes to another one
+    option redispatch 1              # a browser whose process is down goes to another one at once
     retries 2
     timeout connect 5s
     timeout client 60s
@@ -253,7 +258,7 @@ case "$bind" in
   0.0.0.0 | "*" | :: | "[::]") where="http://<this machine's address>:$port" ;;
   *) where="http://$bind:$port" ;;
 esac
-say "Köpkarta runs on $processes processes behind HAProxy: open $where (Ctrl-C stops it)"
+say "Köpkarta runs ($processes app process$([ "$processes" = 1 ] || echo es) behind HAProxy): open $where (Ctrl-C stops it)"
 
 # --- until a signal ------------------------------------------------------------------------
 running=("${app_pids[@]}")
