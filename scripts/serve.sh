@@ -190,11 +190,22 @@ while [ -n "$waiting" ]; do
 done
 
 # --- HAProxy -------------------------------------------------------------------------------
+# HAProxy needs two open files per connection (browser and app process) and cannot go past the
+# hard limit of open files: at most 4000 connections, fewer where the limit is low (a browser
+# holds about two: the websocket and the event stream).
+fd_limit=$(ulimit -Hn)
+[ "$fd_limit" != unlimited ] || fd_limit=1048576
+maxconn=$(((fd_limit - 64) / 2))
+if [ "$maxconn" -ge 4000 ]; then
+  maxconn=4000
+else
+  say "note: HAProxy can hold $maxconn connections (open files limit $fd_limit); raise it (ulimit -n) for a large room"
+fi
 cfg=$state/haproxy.cfg
 {
   echo "# Written by scripts/serve.sh at each start; edits here are lost."
   echo "global"
-  echo "    maxconn 4000"
+  echo "    maxconn $maxconn"
   echo "    log stderr format raw local0 info"
   if [ "$(id -u)" = 0 ] && id -u haproxy >/dev/null 2>&1; then
     echo "    user haproxy"
