@@ -1,14 +1,27 @@
 #!/usr/bin/env bash
-# System packages the browser tests need: Debian's Chromium and its driver.
-# Never downloads a browser of its own (no `playwright install`): it uses /usr/bin/chromium.
+# System packages, all from Debian (never a download of its own: no `playwright install`):
+# - Chromium, its driver and fonts for the browser tests (they use /usr/bin/chromium);
+# - PostgreSQL and HAProxy for the server setup (scripts/pg.sh, scripts/serve.sh) and the tests
+#   that run on PostgreSQL. The project runs its own clusters (scripts/pg.sh); the cluster the
+#   Debian package may create and start on port 5432 is not used.
+# Only what is missing is installed, after one `apt-get update`; when nothing is missing it
+# checks a few paths and does nothing else, so every start can run it.
 set -euo pipefail
-if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && [ -d /usr/share/fonts/truetype/noto ]; then
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+[ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
+[ -d /usr/share/fonts/truetype/noto ] || missing+=(fonts-noto-color-emoji)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+[ -x /usr/sbin/haproxy ] || command -v haproxy >/dev/null || missing+=(haproxy)
+if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 sudo=""
 if [ "$(id -u)" != 0 ]; then
   sudo="sudo"
 fi
+echo "install_system.sh: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -q
-$sudo apt-get install -y -q --no-install-recommends chromium chromium-driver fonts-dejavu-core fonts-noto-color-emoji
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
