@@ -86,3 +86,9 @@ def app(tmp_path, monkeypatch):
     path = tmp_path / "app.duckdb"
     monkeypatch.setenv("KOPKARTA_DB", str(path))
     return App(path)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The test cluster stops when the tests end (``atexit`` is only the safety net)."""
+    if "pg_support" in sys.modules:
+        sys.modules["pg_support"].stop_cluster()
