@@ -12,6 +12,7 @@
 #   KOPKARTA_DB         a postgresql:// URL to use; otherwise a local cluster (scripts/pg.sh)
 #   KOPKARTA_PG_PORT    the local cluster's port (default 5433, on 127.0.0.1)
 #   KOPKARTA_PG_DIR     the local cluster's directory (default sessions/pg)
+#   KOPKARTA_SERVE_DIR  logs, pid files and haproxy.cfg (default sessions/serve)
 #
 # Why HAProxy with a cookie: Streamlit keeps a browser's session in one process's memory, so
 # every request of a browser must reach the same process. A cookie (KOPKARTA_SRV) does that per
@@ -49,7 +50,7 @@ number KOPKARTA_PG_PORT "$pg_port"
   bad "KOPKARTA_PORT must leave room for the app processes above it (1024..$((65535 - processes)))"
 [[ "$bind" =~ ^[0-9A-Za-z.:*-]+$ ]] || bad "KOPKARTA_BIND must be an address, not '$bind'"
 
-state=sessions/serve
+state=${KOPKARTA_SERVE_DIR:-sessions/serve}
 mkdir -p "$state"
 exec 9>"$state/lock"
 flock -n 9 || die "another scripts/serve.sh runs with this directory ($root/$state/lock)"
@@ -160,6 +161,7 @@ for i in $(seq 1 "$processes"); do
     .venv/bin/python -m streamlit run app.py --server.address 127.0.0.1 \
     --server.port $((port + i)) "$@" </dev/null >"$log" 2>&1 9>&- &
   app_pids+=($!)
+  echo $! >"$state/app-$i.pid"
 done
 if [ "$processes" = 1 ]; then
   say "starting the app process on 127.0.0.1:$((port + 1)) (log in $state/)"
