@@ -28,6 +28,16 @@ def run(*args: str, env_db: Path | None = None) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.fixture(params=["duckdb", "postgres"])
+def cli_db(request, tmp_path) -> str:
+    """Where a command keeps its data: a DuckDB file, or a fresh PostgreSQL database."""
+    if request.param == "postgres":
+        import pg_support
+
+        return pg_support.cluster().fresh_database()
+    return str(tmp_path / "k.duckdb")
+
+
 @pytest.mark.parametrize("name", ["fleet-telematics.en", "kommun-bokning.sv"])
 def test_analyze_file_yields_the_spec_findings(name, capsys):
     assert main(["analyze", str(EXAMPLES / f"{name}.json"), "--json"]) == 0
@@ -41,8 +51,8 @@ def test_analyze_file_yields_the_spec_findings(name, capsys):
         assert all(f["message"] for f in seg["findings"])
 
 
-def test_import_list_export_analyze_round_trip(tmp_path, capsys):
-    db = str(tmp_path / "k.duckdb")
+def test_import_list_export_analyze_round_trip(tmp_path, capsys, cli_db):
+    db = cli_db
     src = EXAMPLES / "kommun-bokning.sv.json"
     assert main(["import", str(src), "--db", db]) == 0
     out = capsys.readouterr()
@@ -118,8 +128,8 @@ def test_bad_map_files_exit_2_and_change_nothing(tmp_path, content):
     assert result.returncode == 2
 
 
-def test_demo_is_idempotent_and_uses_env_db(tmp_path):
-    db = tmp_path / "env.duckdb"
+def test_demo_is_idempotent_and_uses_env_db(tmp_path, cli_db):
+    db = cli_db if "://" in cli_db else tmp_path / "env.duckdb"
     first = run("demo", env_db=db)
     assert first.returncode == 0 and first.stdout.strip() == "fleet-launch"
     again = run("demo", env_db=db)
@@ -128,8 +138,8 @@ def test_demo_is_idempotent_and_uses_env_db(tmp_path):
     assert [w["id"] for w in json.loads(listed.stdout)] == ["fleet-launch"]
 
 
-def test_export_to_stdout(tmp_path, capsysbinary):
-    db = str(tmp_path / "k.duckdb")
+def test_export_to_stdout(tmp_path, capsysbinary, cli_db):
+    db = cli_db
     main(["demo", "--db", db])
     capsysbinary.readouterr()
     assert main(["export", "fleet-launch", "--format", "json", "--out", "-", "--db", db]) == 0
@@ -137,8 +147,8 @@ def test_export_to_stdout(tmp_path, capsysbinary):
 
 
 @pytest.mark.parametrize("fmt", ["json", "md", "package", "pptx", "html", "kumu", "graphml", "csv"])
-def test_export_every_format_from_the_database(tmp_path, capsys, fmt):
-    db = str(tmp_path / "k.duckdb")
+def test_export_every_format_from_the_database(tmp_path, capsys, fmt, cli_db):
+    db = cli_db
     main(["demo", "--db", db])
     out = tmp_path / f"out.{fmt}"
     assert main(["export", "fleet-launch", "--format", fmt, "--out", str(out), "--db", db]) == 0
