@@ -142,3 +142,49 @@ def test_several_processes_start_at_once_on_an_empty_database(db_path):
     finally:
         for s in opened:
             s.close()
+
+
+def test_undo_sees_what_another_process_changed_since(pair):
+    first, second, _ = pair
+    el = first.element(W, "st4")
+    mine = first.update(W, "st4", {"text": "Mine"}, based_on=el.version, actor="p-anna")
+    second.update(W, "st4", {"text": "Theirs"}, based_on=mine.version, actor="p-mia")  # the other process
+    from workshop.errors import Conflict
+
+    with pytest.raises(Conflict):
+        first.undo_last(W, "p-anna")  # its kept map is stale: the lock and the read after it see Mia's save
+    assert first.element(W, "st4").data["text"] == "Theirs"
+    first.undo_last(W, "p-mia")  # Mia's own undo, from either process, takes hers back
+    assert second.element(W, "st4").data["text"] == "Mine"
+
+
+def test_an_import_over_a_workshop_is_whole_while_another_process_writes(pair, fleet):
+    """A replacing import in one process and a stream of added steps in another: afterwards no
+    element of the old map is left beside the new one (everything is from the import or after)."""
+    import threading
+
+    first, second, _ = pair
+    stop = threading.Event()
+    added: list[int] = []
+
+    def keep_adding():
+        while not stop.is_set():
+            added.append(second.add(W, "note", {"text": f"note {len(added)}"}, actor="p-anna").version)
+
+    writer = threading.Thread(target=keep_adding)
+    writer.start()
+    try:
+        time.sleep(0.3)
+        doc = dict(fleet)
+        doc["workshop"] = dict(fleet["workshop"], title="Replaced while others wrote")
+        import_document(first, doc, mode="replace", actor="test")
+        time.sleep(0.3)
+    finally:
+        stop.set()
+        writer.join()
+    imported = next(e["seq"] for e in first.events(W) if e["op"] == "import" and e["seq"] > 1)
+    elements = first.elements(W)
+    assert all(el.version >= imported for el in elements)  # nothing from before the import
+    notes_after = [v for v in added if v > imported]
+    assert len([el for el in elements if el.kind == "note" and el.version > imported]) == len(notes_after)
+    assert first.workshop(W).data["title"] == "Replaced while others wrote"
