@@ -1,4 +1,5 @@
-"""The :class:`workshop.ports.ReadSide` of the DuckDB file: every page's reads.
+"""The :class:`workshop.ports.ReadSide` of the DuckDB file: every page's reads (the questions
+both engines ask alike are in :mod:`workshop.store.sql_reads`; here, DuckDB's own).
 
 Reads run on a cursor per thread (cursors of one DuckDB connection cannot run queries at the
 same time), outside the writer's transaction; a read that must be consistent across tables
@@ -7,7 +8,6 @@ same time), outside the writer's transaction; a read that must be consistent acr
 
 from __future__ import annotations
 
-import hmac
 import json
 import threading
 from pathlib import Path
@@ -16,15 +16,14 @@ from typing import Any
 from ...errors import NotFound
 from ...model.elements import Element
 from ...model.kinds import KINDS
-from ...ports import WorkshopInfo, WorkshopSummary
-from ...rules.workshops import hash_key, normalise_code
+from ...ports import WorkshopSummary
+from ..sql_reads import SqlReads
 from .connection import translated
-from ..explore import ExploreQueries
 from .feed import Feed
 from .rows import ELEMENT_COLUMNS, as_utc, element
 
 
-class DuckReads(ExploreQueries):
+class DuckReads(SqlReads):
     def __init__(self, path: Path, con, feed: Feed):
         self.path = path
         self.where = str(path)
@@ -45,18 +44,13 @@ class DuckReads(ExploreQueries):
 
     _portable_query = _query  # DuckDB's parameter marker is the portable one (``?``)
 
-    # -- workshops --------------------------------------------------------------------------
-    def workshop(self, workshop_id: str) -> WorkshopInfo:
-        rows = self._query(
-            "reading a workshop", "SELECT id, join_code, data, lists, created_at FROM workshops WHERE id = ?", [workshop_id]
-        )
-        if not rows:
-            raise NotFound(f"no workshop '{workshop_id}'")
-        wid, code, data, lists, created = rows[0]
-        return WorkshopInfo(wid, code, json.loads(data), tuple(json.loads(lists)), as_utc(created))
+    def _json(self, value: Any) -> Any:
+        return json.loads(value)  # DuckDB hands a JSON column over as its text
 
-    def exists(self, workshop_id: str) -> bool:
-        return bool(self._query("reading a workshop", "SELECT 1 FROM workshops WHERE id = ?", [workshop_id]))
+    def _time(self, value: Any) -> Any:
+        return as_utc(value)  # the file keeps naive UTC
+
+    _element = staticmethod(element)
 
     def list_workshops(self) -> list[WorkshopSummary]:
         rows = self._query(
@@ -86,52 +80,6 @@ class DuckReads(ExploreQueries):
             )
         return out
 
-    def find_by_join_code(self, code: str) -> str:
-        """The id of the workshop with this join code; a wrong code reveals nothing else."""
-        rows = self._query("looking up a join code", "SELECT id FROM workshops WHERE join_code = ?", [normalise_code(code)])
-        if not rows:
-            raise NotFound("no workshop has that join code")
-        return rows[0][0]
-
-    def check_facilitator_key(self, workshop_id: str, key: str) -> bool:
-        rows = self._query("checking a key", "SELECT key_hash FROM workshops WHERE id = ?", [workshop_id])
-        return bool(rows) and hmac.compare_digest(rows[0][0], hash_key(key or ""))
-
-    def participant_for_token(self, token: str) -> tuple[str, str]:
-        """(workshop id, participant id) of a token; an unknown token reveals nothing."""
-        rows = self._query(
-            "looking up a participant",
-            "SELECT t.workshop_id, t.participant_id FROM participant_tokens t "
-            "JOIN workshops w ON w.id = t.workshop_id WHERE t.token_hash = ?",
-            [hash_key(token or "")],
-        )
-        if not rows:
-            raise NotFound("this link is no longer valid: join the workshop again")
-        return rows[0][0], rows[0][1]
-
-    # -- the map ------------------------------------------------------------------------------
-    def elements(self, workshop_id: str, kind: str | None = None) -> list[Element]:
-        """The workshop's elements (of one kind, if given), in map order within each parent."""
-        sql = f"SELECT {ELEMENT_COLUMNS} FROM elements WHERE workshop_id = ?"
-        params: list[Any] = [workshop_id]
-        if kind is not None:
-            sql += " AND kind = ?"
-            params.append(kind)
-        sql += " ORDER BY parent NULLS FIRST, pos"
-        return [element(r) for r in self._query("reading the map", sql, params)]
-
-    def element(self, workshop_id: str, eid: str) -> Element:
-        rows = self._query(
-            "reading an element", f"SELECT {ELEMENT_COLUMNS} FROM elements WHERE workshop_id = ? AND eid = ?", [workshop_id, eid]
-        )
-        if not rows:
-            raise NotFound(f"no element '{eid}' in workshop '{workshop_id}'")
-        return element(rows[0])
-
-    def load(self, workshop_id: str) -> tuple[dict[str, Any], tuple[str, ...], list[Element]]:
-        """Workshop object, present top-level lists and elements, read in one transaction."""
-        return self.load_versioned(workshop_id)[1:]
-
     def load_versioned(self, workshop_id: str) -> tuple[int, dict[str, Any], tuple[str, ...], list[Element]]:
         """Like :meth:`load`, with the change number the read reflects (from the same transaction)."""
         cur = self._cursor()
@@ -149,65 +97,3 @@ class DuckReads(ExploreQueries):
                 return int(seq or 0), json.loads(rows[0][0]), tuple(json.loads(rows[0][1])), [element(r) for r in els]
             finally:
                 cur.execute("COMMIT")
-
-    def events(self, workshop_id: str, limit: int | None = None) -> list[dict[str, Any]]:
-        """The workshop's change log, newest first."""
-        sql = (
-            "SELECT seq, happened_at, actor, op, kind, eid, before, after, undoes FROM events "
-            "WHERE workshop_id = ? ORDER BY seq DESC"
-        )
-        params: list[Any] = [workshop_id]
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(limit)
-        return [
-            {
-                "seq": seq,
-                "at": as_utc(at),
-                "actor": actor,
-                "op": op,
-                "kind": kind,
-                "eid": eid,
-                "before": json.loads(before) if before is not None else None,
-                "after": json.loads(after) if after is not None else None,
-                "undoes": undoes,
-            }
-            for seq, at, actor, op, kind, eid, before, after, undoes in self._query("reading the change log", sql, params)
-        ]
-
-    # -- facilitation -----------------------------------------------------------------------------
-    def round_votes(self, workshop_id: str, round_no: int) -> list[Element]:
-        """The vote elements of one round, in map order."""
-        rows = self._query(
-            "reading the votes",
-            f"SELECT {ELEMENT_COLUMNS} FROM elements WHERE workshop_id = ? AND kind = 'vote' "
-            "AND COALESCE(CAST(json_extract_string(data, '$.round') AS INTEGER), 1) = ? ORDER BY pos",
-            [workshop_id, round_no],
-        )
-        return [element(r) for r in rows]
-
-    def ratings(self, workshop_id: str, round_no: int) -> list[tuple[str, str, str, int | None]]:
-        """Every rating of one round, oldest first: (participant, element, field, value or None)."""
-        return [
-            (p, a, f, v)
-            for p, a, f, v in self._query(
-                "reading the ratings",
-                "SELECT participant_id, about, field, value FROM ratings WHERE workshop_id = ? AND round_no = ? ORDER BY seq",
-                [workshop_id, round_no],
-            )
-        ]
-
-    def round_notes(self, workshop_id: str, round_no: int | None = None) -> list[tuple[int, Element, str]]:
-        """Brainstorm notes still in the map, as (round, note, who posted it), oldest first; all
-        rounds when ``round_no`` is None. The poster is private: services show it to nobody else."""
-        sql = (
-            "SELECT n.round_no, e.eid, e.kind, e.parent, e.pos, e.data, e.lists, e.version, e.author, n.poster "
-            "FROM round_notes n JOIN elements e ON e.workshop_id = n.workshop_id AND e.eid = n.note_id AND e.kind = 'note' "
-            "WHERE n.workshop_id = ?"
-        )
-        params: list[Any] = [workshop_id]
-        if round_no is not None:
-            sql += " AND n.round_no = ?"
-            params.append(round_no)
-        rows = self._query("reading the brainstorm notes", sql + " ORDER BY n.seq", params)
-        return [(r[0], element(r[1:9]), r[9]) for r in rows]
