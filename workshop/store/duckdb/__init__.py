@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ...errors import BadInput
 from ...rules.commands import Commands
+from ..wiring import FeedAndWriter
 from .connection import connect, translated
 from .feed import Feed
 from .migrations import apply_migrations
@@ -28,7 +29,7 @@ from .reads import DuckReads
 from .writer import Writer
 
 
-class DuckDBStore(DuckReads, Commands):
+class DuckDBStore(DuckReads, FeedAndWriter, Commands):
     """One open database file: workshops, their elements, their facilitation and their change log."""
 
     def __init__(self, path: Path | str):
@@ -40,28 +41,9 @@ class DuckDBStore(DuckReads, Commands):
         super().__init__(path, con, feed)
         self._writer = Writer(con, feed)
         self._closed = False
-        # every screen polls these many times a second: the feed's own methods, one call each
-        # instead of two (the methods below say what they are)
-        self.version = feed.version  # type: ignore[method-assign]
-        self.public_version = feed.public_version  # type: ignore[method-assign]
-        self.facilitation = feed.facilitation  # type: ignore[method-assign]
+        self._bind_feed()
 
-    # -- the writer and the change feed ---------------------------------------------------------
-    def submit(self, job):
-        return self._writer.submit(job)
-
-    def version(self, workshop_id: str) -> int:
-        return self._feed.version(workshop_id)
-
-    def public_version(self, workshop_id: str) -> int:
-        return self._feed.public_version(workshop_id)
-
-    def facilitation(self, workshop_id: str):
-        return self._feed.facilitation(workshop_id)
-
-    def subscribe(self, listener):
-        return self._feed.subscribe(listener)
-
+    # -- the change feed's clock -----------------------------------------------------------------
     def clock(self) -> float:
         """This host's clock: one process holds the file, so there is no other to agree with."""
         return time.time()

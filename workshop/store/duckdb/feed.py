@@ -12,16 +12,14 @@ everything that change made already in place). The database stays the truth.
 from __future__ import annotations
 
 import json
-import logging
-import threading
 from collections.abc import Callable
 from typing import Any
 
 from ...model.facilitation import FacilitationState
 from ...model.rounds import Round
 from ...ports import Listener, LoggedChange
+from ..wiring import Listeners
 
-_LOG = logging.getLogger(__name__)
 _DEFAULT = FacilitationState()
 
 class Feed:
@@ -30,8 +28,7 @@ class Feed:
         self._versions: dict[str, int] = {wid: int(seq) for wid, seq in rows}
         self._public: dict[str, int] = dict(self._versions)
         self._fac: dict[str, FacilitationState] = _load_facilitation(con)
-        self._listeners: list[Listener] = []
-        self._lock = threading.Lock()
+        self._listeners = Listeners()
 
     # -- the port ---------------------------------------------------------------------------
     def version(self, workshop_id: str) -> int:
@@ -44,15 +41,7 @@ class Feed:
         return self._fac.get(workshop_id) or _DEFAULT
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
-        with self._lock:
-            self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                if listener in self._listeners:
-                    self._listeners.remove(listener)
-
-        return unsubscribe
+        return self._listeners.add(listener)
 
     # -- moved by the writer thread after a commit ------------------------------------------------
     def set_facilitation(self, workshop_id: str, state: FacilitationState) -> None:
@@ -67,20 +56,11 @@ class Feed:
     ) -> None:
         self._public.update(public)
         self._versions.update(versions)
-        if not versions:
-            return
-        with self._lock:
-            listeners = list(self._listeners)
-        if not listeners:  # the command line, the tests: nobody follows the stream
+        if not versions or not self._listeners:  # the command line, the tests: nobody follows the stream
             return
         changes = changes or {}
         for wid, seq in versions.items():
-            told = tuple(changes.get(wid, ()))
-            for listener in listeners:
-                try:
-                    listener(wid, seq, self.public_version(wid), told)
-                except Exception:  # noqa: BLE001 - a listener must not stop the writer
-                    _LOG.exception("a change listener failed")
+            self._listeners.tell(wid, seq, self.public_version(wid), tuple(changes.get(wid, ())))
 
 
 def _load_facilitation(con) -> dict[str, FacilitationState]:

@@ -164,7 +164,7 @@ class Writer:
                 logging.getLogger(__name__).exception("a callback after a commit failed")
         self._feed.committed(tx.pending, tx.public, tx.public_changes)
 
-    def _rollback(self, tx: Tx) -> None:
+    def _rollback(self, tx: DuckTx) -> None:
         for workshop_id in tx.touched:  # indexes may hold rolled-back changes: reload later
             self._indexes.pop(workshop_id, None)
         try:

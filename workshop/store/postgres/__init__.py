@@ -30,6 +30,7 @@ from pathlib import Path
 
 from ...errors import BadInput, StoreError
 from ...rules.commands import Commands
+from ..wiring import FeedAndWriter
 from .connection import clock_offset, connect, make_pool, redacted, translated
 from .feed import CHANNEL, Feed
 from .listener import ChangeListener
@@ -38,7 +39,7 @@ from .reads import PgReads
 from .writer import Writer
 
 
-class PostgresStore(PgReads, Commands):
+class PostgresStore(PgReads, FeedAndWriter, Commands):
     """One PostgreSQL database, as seen from one process."""
 
     def __init__(self, url: str, *, listen: bool = True):
@@ -66,27 +67,9 @@ class PostgresStore(PgReads, Commands):
         self._closed = False
         #: the one listening connection (none for a command-line tool that only writes)
         self.listener = ChangeListener(url, feed, name) if listen else None
-        # every screen polls these many times a second: the feed's own methods, one call each
-        self.version = feed.version  # type: ignore[method-assign]
-        self.public_version = feed.public_version  # type: ignore[method-assign]
-        self.facilitation = feed.facilitation  # type: ignore[method-assign]
+        self._bind_feed()
 
-    # -- the writer and the change feed ---------------------------------------------------------
-    def submit(self, job):
-        return self._writer.submit(job)
-
-    def version(self, workshop_id: str) -> int:
-        return self._feed.version(workshop_id)
-
-    def public_version(self, workshop_id: str) -> int:
-        return self._feed.public_version(workshop_id)
-
-    def facilitation(self, workshop_id: str):
-        return self._feed.facilitation(workshop_id)
-
-    def subscribe(self, listener):
-        return self._feed.subscribe(listener)
-
+    # -- the change feed's clock and catching up ------------------------------------------------
     def clock(self) -> float:
         """Now, in seconds since the epoch, on the database's clock (rounds' deadlines)."""
         return time.time() + self._clock_offset

@@ -37,6 +37,7 @@ from collections.abc import Callable
 from ...model.facilitation import FacilitationState
 from ...model.rounds import Round
 from ...ports import Listener, LoggedChange
+from ..wiring import Listeners
 from .connection import translated
 
 _LOG = logging.getLogger(__name__)
@@ -96,7 +97,7 @@ class Feed:
         self._told: dict[str, int] = {}
         #: this process's commits not yet told: (workshop, last) -> (first, public changes)
         self._own: OrderedDict[tuple[str, int], tuple[int, tuple[LoggedChange, ...]]] = OrderedDict()
-        self._listeners: list[Listener] = []
+        self._listeners = Listeners()
         self._marks: dict[str, threading.Event] = {}
         self._inbox: "queue.Queue[Callable[[], None] | None]" = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="kopkarta-feed", daemon=True)
@@ -114,15 +115,7 @@ class Feed:
         return kept[1] if kept is not None else _DEFAULT
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
-        with self._lock:
-            self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                if listener in self._listeners:
-                    self._listeners.remove(listener)
-
-        return unsubscribe
+        return self._listeners.add(listener)
 
     # -- for the writer -----------------------------------------------------------------------
     def facilitation_at(self, workshop_id: str, version: int) -> FacilitationState | None:
@@ -256,10 +249,4 @@ class Feed:
 
     def _tell(self, wid: str, last: int, changes: tuple[LoggedChange, ...]) -> None:
         self._told[wid] = last
-        with self._lock:
-            listeners = list(self._listeners)
-        for listener in listeners:
-            try:
-                listener(wid, last, self.public_version(wid), changes)
-            except Exception:  # noqa: BLE001 - a listener must not stop the feed
-                _LOG.exception("a change listener failed")
+        self._listeners.tell(wid, last, self.public_version(wid), changes)
