@@ -137,6 +137,12 @@ case "$db" in
     if [ -n "$db" ]; then
       say "KOPKARTA_DB is not a postgresql:// URL; several processes need PostgreSQL: using the local cluster"
     fi
+    # As root the cluster runs as the postgres user, which may not reach a checkout under a
+    # private home (/root): then the cluster lives beside Debian's own, unless KOPKARTA_PG_DIR says.
+    if [ -z "${KOPKARTA_PG_DIR:-}" ] && [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$root/sessions"; then
+      pg_dir=/var/lib/kopkarta/pg
+      say "the postgres user cannot reach $root/sessions: the local cluster lives in $pg_dir"
+    fi
     if ! scripts/pg.sh status "$pg_dir" 9>&-; then
       pg_started=1
     fi
