@@ -188,3 +188,16 @@ def test_an_import_over_a_workshop_is_whole_while_another_process_writes(pair, f
     notes_after = [v for v in added if v > imported]
     assert len([el for el in elements if el.kind == "note" and el.version > imported]) == len(notes_after)
     assert first.workshop(W).data["title"] == "Replaced while others wrote"
+
+
+def test_rounds_run_on_the_database_clock(pair):
+    """Every process shows the same countdown: a round's start and deadline come from the
+    database's clock (here one process's host clock is made to run 10 minutes behind)."""
+    first, second, fac = pair
+    with psycopg.connect(first.url, autocommit=True) as admin:
+        db_now = admin.execute("SELECT extract(epoch FROM clock_timestamp())::float8").fetchone()[0]
+    assert abs(first.clock() - db_now) < 5
+    second._clock_offset += 600  # its host is 10 minutes behind the database
+    r = rounds.start_timer(second, fac, "Think first", 5)
+    assert abs(r.started_at - (time.time() + 600)) < 5  # the database's time, not its host's
+    assert 290 < fs.countdown(second, W).remaining <= 300  # and the countdown is read on it too
