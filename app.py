@@ -6,7 +6,8 @@ so the store is opened once when the server starts and closed (with a checkpoint
 stops, and it serves routes beside the pages: the workshops' event stream and the live parts'
 state (:mod:`web.events`), which send each change once to every screen instead of rerunning
 pages (:mod:`ui.live`), the live parts' own JavaScript and CSS (:mod:`web.assets`), and in the
-test mode the count of each screen's runs (:mod:`web.run_count`).
+test mode the count of each screen's runs (:mod:`web.run_count`), and ``/home`` sent to the
+start page (:mod:`web.aliases`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from contextlib import asynccontextmanager
 
 import streamlit as st
 
-from web import assets, events, run_count, server
+from web import aliases, assets, events, run_count, server
 from workshop.services import explore
 from workshop.services.app import shared_store
 from workshop.services.stream import Broadcaster
@@ -49,5 +50,5 @@ async def lifespan(_app):
 app = st.App(
     "streamlit_app.py",
     lifespan=lifespan,
-    routes=[*events.routes(_store_and_broadcaster), *assets.routes(), *run_count.routes()],
+    routes=[*events.routes(_store_and_broadcaster), *assets.routes(), *run_count.routes(), *aliases.routes()],
 )
