@@ -112,6 +112,18 @@ def _to_data(kind: str, fields: Sequence[Field], values: dict[str, Any], current
     return changes
 
 
+def new_data(kind: str, fields: Sequence[Field], values: dict[str, Any]) -> dict[str, Any]:
+    """A new element's fields: what was filled in, and every required field even when its value
+    is the default (a consensus condition added at "Don't know" must still carry its status,
+    which the map file requires)."""
+    data = {k: v for k, v in _to_data(kind, fields, values, {}).items() if v is not None}
+    for f in fields:
+        value = values.get(f.name)
+        if f.required and f.name not in data and value not in ("", [], None):
+            data[f.name] = value.strip() if isinstance(value, str) else value
+    return data
+
+
 def read_only(workshop_id: str) -> bool:
     """Locked or ended: participants see no edit widgets (the services refuse edits anyway)."""
     return facilitation.state(store(), workshop_id).read_only
@@ -150,7 +162,7 @@ def add_form(
     if missing:
         st.error(t("form.required", lang, fields=", ".join(missing)))
         return None
-    data = {k: v for k, v in _to_data(kind, fields, values, {}).items() if v is not None}
+    data = new_data(kind, fields, values)
     data.update(extra or {})
     try:
         return editing.add(store(), me, kind, data, parent=parent)
