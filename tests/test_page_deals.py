@@ -91,3 +91,19 @@ def test_hostile_map_renders_and_keeps_user_text_out_of_html(app):
     at = open_hostile(app, "deals")
     assert not at.exception
     assert_no_user_text_in_html(at)
+
+
+def test_a_deal_in_a_stage_where_nobody_decides_is_not_called_on_track(app):
+    """Issue 17: a deal in a stage with no deciding or approving role showed green "Every
+    deciding role is engaged"; there is nothing to check it against, and the page says so."""
+    at = app.open("deals", "demo")
+    stage = app.store.add(app.me.workshop_id, "stage", {"id": "s-pilot", "name": "Pilot nobody owns"}, parent="midsize")
+    app.store.add(
+        app.me.workshop_id, "deal",
+        {"id": "d-pilot", "name": "Pilot AB", "segment": "midsize", "stage": stage.eid,
+         "next_internal_step": "Fleet manager books the kick-off"},
+    )
+    at.run()
+    assert not at.exception
+    assert any("Nobody on the map decides or approves in this stage yet" in i.value for i in at.info)
+    assert not any("Every deciding role is engaged" in s.value for s in at.success)

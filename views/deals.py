@@ -81,6 +81,8 @@ def _deal(deal: dict) -> None:
             for m in h.missing:
                 st.markdown(":red[:material/person_off:] " + md_escape(f"{m.name} ({involvement(m.involvement)})"))
             st.caption(advice("deal_roles_missing", lang))
+        elif deal.get("stage") in {s["id"] for s in stages} and not deciding_roles(seg, deal["stage"]):
+            st.info(t("deals.no_deciders", lang), icon=":material/person_search:")  # nothing to check it against
         elif deal.get("stage") in {s["id"] for s in stages} and not h.no_next_step:
             st.success(t("deals.on_track", lang), icon=":material/check_circle:")
         if not deal.get("stage"):
