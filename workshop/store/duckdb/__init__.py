@@ -55,6 +55,7 @@ class DuckDBStore(DuckReads, FeedAndWriter, Commands):
             return
         self._closed = True
         self._writer.close()
+        self._close_cursors()
         with translated("closing the database"):
             self._con.execute("CHECKPOINT")
             self._con.close()

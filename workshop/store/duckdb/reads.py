@@ -30,13 +30,28 @@ class DuckReads(SqlReads):
         self._con = con
         self._feed = feed
         self._local = threading.local()
+        #: every thread's cursor, closed with the store (a DuckDB object still alive when the
+        #: interpreter exits makes its bindings print "leaked" lines at every shutdown)
+        self._cursors: list = []
+        self._cursors_lock = threading.Lock()
 
     def _cursor(self):
         cur = getattr(self._local, "cursor", None)
         if cur is None:
             cur = self._con.cursor()
             self._local.cursor = cur
+            with self._cursors_lock:
+                self._cursors.append(cur)
         return cur
+
+    def _close_cursors(self) -> None:
+        with self._cursors_lock:
+            cursors, self._cursors = self._cursors, []
+        for cur in cursors:
+            try:
+                cur.close()
+            except Exception:  # noqa: BLE001 - closing anyway; the connection closes next
+                pass
 
     def _query(self, what: str, sql: str, params: list | None = None) -> list[tuple]:
         with translated(what):
