@@ -252,3 +252,13 @@ def test_joining_a_swedish_workshop_switches_to_swedish(app):
     at.button[0].click().run()
     assert not at.exception
     assert any(m.label == "Anslutningskod" for m in at.metric)
+
+
+def test_the_upload_box_shows_only_for_a_map_file(app):
+    """Issue 17: the create form showed the upload box even with a template chosen."""
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    assert at.radio(key="create_start").value != "upload"
+    assert len(at.get("file_uploader")) == 0
+    at.radio(key="create_start").set_value("upload").run()
+    assert not at.exception
+    assert len(at.get("file_uploader")) == 1

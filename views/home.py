@@ -54,13 +54,15 @@ def _join_form() -> None:
 
 
 def _create_form() -> None:
+    # the starting point is chosen outside the form: a choice inside a form reruns nothing, so
+    # the upload box could not follow it (issue 17: it showed beside a chosen template)
+    start = st.radio(t("home.start", lang), [*TEMPLATES, "upload"], format_func=lambda v: t(f"home.start.{v}", lang), key="create_start")
     with st.form("create", border=True):
         title = st.text_input(t("home.title_field", lang), max_chars=200, key="create_title")
         question = st.text_area(t("home.question", lang), value=t("home.question_default", lang), max_chars=4000, key="create_question", height=70)
         offering = st.text_input(t("home.offering", lang), max_chars=200, key="create_offering")
         language = st.selectbox(t("home.language", lang), LANGUAGES, index=LANGUAGES.index(lang), format_func=LANGUAGE_NAMES.get, key="create_language")
-        start = st.radio(t("home.start", lang), [*TEMPLATES, "upload"], format_func=lambda v: t(f"home.start.{v}", lang), key="create_start")
-        upload = st.file_uploader(t("home.upload", lang), type=["json"], key="create_upload")
+        upload = st.file_uploader(t("home.upload", lang), type=["json"], key="create_upload") if start == "upload" else None
         name = st.text_input(t("home.name", lang), max_chars=200, key="create_name")
         function = st.selectbox(t("home.function", lang), live.FUNCTIONS, format_func=_functions, key="create_function")
         pressed = st.form_submit_button(t("home.create", lang), type="primary")
