@@ -138,15 +138,14 @@ def test_locked_workshop_shows_banner_and_refuses_edits(app, room):
     at = app.open("process", me=me)
     assert not at.exception
     assert any("locked" in w.value for w in at.warning)
-    before = app.store.version(fac.workshop_id)
-    # the quick-add row is a plain widget: a try is refused with a message, nothing changes
-    if any(b.key == "add_step_submit" for b in at.button):
-        at.text_input(key="add_step_text").input("Should not land")
-        at.button(key="add_step_submit").click().run()
-        assert any("read-only" in e.value or "locked" in e.value for e in at.error)
-    assert app.store.version(fac.workshop_id) == before
-    # no add/edit forms are drawn while locked
+    # no quick-add row, no add or edit forms, no empty "add" boxes while locked (issue 17)
+    assert not [b for b in at.button if b.key == "add_step_submit"]
     assert not [b for b in at.button if b.key and b.key.endswith(":open")]
+    assert [e.label for e in at.expander] == ["Customer segments"]  # no "Add a stage" box
+    group = app.open("group", me=me)
+    assert not group.exception
+    labels = [e.label for e in group.expander]
+    assert "Add a role" not in labels and "Add a relation" not in labels
 
 
 def test_a_hidden_note_on_the_board_stays_with_its_poster(app, room):

@@ -9,6 +9,8 @@ so live reruns never overwrite what someone is typing.
 
 from __future__ import annotations
 
+import contextlib
+
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
@@ -122,6 +124,14 @@ def new_data(kind: str, fields: Sequence[Field], values: dict[str, Any]) -> dict
         if f.required and f.name not in data and value not in ("", [], None):
             data[f.name] = value.strip() if isinstance(value, str) else value
     return data
+
+
+def add_box(workshop_id: str, label: str, *, expanded: bool = False, icon: str | None = None):
+    """The expander an add form sits in; nothing at all while the workshop is locked or ended
+    (an empty "add" box was left on the page: issue 17). The form inside draws nothing then."""
+    if read_only(workshop_id):
+        return contextlib.nullcontext()
+    return st.expander(label, expanded=expanded, icon=icon)
 
 
 def read_only(workshop_id: str) -> bool:

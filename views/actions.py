@@ -11,7 +11,7 @@ import streamlit as st
 
 from ui import md_escape
 from ui.fields import ACTION_STATUSES, action_fields, option
-from ui.forms import add_form, edit_button, edit_form, is_editing
+from ui.forms import add_box, add_form, edit_button, edit_form, is_editing
 from ui.layout import workshop_page
 from ui.notes import note_adder, show_notes
 from workshop.analysis import analyze
@@ -153,7 +153,7 @@ if actions:
 else:
     st.info(t("actions.empty", lang), icon=":material/lightbulb:")
 _ideas()
-with st.expander(t("actions.add", lang), expanded=not actions, icon=":material/add:"):
+with add_box(me.workshop_id, t("actions.add", lang), expanded=not actions, icon=":material/add:"):
     add_form(me, "action", action_fields(about, lang), parent=None, key="add_action", lang=lang, submit="actions.add")
 
 note_adder(page, [(a["id"], f"{t('kind.action', lang)}: {a['text'][:50]}") for a in actions], "actions")

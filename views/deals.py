@@ -10,7 +10,7 @@ import streamlit as st
 
 from ui import md_escape
 from ui.fields import deal_fields, option
-from ui.forms import add_form, edit_button, edit_form, is_editing
+from ui.forms import add_box, add_form, edit_button, edit_form, is_editing
 from ui.layout import workshop_page
 from ui.notes import note_adder, show_notes
 from workshop.analysis import advice, analyze
@@ -124,7 +124,7 @@ if not stages:
     st.caption(t("deals.no_stages", lang))
     st.page_link("views/process.py", label=t("nav.process", lang), icon=":material/route:")
 
-with st.expander(t("deals.add", lang), expanded=not deals, icon=":material/add:"):
+with add_box(me.workshop_id, t("deals.add", lang), expanded=not deals, icon=":material/add:"):
     add_form(me, "deal", deal_fields(snap.doc, seg, lang), parent=None, key="add_deal", lang=lang, submit="deals.add", extra={"segment": sid})
 
 note_adder(page, [(d["id"], f"{t('kind.deal', lang)}: {d['name'][:50]}") for d in deals], "deals")

@@ -10,7 +10,7 @@ import streamlit as st
 
 from ui import md_escape
 from ui.fields import objection_fields, option
-from ui.forms import add_form, edit_button, edit_form, is_editing
+from ui.forms import add_box, add_form, edit_button, edit_form, is_editing
 from ui.layout import workshop_page
 from ui.notes import note_adder, show_notes
 from workshop.analysis import analyze
@@ -153,7 +153,7 @@ else:
     if not seg.get("stages") or not roles:
         st.caption(t("friction.empty_links", lang))
 
-with st.expander(t("friction.add", lang), expanded=not objections, icon=":material/add:"):
+with add_box(me.workshop_id, t("friction.add", lang), expanded=not objections, icon=":material/add:"):
     add_form(me, "objection", objection_fields(seg, lang), parent=page.segment_id, key="add_objection", lang=lang, submit="friction.add")
 
 note_adder(page, [(o["id"], f"{t('kind.objection', lang)}: {o['text'][:50]}") for o in objections], "friction")

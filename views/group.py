@@ -14,7 +14,7 @@ import streamlit as st
 
 from ui import matrix, md_escape
 from ui.fields import INVOLVEMENT, relation_fields, role_fields
-from ui.forms import add_form, card_header, edit_form, editable_rows, is_editing
+from ui.forms import add_box, add_form, card_header, edit_form, editable_rows, is_editing
 from ui.layout import workshop_page
 from ui.notes import note_adder, show_notes
 from workshop.analysis import advice, analyze, title
@@ -95,7 +95,7 @@ def _role_card(role: dict) -> None:
 
 
 def _add_role() -> None:
-    with st.expander(t("group.add_role", lang), expanded=not roles, icon=":material/person_add:"):
+    with add_box(me.workshop_id, t("group.add_role", lang), expanded=not roles, icon=":material/person_add:"):
         add_form(me, "role", role_fields(lang), parent=page.segment_id, key="add_role", lang=lang, submit="group.add_role")
 
 
@@ -160,7 +160,7 @@ def _relations() -> None:
 
     editable_rows(me, snap, rels, describe, relation_fields(seg, lang), key="relation", lang=lang)
     if len(roles) >= 2:
-        with st.expander(t("group.add_relation", lang), expanded=not rels, icon=":material/share:"):
+        with add_box(me.workshop_id, t("group.add_relation", lang), expanded=not rels, icon=":material/share:"):
             add_form(me, "relation", relation_fields(seg, lang), parent=page.segment_id, key="add_relation", lang=lang, submit="group.add_relation")
     else:
         st.caption(t("group.relations.need_two", lang))

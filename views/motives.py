@@ -12,7 +12,7 @@ import streamlit as st
 
 from ui import matrix, md_escape
 from ui.fields import motive_fields, usp_fields
-from ui.forms import add_form, card_header, edit_button, edit_form, is_editing
+from ui.forms import add_box, add_form, card_header, edit_button, edit_form, is_editing
 from ui.layout import workshop_page
 from ui.notes import note_adder, show_notes
 from workshop.analysis import advice, analyze, title
@@ -101,7 +101,7 @@ def _overview() -> None:
             st.info(t("motives.empty_motives", lang))
         for m in motives:
             _motive(m)
-        with st.expander(t("motives.add_motive", lang), expanded=not motives, icon=":material/add:"):
+        with add_box(me.workshop_id, t("motives.add_motive", lang), expanded=not motives, icon=":material/add:"):
             add_form(me, "motive", motive_fields(seg, lang), parent=page.segment_id, key="add_motive", lang=lang, submit="motives.add_motive")
     with right:
         st.subheader(t("motives.usps", lang))
@@ -110,7 +110,7 @@ def _overview() -> None:
             st.info(t("motives.empty_usps", lang))
         for u in usps:
             _usp(u)
-        with st.expander(t("motives.add_usp", lang), expanded=not usps, icon=":material/add:"):
+        with add_box(me.workshop_id, t("motives.add_usp", lang), expanded=not usps, icon=":material/add:"):
             add_form(me, "usp", usp_fields(doc, lang), parent=None, key="add_usp", lang=lang, submit="motives.add_usp")
 
 

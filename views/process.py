@@ -54,7 +54,7 @@ class Board:
 
     def _quick_add(self) -> None:
         """The quick 'add a step' row (keys add_step_text / add_step_submit are relied on by tests)."""
-        if self.stages:
+        if self.stages and not self.page.read_only:  # locked or ended: nothing to add with (issue 17)
             _quick_add(self)
 
     def _quick_add_row(self) -> None:
@@ -203,6 +203,8 @@ class Board:
                     self._stage(start + offset, stage)
 
     def _add_stage(self) -> None:
+        if self.page.read_only:  # locked or ended: no empty "add" box (issue 17)
+            return
         box = lazy.expander(t("process.add_stage", self.lang), "process_add_stage", expanded=not self.stages)
         if box is not None:
             with box:
@@ -242,7 +244,7 @@ class Board:
         editable_rows(self.me, self.snap, self.snap.of_kind("flow", self.page.segment_id), describe, flow_fields(self.seg, self.lang), key="flow", lang=self.lang)
         if not flows:
             st.caption(t("process.no_flows", self.lang))
-        if len(steps) >= 2:
+        if len(steps) >= 2 and not self.page.read_only:
             box = lazy.expander(t("process.add_flow", self.lang), "process_add_flow")
             if box is not None:
                 with box:
