@@ -44,27 +44,35 @@ def test_preparing_a_format_yields_its_download(app, fmt):
     assert not at.error
     assert _download_keys(at) == {"json", fmt}
     files = at.session_state["export_files"]
-    [(key, data)] = list(files.items())
-    assert key[2] == fmt and key[3] == "en" and isinstance(data, bytes) and data
+    [(key, (version, data))] = list(files.items())
+    assert key[1:] == (fmt, "en") and isinstance(data, bytes) and data
+    assert version == app.store.version(app.me.workshop_id)
     # kept across reruns: the button to prepare it is gone, the download stays
     at.run()
     assert _download_keys(at) == {"json", fmt}
     assert f"prepare:{fmt}" not in {b.key for b in at.button}
 
 
-def test_prepared_files_follow_the_map_version(app):
+def test_a_prepared_file_stays_when_someone_changes_the_map(app):
+    """Issue 17: a prepared file went back to "Prepare" when anyone changed the map (in a live
+    room, all the time). It stays downloadable as prepared, marked as older than the map, with
+    "Prepare again" beside it."""
     if not SLOW:
         pytest.skip("only the map file is available")
     fmt = SLOW[0]
     at = app.open("export", "demo")
     at.button(key=f"prepare:{fmt}").click().run()
     assert fmt in _download_keys(at)
+    assert not any("Prepared before the latest changes" in c.value for c in at.caption)
     app.store.add(app.me.workshop_id, "vote", {"participant": app.me.participant_id, "about": "st1", "dots": 1}, actor=app.me.participant_id)
     at.run()
-    assert _download_keys(at) == {"json"}  # the map changed: prepare again
+    assert _download_keys(at) == {"json", fmt}  # still there
+    assert any("Prepared before the latest changes" in c.value for c in at.caption)
+    assert at.button(key=f"prepare:{fmt}").label == "Prepare again"
     at.button(key=f"prepare:{fmt}").click().run()
     assert _download_keys(at) == {"json", fmt}
-    assert len(at.session_state["export_files"]) == 1  # the old version's file was dropped
+    assert not any("Prepared before the latest changes" in c.value for c in at.caption)
+    assert len(at.session_state["export_files"]) == 1  # one file per format, the newest
 
 
 def test_files_in_the_workshops_language_page_in_the_participants(app):
@@ -79,5 +87,5 @@ def test_files_in_the_workshops_language_page_in_the_participants(app):
     if "html" in SLOW:
         at = app.open("export", me=made.me, lang="en")
         at.button(key="prepare:html").click().run()
-        [data] = at.session_state["export_files"].values()
+        [(_, data)] = at.session_state["export_files"].values()
         assert "Sammanfattning" in data.decode("utf-8")  # the workshop's language, not the page's

@@ -4,9 +4,11 @@ The map file (JSON) is quick and downloads at once. The other files (a deck, a p
 interactive map, …) take longer to build, and a Streamlit download button needs its bytes up
 front: building them all on every rerun would make every click on the page slow. So each one is
 built only when asked for ("Prepare", with a spinner) and kept in the session, keyed by the
-workshop, the map's change number, the format and the language: the download button then
-appears, and stays until the map changes. The page speaks the participant's language; the
-files are in the workshop's language.
+workshop, the format and the language, with the map's change number it was built from: the
+download button then appears and stays. When someone changes the map meanwhile (in a live
+room, all the time), the file is not taken away: it still downloads as prepared, and the page
+says it was prepared before the latest changes and offers to prepare it again. The page speaks
+the participant's language; the files are in the workshop's language.
 """
 
 import streamlit as st
@@ -17,7 +19,7 @@ from workshop.exports import FORMATS, available, render
 from workshop.i18n import t
 
 IMMEDIATE = {"json"}  # small and fast: built on every run
-FILES = "export_files"  # session_state: (workshop, version, format, lang) -> bytes
+FILES = "export_files"  # session_state: (workshop, format, lang) -> (version, bytes)
 
 page = workshop_page("export")
 lang = page.lang  # the page's words: the participant's language
@@ -29,20 +31,18 @@ files: dict = st.session_state.setdefault(FILES, {})
 
 
 def _key(fmt: str) -> tuple:
-    return (workshop_id, version, fmt, file_lang)
+    return (workshop_id, fmt, file_lang)
 
 
 def _prepare(fmt: str) -> None:
-    """Build one file (with a spinner) and keep it; files of older versions are dropped."""
+    """Build one file (with a spinner) and keep it, with the change number it shows."""
     with st.spinner(t("export.preparing", lang)):
         try:
             data = render(doc, fmt, file_lang)
         except Exception as exc:  # noqa: BLE001 - shown to the user, the page goes on
             st.error(t("export.failed", lang, error=md_escape(str(exc))), icon=":material/error:")
             return
-    for old in [k for k in files if k[0] == workshop_id and k[1] != version]:
-        del files[old]
-    files[_key(fmt)] = data
+    files[_key(fmt)] = (version, data)
 
 
 def file_name(fmt: str) -> str:
@@ -71,11 +71,15 @@ for fmt in available():
         if fmt in IMMEDIATE:
             _download(fmt, render(doc, fmt, file_lang))
             continue
-        if _key(fmt) not in files and st.button(
-            t("export.prepare", lang), key=f"prepare:{fmt}", help=t("export.prepare_help", lang), icon=":material/build:"
-        ):
-            _prepare(fmt)
-        if _key(fmt) in files:
-            _download(fmt, files[_key(fmt)])
+        kept = files.get(_key(fmt))
+        if kept is None or kept[0] != version:
+            label = "export.prepare" if kept is None else "export.prepare_again"
+            if st.button(t(label, lang), key=f"prepare:{fmt}", help=t("export.prepare_help", lang), icon=":material/build:"):
+                _prepare(fmt)
+                kept = files.get(_key(fmt))
+        if kept is not None:
+            if kept[0] != version:
+                st.caption(":material/update: " + t("export.stale", lang))
+            _download(fmt, kept[1])
 st.caption(t("export.import_hint", lang, title=md_escape(doc["workshop"]["title"])))
 page.done()
