@@ -288,6 +288,22 @@ def test_hostile_text_stays_text_in_the_board(live, browser):
         lars.close()
 
 
+def test_the_checklist_shows_exit_criteria_as_still_to_verify(live, browser):
+    """Issue 17: the checklist ticked every exit criterion (✔) as if the customer had met it;
+    they are what to verify, shown with an open box like the steps."""
+    anna = Person(live, browser, "Anna", LAPTOP)
+    try:
+        anna.process()
+        anna.page.locator(".st-key-process_view button", has_text="Checklist").click()
+        checklist = anna.page.locator(".kk-live[data-view='board'] .kk-checklist")
+        criterion = checklist.locator("p", has_text="Fleet manager has shared fuel-cost figures with the CFO")
+        criterion.first.wait_for(timeout=30000)
+        assert criterion.first.inner_text().startswith("☐ ")
+        assert "✔" not in checklist.inner_text()
+    finally:
+        anna.close()
+
+
 def test_the_projector_ticks_and_shows_a_revealed_vote(live, browser):
     code, key = live.codes[SCREEN]
     console = Person(live, browser, "Facilitator", LAPTOP, SCREEN)

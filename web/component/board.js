@@ -262,7 +262,8 @@ export class BoardView extends View {
     }
     box.appendChild(this.heading(this.text("process.exit_criteria")));
     const crit = stage.data.exit_criteria || [];
-    for (const c of crit) box.appendChild(node("p", "kk-mono", `✔ ${c}`));
+    // criteria to verify with the customer, not met ones: an open box, as the steps have
+    for (const c of crit) box.appendChild(node("p", "kk-mono", `☐ ${c}`));
     if (!crit.length) box.appendChild(node("p", "kk-gray", `⚠️ ${this.text("process.no_exit")}`));
     return box;
   }
