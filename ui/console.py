@@ -15,7 +15,7 @@ from typing import Any
 import streamlit as st
 
 from workshop.errors import KopkartaError
-from workshop.i18n import t
+from workshop.i18n import error_text, t
 from workshop.model.rounds import Round
 from workshop.ports import Storage
 from workshop.services.facilitation import Facilitator
@@ -58,7 +58,7 @@ class Console:
         try:
             call(*args, **kwargs)
         except KopkartaError as exc:
-            st.session_state[FLASH] = ("error", t("facilitate.refused_action", self.lang, error=str(exc)))
+            st.session_state[FLASH] = ("error", t("facilitate.refused_action", self.lang, error=error_text(exc, self.lang)))
         else:
             if done:
                 st.session_state[FLASH] = ("success", t(done, self.lang))

@@ -17,7 +17,7 @@ from typing import Any, Callable, Sequence
 import streamlit as st
 
 from workshop.errors import KopkartaError, Locked, MapFormatError, StaleEdit
-from workshop.i18n import t
+from workshop.i18n import error_text, t
 from workshop.model.defaults import get as default_of
 from workshop.model.elements import Element
 from workshop.services import editing, facilitation
@@ -141,11 +141,11 @@ def read_only(workshop_id: str) -> bool:
 
 def _report(exc: KopkartaError, lang: str) -> None:
     if isinstance(exc, Locked):
-        st.error(t("rounds.locked_refused", lang, error=str(exc)), icon="🔒")
+        st.error(t("rounds.locked_refused", lang, error=error_text(exc, lang)), icon="🔒")
     elif isinstance(exc, MapFormatError):
-        st.error(t("form.invalid", lang, problems="; ".join(str(p) for p in exc.problems[:5])))
+        st.error(t("form.invalid", lang, problems=error_text(exc, lang)))
     else:
-        st.error(t("form.refused", lang, error=str(exc)))
+        st.error(t("form.refused", lang, error=error_text(exc, lang)))
 
 
 def add_form(

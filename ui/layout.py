@@ -15,7 +15,7 @@ from typing import Any
 import streamlit as st
 
 from workshop.errors import KopkartaError, NotFound
-from workshop.i18n import t
+from workshop.i18n import error_text, t
 from workshop.model.facilitation import FacilitationState, summon_target
 from workshop.ports import Storage
 from workshop.services import editing, facilitation
@@ -174,7 +174,7 @@ def _sidebar(db: Storage, me: Identity, snap: Snapshot, lang: str) -> None:
         try:
             undone = editing.undo(db, me)
         except KopkartaError as exc:
-            st.session_state["flash"] = ("warning", str(exc))
+            st.session_state["flash"] = ("warning", error_text(exc, lang))
         else:
             st.session_state["flash"] = ("success", t("session.undone", lang, what=t(f"kind.{undone['kind']}", lang)))
         st.rerun()

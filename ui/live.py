@@ -39,7 +39,7 @@ import streamlit as st
 
 from web import assets, run_count
 from workshop.errors import KopkartaError
-from workshop.i18n import t
+from workshop.i18n import error_text, t
 from workshop.model.defaults import DEFAULTS
 from workshop.model.rounds import rating_scales
 from workshop.services import editing, live_state
@@ -143,7 +143,7 @@ def _post_note(page, note: dict) -> None:
     try:
         editing.add_note(page.db, page.me, str(note.get("text") or ""), str(note.get("about") or "") or None)
     except KopkartaError as exc:
-        st.error(str(exc))
+        st.error(error_text(exc, page.lang))
     else:
         st.toast(t("notes.posted", page.lang), icon="📝")
 

@@ -16,7 +16,7 @@ from typing import Any, Callable, Mapping
 import streamlit as st
 
 from workshop.errors import KopkartaError, StaleEdit
-from workshop.i18n import t
+from workshop.i18n import error_text, t
 from workshop.services import editing
 
 from . import md_escape
@@ -64,7 +64,7 @@ def save(page: Page, key: str, field: str, changes: Mapping[str, Any], base_rows
         except StaleEdit as exc:
             found[eid] = {"mine": value, "current": exc.current, "version": exc.version, "by": exc.by}
         except KopkartaError as exc:
-            problems.append(str(exc))
+            problems.append(error_text(exc, page.lang))
         else:
             saved += 1
     discard(key)
@@ -135,7 +135,7 @@ def conflicts(page: Page, key: str, field: str, describe: Callable[[Any], str]) 
                 except StaleEdit as exc:
                     c.update(current=exc.current, version=exc.version, by=exc.by)
                 except KopkartaError as exc:
-                    st.session_state[f"{key}:result"] = (0, [str(exc)])
+                    st.session_state[f"{key}:result"] = (0, [error_text(exc, page.lang)])
                     found.pop(eid, None)
                 else:
                     found.pop(eid, None)

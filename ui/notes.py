@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from workshop.errors import KopkartaError
-from workshop.i18n import t
+from workshop.i18n import error_text, t
 from workshop.services import editing
 
 from . import md_escape
@@ -62,6 +62,6 @@ def note_form(page: Page, choices: Sequence[tuple[str, str]], key: str) -> None:
         try:
             editing.add_note(page.db, page.me, text, about)
         except KopkartaError as exc:
-            st.error(str(exc))
+            st.error(error_text(exc, page.lang))
         else:
             st.success(t("notes.posted", page.lang))

@@ -14,12 +14,12 @@ from typing import Any
 import streamlit as st
 
 from workshop.errors import KopkartaError
-from workshop.i18n import t
+from workshop.i18n import error_text, t
 from workshop.model.rounds import Round, offered, rating_scales
 from workshop.render.present_charts import vote_figure
 from workshop.services import facilitation as fac
 
-from . import live
+from . import current_language, live
 
 ERROR_KEY = "round_error"
 
@@ -70,7 +70,7 @@ def _try(call, *args) -> None:
     try:
         call(*args)
     except KopkartaError as exc:
-        st.session_state[ERROR_KEY] = str(exc)
+        st.session_state[ERROR_KEY] = error_text(exc, current_language())
 
 
 # -- dot vote ------------------------------------------------------------------------------------
@@ -187,7 +187,7 @@ def _brainstorm(page, r: Round) -> None:
             try:
                 fac.post_note(page.db, page.me, r.no, text)
             except KopkartaError as exc:
-                st.error(str(exc))
+                st.error(error_text(exc, lang))
             else:
                 st.success(t("rounds.posted", lang))
     live.results(page.viewer, big=False)  # the round's notes: on the stream as they come

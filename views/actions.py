@@ -17,7 +17,7 @@ from ui.notes import note_adder, show_notes
 from workshop.analysis import analyze
 from workshop.analysis.followup import about_choices, actions_tally, by_kind, is_overdue, segment_actions, status, suggestions
 from workshop.errors import KopkartaError, StaleEdit
-from workshop.i18n import t
+from workshop.i18n import error_text, t
 from workshop.render.tables import ACTION_COLOURS, share_bar
 from workshop.services import editing
 
@@ -71,7 +71,7 @@ def _set_status(eid: str, key: str, version: int, previous: str) -> None:
     except StaleEdit:
         st.session_state["flash"] = ("warning", t("actions.stale", lang))
     except KopkartaError as exc:
-        st.session_state["flash"] = ("warning", str(exc))
+        st.session_state["flash"] = ("warning", error_text(exc, lang))
 
 
 def _choices_for(action: dict) -> dict[str, str]:
@@ -126,7 +126,7 @@ def _add_suggestion(kind: str, about_id: str, text: str) -> None:
     try:
         editing.add(db, me, "action", {"text": text, "kind": kind, "about": about_id})
     except KopkartaError as exc:
-        st.session_state["flash"] = ("warning", str(exc))
+        st.session_state["flash"] = ("warning", error_text(exc, lang))
 
 
 def _ideas() -> None:

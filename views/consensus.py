@@ -16,7 +16,7 @@ from ui.notes import note_adder, show_notes
 from workshop.analysis import analyze
 from workshop.analysis.friction import consensus_rows, consensus_tally, consensus_verdict, criterion_evidence
 from workshop.errors import KopkartaError, StaleEdit
-from workshop.i18n import t
+from workshop.i18n import error_text, t
 from workshop.model.defaults import get
 from workshop.render.tables import share_bar, status_badge
 from workshop.services import editing
@@ -86,7 +86,7 @@ def _set_status(name: str, key: str, previous: str) -> None:
     except StaleEdit:
         st.session_state["flash"] = ("warning", t("consensus.page.stale", lang))
     except KopkartaError as exc:
-        st.session_state["flash"] = ("warning", str(exc))
+        st.session_state["flash"] = ("warning", error_text(exc, lang))
 
 
 def _criterion(row) -> None:

@@ -26,7 +26,7 @@ from ui import live as live_ui
 from ui.layout import workshop_page
 from ui.session import forget
 from workshop.errors import KopkartaError
-from workshop.i18n import t
+from workshop.i18n import error_text, t
 from workshop.model.facilitation import AGENDA_PAGES
 from workshop.services import facilitation as fs
 from workshop.services import live
@@ -98,7 +98,7 @@ def _phases() -> None:
         try:
             new = fs.summon(db, fac)
         except KopkartaError as exc:
-            st.session_state[FLASH] = ("error", t("facilitate.refused_action", lang, error=str(exc)))
+            st.session_state[FLASH] = ("error", t("facilitate.refused_action", lang, error=error_text(exc, lang)))
         else:
             st.session_state["summon_seen"] = new.summon  # the console itself stays here
             st.session_state[FLASH] = ("success", t("facilitate.summoned", lang, name=t(f"nav.{new.summon_page}", lang)))
@@ -189,7 +189,7 @@ def _workshop() -> None:
             try:
                 fs.delete_workshop(db, fac)
             except KopkartaError as exc:
-                st.error(t("facilitate.refused_action", lang, error=str(exc)))
+                st.error(t("facilitate.refused_action", lang, error=error_text(exc, lang)))
             else:
                 keys.pop(wid, None)
                 forget()

@@ -16,7 +16,7 @@ from ui.notes import note_adder, show_notes
 from workshop.analysis import analyze
 from workshop.analysis.friction import by_stage, cause, cause_summary, filter_objections, quiet_stages, severity, top_cause, unanswered
 from workshop.errors import KopkartaError, StaleEdit
-from workshop.i18n import t
+from workshop.i18n import error_text, t
 from workshop.render.friction_charts import cause_chart
 from workshop.render.tables import severity_badge
 from workshop.services import editing
@@ -92,7 +92,7 @@ def _add_response(oid: str, version: int) -> None:
     except StaleEdit:
         st.session_state["flash"] = ("warning", t("friction.gone", lang))
     except KopkartaError as exc:
-        st.session_state["flash"] = ("warning", str(exc))
+        st.session_state["flash"] = ("warning", error_text(exc, lang))
     else:
         st.session_state[key] = ""
 

@@ -9,7 +9,7 @@ import streamlit as st
 from ui import language_picker, md_escape, store
 from ui.session import current_identity, forget, remember
 from workshop.errors import KopkartaError, NotFound
-from workshop.i18n import LANGUAGE_NAMES, LANGUAGES, t
+from workshop.i18n import LANGUAGES, LANGUAGE_NAMES, error_text, t
 from workshop.services import live, sharing
 from workshop.services.overview import workshop_overview
 from workshop.templates import TEMPLATES
@@ -48,7 +48,7 @@ def _join_form() -> None:
         except NotFound:
             st.error(t("home.wrong_code", lang))
         except KopkartaError as exc:
-            st.error(t("home.join_failed", lang, error=str(exc)))
+            st.error(t("home.join_failed", lang, error=error_text(exc, lang)))
         else:
             st.rerun()
 
@@ -84,7 +84,7 @@ def _create_form() -> None:
             function=function,
         )
     except KopkartaError as exc:
-        st.error(t("home.create_failed", lang, error=str(exc)))
+        st.error(t("home.create_failed", lang, error=error_text(exc, lang)))
         return
     st.session_state["new_workshop"] = {"code": made.join_code, "key": made.facilitator_key}
     st.session_state["lang"] = language

@@ -12,7 +12,7 @@ from ui.forms import add_form, edit_button, edit_form, editable_rows, is_editing
 from ui.layout import workshop_page
 from ui.notes import note_adder, note_lines, show_notes
 from workshop.errors import KopkartaError
-from workshop.i18n import t
+from workshop.i18n import error_text, t
 from workshop.model.defaults import get
 from workshop.render.flowchart import flowchart_dot
 from workshop.services import editing
@@ -67,7 +67,7 @@ class Board:
             try:
                 editing.add(self.db, self.me, "step", {"text": text}, parent=st.session_state["add_step_stage"])
             except KopkartaError as exc:
-                st.session_state["add_step_error"] = str(exc)
+                st.session_state["add_step_error"] = error_text(exc, self.lang)
             else:
                 st.session_state["add_step_text"] = ""
 
@@ -90,7 +90,7 @@ class Board:
         try:
             editing.move(self.db, self.me, eid, index)
         except KopkartaError as exc:
-            st.session_state["flash"] = ("warning", str(exc))
+            st.session_state["flash"] = ("warning", error_text(exc, self.lang))
 
     def _step_meta(self, step: dict) -> str:
         """A step's kind, owner and whether it happens behind the scenes, as one escaped line."""

@@ -13,10 +13,20 @@ from typing import Any
 
 
 class KopkartaError(Exception):
-    """Base of every error this project raises on purpose."""
+    """Base of every error this project raises on purpose.
+
+    The message is English (the command line's and the log's language). An error a screen
+    shows also names its text in the app's languages: ``key`` (an i18n key) and ``params`` for
+    it, so a Swedish screen never shows an English sentence (:func:`workshop.i18n.error_text`).
+    """
 
     #: Exit status the command line uses for this error: 2 bad input, 1 failure.
     exit_status = 1
+
+    def __init__(self, *args: Any, key: str | None = None, **params: Any):
+        super().__init__(*args)
+        self.key = key
+        self.params = params
 
 
 class BadInput(KopkartaError):
@@ -31,6 +41,9 @@ class Problem:
 
     place: str
     message: str
+    #: the message's i18n key and its values (None: the English message is all there is)
+    key: str | None = field(default=None, compare=False)
+    params: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def __str__(self) -> str:
         return f"{self.place}: {self.message}" if self.place else self.message

@@ -54,3 +54,25 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:
     if text is None:
         text = catalogue(DEFAULT_LANGUAGE)[key]
     return text.format_map(params) if params else text
+
+
+def error_text(error: BaseException, lang: str = DEFAULT_LANGUAGE) -> str:
+    """An error as a screen in ``lang`` shows it: its own text when it names one (``key``), a
+    map format error's problems each in ``lang``, else its (English) message."""
+    problems = getattr(error, "problems", None)
+    if problems:
+        shown = [_problem(p, lang) for p in problems[:5]]
+        more = len(problems) - len(shown)
+        return "; ".join(shown) + (f" (+{more})" if more > 0 else "")
+    key = getattr(error, "key", None)
+    if key and key in catalogue(DEFAULT_LANGUAGE):
+        params = {k: t(v, lang) if isinstance(v, str) and v in catalogue(DEFAULT_LANGUAGE) else v
+                  for k, v in getattr(error, "params", {}).items()}
+        return t(key, lang, **params)
+    return str(error)
+
+
+def _problem(problem: Any, lang: str) -> str:
+    key = getattr(problem, "key", None)
+    text = t(key, lang, **problem.params) if key and key in catalogue(DEFAULT_LANGUAGE) else problem.message
+    return f"{problem.place}: {text}" if problem.place else text

@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator
 
 from ..errors import Problem
 from .kinds import CONSENSUS_CRITERIA, KINDS
+from .schema_words import describe
 
 
 @lru_cache(maxsize=1)
@@ -56,10 +57,11 @@ def check_element(kind: str, data: Mapping[str, Any]) -> list[Problem]:
     if kind == "criterion":
         name = fields.pop("criterion", None)
         if name not in CONSENSUS_CRITERIA:
-            problems.append(Problem("criterion", f"unknown consensus criterion {name!r}"))
+            problems.append(Problem("criterion", f"unknown consensus criterion {name!r}", "problem.enum",
+                                    {"value": repr(name), "choices": ", ".join(CONSENSUS_CRITERIA)}))
     for err in sorted(_validator(kind).iter_errors(fields), key=lambda e: list(e.absolute_path)):
-        place = ".".join(str(p) for p in err.absolute_path)
-        problems.append(Problem(place, _short(err.message)))
+        for path, message, key, params in describe(err):
+            problems.append(Problem(".".join(str(p) for p in path), _short(message), key, params))
     return problems
 
 

@@ -192,7 +192,7 @@ def refuse_if_read_only(state: FacilitationState) -> None:
     """Raise :class:`Locked` (saying why) when a participant's change must be refused."""
     reason = state.read_only_reason
     if reason is not None:
-        raise Locked(_READ_ONLY[reason])
+        raise Locked(_READ_ONLY[reason], key=f"error.{reason}")
 
 
 #: the facilitator's console: a summon never moves it (the facilitator stays at the controls)

@@ -32,6 +32,7 @@ import jsonschema
 from ..errors import BadInput, MapFormatError, Problem
 from .elements import FORMAT, VERSION
 from .rules import check_rules, place
+from .schema_words import describe, short as _short
 
 #: the largest map accepted, in bytes (10 MB)
 MAX_MAP_BYTES = 10 * 1024 * 1024
@@ -289,9 +290,9 @@ def _schema_problems(doc: dict[str, Any]) -> list[Problem]:
     """Every schema error as a short human problem, in document order."""
     found: dict[tuple[tuple[int, ...], str, str], Problem] = {}
     for error in _validator().iter_errors(doc):
-        for path, message in _describe(error):
+        for path, message, words, params in describe(error):
             key = (_position(doc, path), place(path), message)
-            found.setdefault(key, Problem(place(path), message))
+            found.setdefault(key, Problem(place(path), message, words, params))
         if len(found) > 20 * MAX_PROBLEMS:
             break
     return [found[k] for k in sorted(found)]
@@ -315,68 +316,3 @@ def _position(doc: Any, path: tuple[str | int, ...]) -> tuple[int, ...]:
     return tuple(out)
 
 
-def _short(value: Any, limit: int = 60) -> str:
-    """A value as a user would recognise it, never the whole of a huge one."""
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return f"a list of {len(value)} item{'s' if len(value) != 1 else ''}"
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-_TYPE_NAMES = {
-    "object": "an object",
-    "array": "a list",
-    "string": "a string",
-    "integer": "a whole number",
-    "number": "a number",
-    "boolean": "true or false",
-}
-_ID_PATTERN = "^[A-Za-z0-9_.:-]{1,64}$"
-_ID_HINT = "an id is 1 to 64 letters (A-Z, a-z), digits or _ . : -"
-_FORMAT_EXAMPLES = {"date": "2026-12-15", "date-time": "2026-10-14T09:00:00Z"}
-
-
-def _describe(error: jsonschema.ValidationError) -> list[tuple[tuple[str | int, ...], str]]:
-    """(path, message) pairs for one jsonschema error, in words a workshop user understands."""
-    path = tuple(error.absolute_path)
-    keyword, expected, value = error.validator, error.validator_value, error.instance
-    if "propertyNames" in error.relative_schema_path:
-        return [(path, f"the key {_short(value)} is not a valid id; {_ID_HINT}")]
-    if keyword == "required":
-        return [((*path, key), "is required but missing") for key in expected if key not in value]
-    if keyword == "additionalProperties":
-        allowed = set(error.schema.get("properties", {}))
-        return [((*path, key), "is not part of the map format (unexpected key)") for key in value if key not in allowed]
-    if keyword == "type":
-        names = [expected] if isinstance(expected, str) else list(expected)
-        wanted = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
-        return [(path, f"should be {wanted}, not {_short(value)}")]
-    if keyword == "enum":
-        choices = ", ".join(str(c) for c in expected)
-        return [(path, f"{_short(value)} is not one of: {choices}")]
-    if keyword == "const":
-        return [(path, f"should be {_short(expected)}, not {_short(value)}")]
-    if keyword == "pattern":
-        if expected == _ID_PATTERN:
-            return [(path, f"{_short(value)} is not a valid id; {_ID_HINT}")]
-        return [(path, f"{_short(value)} does not have the expected form")]
-    if keyword == "minLength":
-        return [(path, "must not be empty")]
-    if keyword == "maxLength":
-        return [(path, f"is {len(value)} characters long; the limit is {expected}")]
-    if keyword == "minimum":
-        return [(path, f"{_short(value)} is too small; the lowest allowed is {expected}")]
-    if keyword == "maximum":
-        return [(path, f"{_short(value)} is too large; the highest allowed is {expected}")]
-    if keyword == "minItems":
-        return [(path, f"needs at least {expected} item{'s' if expected != 1 else ''}")]
-    if keyword == "uniqueItems":
-        return [(path, "lists the same value more than once")]
-    if keyword == "format":
-        example = _FORMAT_EXAMPLES.get(expected, "")
-        hint = f" (for example {example})" if example else ""
-        return [(path, f"{_short(value)} is not a valid {expected}{hint}")]
-    message = error.message if len(error.message) <= 120 else error.message[:119] + "…"
-    return [(path, message)]

@@ -99,12 +99,17 @@ class Snapshot:
         return el.data.get("name", pid) if el is not None and el.kind == "participant" else (pid or "")
 
 
-def _clean_line(text: str, what: str, limit: int = 200) -> str:
+#: what a one-line field is called in an error: English, and its i18n key
+_LINES = {"name": ("your name", "error.field.name"), "title": ("the title", "error.field.title")}
+
+
+def _clean_line(text: str, field: str, limit: int = 200) -> str:
+    what, what_key = _LINES[field]
     text = " ".join((text or "").split())
     if not text:
-        raise BadInput(f"{what} is empty")
+        raise BadInput(f"{what} is empty", key="error.empty", what=what_key)
     if len(text) > limit:
-        raise BadInput(f"{what} is longer than {limit} characters")
+        raise BadInput(f"{what} is longer than {limit} characters", key="error.too_long", what=what_key, limit=limit)
     return text
 
 
@@ -125,13 +130,13 @@ def create_workshop(
         raise BadInput(f"unknown language '{language}'")
     if function not in FUNCTIONS:
         raise BadInput(f"unknown function '{function}'")
-    name = _clean_line(name, "your name")
+    name = _clean_line(name, "name")
     if upload is not None:
         doc = read_map(upload)
     else:
         if template not in TEMPLATES:
             raise BadInput(f"unknown starting point '{template}'")
-        title = _clean_line(title, "the title")
+        title = _clean_line(title, "title")
         question = " ".join((question or "").split())[:4000] or None
         offering = " ".join((offering or "").split())[:200] or None
         doc = template_map(template, workshop_id="w-new", title=title, lang=language, question=question, offering=offering)
@@ -146,7 +151,7 @@ def join(store: Storage, code: str, name: str, function: str = "other") -> Ident
     if function not in FUNCTIONS:
         function = "other"
     workshop_id = store.find_by_join_code(code or "")
-    return _join_as(store, workshop_id, _clean_line(name, "your name"), function)
+    return _join_as(store, workshop_id, _clean_line(name, "name"), function)
 
 
 def join_code(store: Storage, workshop_id: str) -> str:
