@@ -304,6 +304,23 @@ def test_the_checklist_shows_exit_criteria_as_still_to_verify(live, browser):
         anna.close()
 
 
+def test_the_flowchart_reads_left_to_right_in_the_stages_order(live, browser):
+    """Issue 17: the flowchart drew stages bottom to top. Each stage's box (a graphviz cluster)
+    starts to the right of the one before it."""
+    anna = Person(live, browser, "Anna", LAPTOP)
+    try:
+        anna.process()
+        anna.page.locator(".st-key-process_view button", has_text="Flowchart").click()
+        clusters = anna.page.locator("[data-testid='stGraphVizChart'] svg g.cluster")
+        clusters.first.wait_for(timeout=30000)
+        boxes = [clusters.nth(i).bounding_box() for i in range(clusters.count())]
+        assert len(boxes) >= 3
+        lefts = [b["x"] for b in boxes]
+        assert lefts == sorted(lefts) and len(set(lefts)) == len(lefts), lefts
+    finally:
+        anna.close()
+
+
 def test_the_projector_ticks_and_shows_a_revealed_vote(live, browser):
     code, key = live.codes[SCREEN]
     console = Person(live, browser, "Facilitator", LAPTOP, SCREEN)
