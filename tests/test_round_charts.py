@@ -57,3 +57,18 @@ def test_rating_spread_highlights_the_gap():
     assert any("⚠" in y and "&lt;i&gt;" in y for y in ranges[0].y)
     names = [tr.name for tr in fig.data if tr.mode == "markers"]
     assert names == ["Sales", "Product management", "Everyone"]
+
+
+def test_long_names_are_wrapped_in_full_on_the_axis_not_cut():
+    """Issue 17: in the console's narrow column only the last letters of each element's name
+    showed. Names are wrapped onto lines (plotly's <br>), kept whole up to three lines, escaped,
+    and the axis makes room for them (automargin)."""
+    from workshop.model.tallies import VoteLine
+    from workshop.render.round_charts import rating_spread_figure, vote_bar_figure, votes_by_function_figure
+
+    long = "Lower fuel cost per truck through idle-time alerts <b>now</b>"
+    lines = [VoteLine("a", 3, 2, {"sales": 3})]
+    for fig in (vote_bar_figure(lines, {"a": long}, "en"), votes_by_function_figure(lines, {"a": long}, "en")):
+        [label] = fig.data[0].y
+        assert label.split("<br>") == ["Lower fuel cost per truck", "through idle-time alerts", "&lt;b&gt;now&lt;/b&gt;"]
+        assert fig.layout.yaxis.automargin is True

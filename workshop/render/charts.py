@@ -40,6 +40,26 @@ def plotly_text(text: Any, limit: int = 60) -> str:
     return html.escape(text, quote=False)
 
 
+def axis_label(text: Any, width: int = 26, lines: int = 3) -> str:
+    """User text as a bar's label on a chart's axis: escaped like :func:`plotly_text`, wrapped
+    into lines of about ``width`` characters (plotly's ``<br>``) and cut after ``lines`` lines.
+    A long name in one line pushed the label off a narrow chart: the console showed only the
+    last letters of each element's name (issue 17)."""
+    words, out, line = " ".join(str(text).split()).split(" "), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            out.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    if line:
+        out.append(line)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][: width - 1] + "…"
+    return "<br>".join(html.escape(part[: width * 2], quote=False) for part in out)
+
+
 def is_blocker(role: Mapping[str, Any]) -> bool:
     """Marked a blocker, or sceptical/opposed with high influence (the ``blocker_risk`` rule)."""
     stance, influence = get("role", role, "stance"), get("role", role, "influence")

@@ -1,5 +1,11 @@
 """The customer's journey as a flowchart (graphviz DOT): stages as clusters, steps as boxes,
-flows as arrows styled by kind (next, alternative, loop back, plan B)."""
+flows as arrows styled by kind (next, alternative, loop back, plan B).
+
+The stages read left to right in the map's order, whatever the flows say: every step of a
+stage is tied to the next stage by an invisible edge, and a flow that goes back to an earlier
+stage (a loop, a plan B) does not take part in the layout (``constraint=false``). Without that,
+graphviz placed stages by the flows alone: stages with no flow between them stood on top of
+each other, bottom to top, and one backward flow pulled a stage out of order (issue 17)."""
 
 from __future__ import annotations
 
@@ -50,7 +56,14 @@ def flowchart_dot(segment: dict[str, Any], label: Callable[[str], str]) -> str:
         'node [shape=box, style="rounded,filled", fillcolor="#f8fafc", color="#94a3b8", fontname="Helvetica", fontsize=11];',
         'edge [fontname="Helvetica", fontsize=9];',
     ]
-    for i, stage in enumerate(segment.get("stages", [])):
+    stages = segment.get("stages", [])
+    stage_of: dict[str, int] = {}
+    members: list[list[str]] = []
+    for i, stage in enumerate(stages):
+        ids = [step["id"] for step in stage.get("steps", [])] or ["~empty-" + stage["id"]]
+        members.append(ids)
+        stage_of.update({sid: i for sid in ids})
+    for i, stage in enumerate(stages):
         out.append(f"subgraph cluster_{i} {{ label={dot_string(stage['name'])}; style=rounded; color=\"#cbd5e1\";")
         for step in stage.get("steps", []):
             hidden = get("step", step, "behind_the_scenes")
@@ -60,9 +73,15 @@ def flowchart_dot(segment: dict[str, Any], label: Callable[[str], str]) -> str:
         if not stage.get("steps"):
             out.append(f"{dot_string('~empty-' + stage['id'])} [label={dot_string(label('flow.no_steps'))}, style=dashed, fillcolor=white];")
         out.append("}")
+    for i in range(len(members) - 1):  # the stages' order: each stage's steps before the next stage
+        for sid in members[i]:
+            out.append(f"{dot_string(sid)} -> {dot_string(members[i + 1][0])} [style=invis, weight=5];")
     for flow in segment.get("flows", []):
         kind = get("flow", flow, "kind")
         attrs = EDGE_STYLE.get(kind, "")
+        backward = stage_of.get(flow["to"], 0) < stage_of.get(flow["from"], 0)
+        if backward and "constraint=false" not in attrs:
+            attrs += ", constraint=false"  # a way back must not pull its stage out of order
         lbl = flow.get("label") or ("" if kind == "next" else label(f"option.flow_kind.{kind}"))
         if lbl:
             attrs += f", label={dot_string(lbl, 40)}"

@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 
 from ..i18n import t
 from ..model.tallies import FUNCTIONS, Spread, VoteLine
-from .charts import plotly_text
+from .charts import axis_label, plotly_text
 
 #: one colour per function, the same in every round chart
 FUNCTION_COLOURS: dict[str, str] = {
@@ -75,7 +75,7 @@ def vote_bar_figure(results: Any, labels: Labels, lang: str, *, big: bool = Fals
     best = max(line.total for line in lines)
     shown = lines[::-1]  # plotly draws the first bar at the bottom
     fig.add_bar(
-        y=[plotly_text(name(line.about)) for line in shown],
+        y=[axis_label(name(line.about)) for line in shown],
         x=[line.total for line in shown],
         orientation="h",
         marker_color=[TOP if line.total == best else BAR for line in shown],
@@ -89,6 +89,7 @@ def vote_bar_figure(results: Any, labels: Labels, lang: str, *, big: bool = Fals
     fig.update_layout(
         height=_height(len(lines), big), margin=dict(l=10, r=30, t=10, b=10), font=dict(size=size),
         showlegend=False, xaxis=dict(title=t("rounds.dots", lang), dtick=1 if best <= 20 else None, rangemode="tozero"),
+        yaxis=dict(automargin=True),
     )
     return fig
 
@@ -103,7 +104,7 @@ def votes_by_function_figure(results: Any, labels: Labels, lang: str, *, big: bo
     seen = {fn for line in lines for fn in line.by_function}
     functions = [f for f in FUNCTIONS if f in seen] + sorted(seen - set(FUNCTIONS))
     shown = lines[::-1]
-    names = [plotly_text(name(line.about)) for line in shown]
+    names = [axis_label(name(line.about)) for line in shown]
     for fn in functions:
         fig.add_bar(
             y=names, x=[line.by_function.get(fn, 0) for line in shown], orientation="h",
@@ -115,6 +116,7 @@ def votes_by_function_figure(results: Any, labels: Labels, lang: str, *, big: bo
         barmode="group", height=_height(len(lines) * max(1, len(functions)) // 2 + len(lines), big),
         margin=dict(l=10, r=10, t=10, b=10), font=dict(size=size), legend=dict(orientation="h", y=-0.15), showlegend=True,
         xaxis=dict(title=t("rounds.dots", lang), rangemode="tozero", dtick=1 if max(line.total for line in lines) <= 20 else None),
+        yaxis=dict(automargin=True),
     )
     return fig
 
@@ -134,7 +136,7 @@ def rating_spread_figure(
     if not spreads:
         return _empty(fig, t("rounds.no_ratings", lang))
     shown = spreads[::-1]
-    rows = [plotly_text(("⚠ " if s.gap >= gap_at else "") + spread_label(s, labels, lang), 70) for s in shown]
+    rows = [axis_label(("⚠ " if s.gap >= gap_at else "") + spread_label(s, labels, lang), 30, 4) for s in shown]
     for row, s in zip(rows, shown):
         means = [st.mean for st in s.by_function.values()]
         low, high = (min(means), max(means)) if means else (s.overall.low, s.overall.high)
@@ -166,6 +168,6 @@ def rating_spread_figure(
     fig.update_layout(
         height=_height(len(spreads), big), margin=dict(l=10, r=10, t=10, b=10), font=dict(size=size),
         legend=dict(orientation="h", y=-0.15), xaxis=dict(title=t("facilitate.rating_value", lang), dtick=1),
-        yaxis=dict(categoryorder="array", categoryarray=rows),
+        yaxis=dict(categoryorder="array", categoryarray=rows, automargin=True),
     )
     return fig
