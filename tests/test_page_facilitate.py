@@ -100,8 +100,17 @@ def test_phases_agenda_and_summon(app, room):
     assert "Bring" not in (at.title[0].value if at.title else "")  # still on the console
     assert at.tabs
     # go to a chosen phase, then change the agenda
-    at.selectbox(key=f"fac_goto:{s.agenda}").set_value(3).run()
+    goto = at.selectbox(key=f"fac_goto:{s.agenda}:{s.phase}")
+    assert goto.value == s.phase  # "go to" shows the current phase (issue 17: it stayed behind)
+    goto.set_value(3).run()
     _click(at, "fac_go")
+    s = fs.state(app.store, wid)
+    assert s.page == "friction"
+    assert at.selectbox(key=f"fac_goto:{s.agenda}:{s.phase}").value == 3
+    _click(at, "fac_next")
+    s = fs.state(app.store, wid)
+    assert at.selectbox(key=f"fac_goto:{s.agenda}:{s.phase}").value == s.phase == 4  # follows next/previous too
+    _click(at, "fac_prev")
     assert fs.state(app.store, wid).page == "friction"
     at.multiselect(key=f"fac_agenda:{fs.state(app.store, wid).agenda}").set_value(["motives", "friction", "actions"]).run()
     _click(at, "fac_agenda_save")
@@ -145,11 +154,14 @@ def test_vote_cast_for_reveal_and_chart(app, room):
     r = fs.state(app.store, wid).current_round
     assert (r.kind, r.target, r.budget, r.max_per_element) == ("vote", "objection", 3, 2)
     text = _all_text(at)
-    assert "0 of" in text and "Pia" in text  # nobody voted yet
+    people = snapshot(app.store, wid).of_kind("participant")
+    assert f"0 of {len(people) - 1} have taken part" in text  # nobody voted yet; the facilitator is not waited for
+    waiting = next(t.value for t in at.text if "Pia" in t.value)
+    assert "Fia" not in waiting  # issue 17: the facilitator was listed as "hasn't voted"
     objections = snapshot(app.store, wid).of_kind("objection")
     fs.set_dots(app.store, other, r.no, objections[0].eid, 2)
     at.run()
-    assert "Pia" not in next(t.value for t in at.text if "Fia" in t.value)
+    assert not [t.value for t in at.text if "Pia" in t.value or "Fia" in t.value]
     # the facilitator casts for someone without a device (here: the facilitator's own row)
     at.selectbox(key="fac_cast_who").set_value(host.participant_id)
     at.selectbox(key="fac_cast_about").set_value(objections[1].eid)
@@ -163,6 +175,12 @@ def test_vote_cast_for_reveal_and_chart(app, room):
     assert any(k.startswith("fac_vote_chart") for k in charts)
     assert any(k.startswith("fac_vote_functions") for k in charts)
     assert "2 people cast 3 dots" in _all_text(at)
+    for p in people:  # everyone else votes: one line says so, nothing says "still waiting"
+        if p.eid not in (host.participant_id, other.participant_id):
+            fs.cast_for(app.store, fac, p.eid, r.no, objections[2].eid, 1)
+    at.run()
+    text = _all_text(at)
+    assert f"All {len(people) - 1} have taken part." in text and "still waiting" not in text
 
 
 def test_rating_reveal_and_set_agreed(app, room):

@@ -85,14 +85,23 @@ class Console:
             text += " · " + t("facilitate.status.revealed" if r.revealed else "facilitate.status.hidden", self.lang)
         return text
 
+    @property
+    def not_counted(self) -> tuple[str, ...]:
+        """Who is not waited for in a round: the facilitator, who runs it (issue 17)."""
+        return (self.fac.participant_id,) if self.fac.participant_id else ()
+
+    def counted(self, people) -> int:
+        """How many of the map's participants a round waits for."""
+        return sum(1 for p in people if p["id"] not in self.not_counted)
+
     def waiting(self, people, total: int) -> None:
-        """Who has not voted / rated yet (names as text)."""
-        done = total - len(people)
-        st.markdown("**" + t("facilitate.waiting", self.lang, done=done, total=total) + "**")
+        """Who has not voted / rated yet (names as text); one line that says the one thing true
+        now: who is still missing, or that everyone has taken part."""
         if people:
+            st.markdown("**" + t("facilitate.waiting", self.lang, done=total - len(people), total=total) + "**")
             st.text(", ".join(p.name for p in people))
         else:
-            st.success(t("facilitate.everyone_in", self.lang))
+            st.success(t("facilitate.everyone_in", self.lang, total=total))
 
     def minutes_input(self, key: str, default: float, optional: bool = True) -> float | None:
         value = st.number_input(

@@ -55,7 +55,7 @@ def vote(c: Console) -> None:
     st.subheader(t("facilitate.round_title", lang, no=r.no, kind=t("rounds.kind.vote", lang, target=c.kind_name(r.target))), anchor=False)
     st.caption(c.status(r) + " · " + t("facilitate.vote_rules", lang, budget=r.budget, most=r.max_per_element))
     people = snap.doc.get("participants") or []
-    c.waiting(fs.not_voted(c.db, c.wid, r.no), len(people))
+    c.waiting(fs.not_voted(c.db, c.wid, r.no, exclude=c.not_counted), c.counted(people))
     if r.is_open:
         _cast_for(c, r, people)
     if r.concealed:
@@ -110,7 +110,7 @@ def rating(c: Console) -> None:
     st.subheader(t("facilitate.round_title", lang, no=r.no, kind=t("rounds.kind.rating", lang, target=c.kind_name(r.target))), anchor=False)
     st.caption(c.status(r))
     people = snap.doc.get("participants") or []
-    c.waiting(fs.not_rated(c.db, c.wid, r.no), len(people))
+    c.waiting(fs.not_rated(c.db, c.wid, r.no, exclude=c.not_counted), c.counted(people))
     if r.concealed:
         if st.button(t("facilitate.reveal", lang), key="fac_rate_reveal", icon=":material/visibility:", type="primary"):
             c.act(fs.reveal, c.db, c.fac, r.no)

@@ -108,7 +108,7 @@ def _phases() -> None:
     positions = list(range(len(state.agenda)))
     g1, g2 = st.columns([3, 1], vertical_alignment="bottom")
     chosen = g1.selectbox(
-        t("facilitate.go_to", lang), positions, index=state.phase or 0, key=f"fac_goto:{state.agenda}",
+        t("facilitate.go_to", lang), positions, index=state.phase or 0, key=f"fac_goto:{state.agenda}:{state.phase}",  # follows the phase
         format_func=lambda i: f"{i + 1}. {t(f'nav.{state.agenda[i]}', lang)}",
     )
     if g2.button(t("facilitate.go", lang), key="fac_go", width="stretch"):
