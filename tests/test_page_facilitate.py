@@ -240,7 +240,13 @@ def test_lock_refuses_participant_edits_then_unlock_and_end(app, room):
     _click(at, "fac_unlock")
     assert not fs.state(app.store, wid).locked
     editing.add(app.store, other, "usp", {"text": "Cheaper"})
+    _click(at, "fac_end_workshop")  # asks first (issue 17): cancel leaves it open
+    assert not fs.state(app.store, wid).ended
+    assert any("End the workshop?" in w.value for w in at.warning)
+    _click(at, "fac_end_cancel")
+    assert not fs.state(app.store, wid).ended and not at.button(key="fac_end_workshop").disabled
     _click(at, "fac_end_workshop")
+    _click(at, "fac_end_confirm")
     s = fs.state(app.store, wid)
     assert s.ended and s.locked
 

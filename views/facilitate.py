@@ -181,7 +181,16 @@ def _workshop() -> None:
     elif c1.button(t("facilitate.lock", lang), key="fac_lock", icon=":material/lock:", width="stretch"):
         _act(fs.lock, db, fac, done="facilitate.locked")
     if not state.ended and c2.button(t("facilitate.end_workshop", lang), key="fac_end_workshop", icon=":material/flag:", width="stretch"):
-        _act(fs.end_workshop, db, fac, done="facilitate.ended")
+        st.session_state["fac_end_asked"] = True  # ending is asked once more (issue 17): it cannot be undone
+    if not state.ended and st.session_state.get("fac_end_asked"):
+        st.warning(t("facilitate.end_confirm", lang), icon=":material/flag:")
+        y, n = st.columns(2)
+        if y.button(t("facilitate.end_yes", lang), key="fac_end_confirm", type="primary", width="stretch"):
+            st.session_state.pop("fac_end_asked", None)
+            _act(fs.end_workshop, db, fac, done="facilitate.ended")
+        if n.button(t("facilitate.cancel", lang), key="fac_end_cancel", width="stretch"):
+            st.session_state.pop("fac_end_asked", None)
+            st.rerun()
     with st.expander(t("facilitate.delete", lang)):
         st.warning(t("facilitate.delete_warning", lang))
         sure = st.checkbox(t("facilitate.delete_confirm", lang), key="fac_delete_sure")
