@@ -498,6 +498,22 @@ def test_triage_makes_an_element_and_keeps_the_note(store, fac):
         fs.triage(store, fac, "r-cfo", "step", parent="s1")
 
 
+def test_a_note_is_triaged_once(store, fac):
+    """Issue 17: a second click (or a second facilitator's tab) added the same note twice."""
+    n = fs.start_brainstorm(store, fac, now=T0).no
+    note = fs.post_note(store, MIA, n, "Legal reads every clause")
+    step, _ = fs.triage(store, fac, note.eid, "step", parent="s3")
+    version = store.version(W)
+    with pytest.raises(Conflict) as caught:
+        fs.triage(store, fac, note.eid, "step", parent="s3")
+    assert caught.value.key == "error.triaged"
+    assert store.version(W) == version  # nothing written
+    assert [s.eid for s in store.elements(W, "step") if s.data["text"] == "Legal reads every clause"] == [step.eid]
+    # the same note may still become something of another kind (a role it names, say)
+    role, _ = fs.triage(store, fac, note.eid, "objection")
+    assert role.kind == "objection"
+
+
 # -- lock ----------------------------------------------------------------------------------------
 def test_lock_makes_the_map_read_only_for_participants(store, fac):
     vote = fs.start_vote(store, fac, "objection", now=T0).no

@@ -227,6 +227,9 @@ def test_brainstorm_and_triage(app, room):
     snap = snapshot(app.store, wid)
     assert len(snap.of_kind("objection")) == before + 1
     assert any(o.data["text"].startswith("IT security review") for o in snap.of_kind("objection"))
+    # triaged once: the note says where it went, and offers no second triage (issue 17)
+    assert f"fac_tri:{note.eid}" not in {b.key for b in at.button}
+    assert any("On the map as objection" in c.value for c in at.caption)
 
 
 def test_lock_refuses_participant_edits_then_unlock_and_end(app, room):

@@ -25,6 +25,7 @@ from workshop.render.round_charts import (
     votes_by_function_figure,
 )
 from workshop.services import facilitation as fs
+from workshop.services.brainstorm import made_from
 
 from . import md_escape
 from .console import Console
@@ -208,6 +209,10 @@ def _note(c: Console, note) -> None:
     lang, snap = c.lang, c.snap
     with st.container(border=True):
         st.markdown("📝 **" + md_escape(c.name(note.author)) + "**: " + md_escape(note.text))
+        made = made_from(snap, note)
+        if made is not None:  # already on the map: nothing to add twice
+            st.caption(":material/check_circle: " + t("facilitate.on_map", lang, kind=c.kind_name(made.kind), name=md_escape(snap.label(made.eid, 80))))
+            return
         if note.about:
             st.caption("→ " + md_escape(snap.label(note.about, 80)))
         c1, c2, c3 = st.columns([2, 3, 2], vertical_alignment="bottom")

@@ -26,7 +26,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import BadInput, NotFound
+from ..errors import BadInput, Conflict, NotFound
+from ..model.kinds import TRIAGE_TEXT
 from ..model import rounds as R
 from ..model.element_schema import check_element
 from ..model.elements import Element, new_internal_id
@@ -171,6 +172,11 @@ def triage_note(
     note = editing.existing(tx, workshop_id, note_id)
     if note is None or note.kind != "note":
         raise NotFound(f"no note '{note_id}'")
+    already = editing.existing(tx, workshop_id, note.data.get("about")) if note.data.get("about") else None
+    field = TRIAGE_TEXT.get(kind)
+    if already is not None and already.kind == kind and field and already.data.get(field) == data.get(field):
+        # the note points at an element made of it (a second click, a second facilitator's tab)
+        raise Conflict(f"this note is already on the map as {kind} '{already.eid}'", key="error.triaged")
     made = editing.add(tx, workshop_id, kind, data, parent, note.data.get("author") or actor, None, op="triage")
     linked = editing.change(tx, workshop_id, note, {"about": made.eid}, actor)
     return made, linked

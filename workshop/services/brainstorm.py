@@ -68,6 +68,17 @@ def round_notes(
 _LINE = 200
 
 
+def made_from(snap, note) -> Any:
+    """The element this note was turned into (its ``about``, of a kind a note becomes, holding
+    the note's text), or None: the console offers to triage a note once (issue 17)."""
+    about = snap.element(note.about) if getattr(note, "about", None) else None
+    if about is None or about.kind not in TRIAGE_TEXT:
+        return None
+    text = " ".join(str(note.text).split())
+    mine = " ".join(str(about.data.get(TRIAGE_TEXT[about.kind]) or "").split())
+    return about if mine == text or (mine.endswith("…") and text.startswith(mine[:-1])) else None
+
+
 def triage(
     store: Storage,
     fac: Facilitator,
