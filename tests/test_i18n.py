@@ -84,3 +84,49 @@ def test_pages_show_no_untranslated_literal_text():
                     if words:
                         offenders.append(f"{path.name}:{node.lineno} {literal[:40]!r}")
     assert offenders == [], "\n".join(offenders)
+
+
+# The glossary (issue 17): a buying *stage* (a column of the map, with exit criteria) and a customer
+# *step* (something the customer does within a stage, or the deal's next internal step) are two
+# words in every language, never one word for both:
+#   sv: stage = fas (fasen, faser, faserna; köpfas, säljfas)  step = steg (steget, stegen; kundsteg)
+#   nb: stage = fase (fasen, faser, fasene; kjøpsfase, salgsfase)  step = steg (steget, stegene; kundesteg), never "trinn"
+# The workshop's own agenda *phases* are also "fas"/"fase"; the English says "phase" there, so they are not checked.
+EN_STAGE = re.compile(r"\bstages?\b", re.IGNORECASE)
+EN_STEP = re.compile(r"\bsteps?\b", re.IGNORECASE)
+STEP_WORDS = {
+    # any word containing the step word, so compounds such as "säljsteg" and "köpsteg" count too
+    "sv": re.compile(r"\w*steg\w*", re.IGNORECASE),
+    "nb": re.compile(r"\w*steg\w*", re.IGNORECASE),
+}
+STAGE_WORDS = {
+    # the stage word and its compounds ("köpfas"), but not "fast", "fastna" or "fasilitator"
+    "sv": re.compile(r"\w*fas(?:en|er|erna|ens|ernas)?\b", re.IGNORECASE),
+    "nb": re.compile(r"\w*fase(?:n|r|ne|ns|nes)?\b", re.IGNORECASE),
+}
+NB_TRINN = re.compile(r"\w*trinn\w*", re.IGNORECASE)
+# (key, language) -> why that text may break the rule. Keep this short, and say why.
+GLOSSARY_EXCEPTIONS: dict[tuple[str, str], str] = {}
+
+
+@pytest.mark.parametrize("lang", ["sv", "nb"])
+def test_stages_and_steps_keep_their_own_words(lang):
+    """A text about a stage never says "steg"; a text about a step never says "fas"/"fase"."""
+    en, texts = catalogue("en"), catalogue(lang)
+    wrong = []
+    for key, english in sorted(en.items()):
+        if (key, lang) in GLOSSARY_EXCEPTIONS:
+            continue
+        text, found = texts[key], []
+        stage, step = bool(EN_STAGE.search(english)), bool(EN_STEP.search(english))
+        if stage and not step:
+            found += STEP_WORDS[lang].findall(text)
+        if step and not stage:
+            found += STAGE_WORDS[lang].findall(text)
+        if stage and step and not STAGE_WORDS[lang].search(text):
+            found.append("(both in one text, but the stage is not called a stage)")
+        if lang == "nb":
+            found += NB_TRINN.findall(text)
+        if found:
+            wrong.append(f"{key}: {found} in {text!r} (en: {english!r})")
+    assert wrong == [], f"{lang}: a stage is a fas/fase and a step is a steg:\n" + "\n".join(wrong)

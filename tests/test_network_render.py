@@ -130,7 +130,7 @@ def test_legend_lists_what_is_drawn_as_escaped_text(fleet):
     labels = [label for _, label in legend_items(g, "en")]
     assert "Buying stage" in labels and not any(label.startswith("Role") for label in labels)
     page = network_html(g, layout(g), "sv")
-    assert 'class="kk-legend"' in page and "Steg i köpprocessen" in page
+    assert 'class="kk-legend"' in page and "Fas i köpprocessen" in page
 
 
 def test_cache_returns_the_same_html_per_version(fleet):

@@ -83,4 +83,4 @@ def test_map_note_adder_adds_a_note(app):
 def test_map_in_swedish(app):
     at = app.open("map", "demo", lang="sv")
     assert not at.exception
-    assert "Steg i köpprocessen" in _html(at)
+    assert "Fas i köpprocessen" in _html(at)
