@@ -216,3 +216,19 @@ def test_cause_chart():
     assert list(bar.y) == [f"<{c}>" for c in CAUSES]
     assert list(bar.x) == [0, 5, 0, 0, 0]
     assert bar.marker.color[1] == SEVERITY_COLOURS[5][0]
+
+
+def test_an_unset_severity_is_shown_as_unset_not_as_three():
+    """Issue 17: an objection nobody rated showed "3/5" as if judged."""
+    badge = severity_badge(None, "Severity", "not rated")
+    assert "not rated" in badge and "/5" not in badge and "●" not in badge
+    assert "3/5" in severity_badge(3, "Severity")
+
+
+def test_the_friction_page_shows_an_unrated_objection_as_unrated(app):
+    me = app.workshop("demo")
+    app.store.add(me.workshop_id, "objection", {"id": "o-new", "text": "Unions may object"}, parent="midsize")
+    at = app.open("friction", me=me)
+    assert not at.exception
+    pills = [m.value for m in at.markdown if "not rated" in m.value]
+    assert len(pills) == 1

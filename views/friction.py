@@ -103,7 +103,8 @@ def _objection(o: dict) -> None:
     with st.container(border=True):
         top = st.columns([7, 3, 1], gap="small", vertical_alignment="center")
         top[0].markdown(KIND_ICON.get(kind, ":material/report:") + " **" + md_escape(o["text"]) + "**")
-        top[1].markdown(severity_badge(severity(o), t("field.objection.severity", lang)), unsafe_allow_html=True)
+        rated = severity(o) if "severity" in o else None
+        top[1].markdown(severity_badge(rated, t("field.objection.severity", lang), t("friction.severity_unset", lang)), unsafe_allow_html=True)
         with top[2]:
             edit_button(el, lang, f"obj:{o['id']}")
         meta = [kind_label(kind) if kind else t("friction.kind_unset", lang)]

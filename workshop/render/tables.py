@@ -36,8 +36,12 @@ def severity_colour(level: int) -> str:
     return SEVERITY_COLOURS[min(5, max(1, int(level)))][0]
 
 
-def severity_badge(level: int, label: str) -> str:
-    """A pill showing ``level`` of 5 as filled dots, coloured light (1) to dark (5) red."""
+def severity_badge(level: int | None, label: str, unset: str = "") -> str:
+    """A pill showing ``level`` of 5 as filled dots, coloured light (1) to dark (5) red; a
+    severity nobody rated (``None``) is a grey pill saying so (``unset``), not a 3 of 5 that
+    looks judged (issue 17; the analysis still counts it as the format's default)."""
+    if level is None:
+        return f'<span style="{_PILL.format(bg="#e2e8f0", fg="#334155")}" title="{html.escape(label)}">○○○○○&nbsp;{html.escape(unset)}</span>'
     level = min(5, max(1, int(level)))
     bg, fg = SEVERITY_COLOURS[level]
     dots = "●" * level + "○" * (5 - level)
