@@ -262,3 +262,24 @@ def test_the_upload_box_shows_only_for_a_map_file(app):
     at.radio(key="create_start").set_value("upload").run()
     assert not at.exception
     assert len(at.get("file_uploader")) == 1
+
+
+def test_the_new_key_is_never_beside_the_join_code_and_qr(app):
+    """Issue 17: right after creating, the home page showed the facilitator key next to the join
+    code and its QR code (what goes on the projector). The key comes alone; the code and the QR
+    only once it is saved. The creator's tab opens the console without typing it."""
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    at.text_input(key="create_title").input("Key apart")
+    at.text_input(key="create_name").input("Karin")
+    at.button[1].click().run()
+    assert not at.exception
+    [ws] = app.store.list_workshops()
+    key = at.session_state["new_workshop"]["key"]
+    assert [c.value for c in at.code] == [key]
+    assert not [m for m in at.metric if m.label == "Join code"] and not at.get("image")
+    at.button(key="key_saved").click().run()
+    assert not at.exception
+    assert [m.value for m in at.metric if m.label == "Join code"] == [ws.join_code]
+    assert at.get("image")  # the QR code, now
+    assert key not in [c.value for c in at.code]
+    assert at.session_state["fac_keys"][ws.id] == key

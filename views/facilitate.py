@@ -1,8 +1,9 @@
 """The facilitator console: phases and "bring everyone here", timed rounds, dot votes, silent
 ratings, brainstorm triage, the lock, ending and deleting the workshop.
 
-Reached only with the facilitator key (asked here, remembered for this browser session once it
-checks out); without it the page is refused and shows nothing else. The services check the key
+Reached only with the facilitator key (asked here once per browser tab: kept in the tab's
+session storage once it checks out, so a reload does not ask again, :mod:`ui.keep`); without
+it the page is refused and shows nothing else. The services check the key
 again on every action, so hiding the controls is not what protects them.
 
 Live: the countdown is a live part (:func:`ui.live.clock`); the console is drawn again on every
@@ -20,7 +21,7 @@ from functools import partial
 
 import streamlit as st
 
-from ui import console_rounds
+from ui import console_rounds, keep
 from ui.console import FLASH, Console
 from ui import live as live_ui
 from ui.layout import workshop_page
@@ -40,17 +41,28 @@ st.title(t("nav.facilitate", lang))
 # -- the key ---------------------------------------------------------------------------------------
 keys = st.session_state.setdefault("fac_keys", {})
 key = keys.get(wid)
+if key is None:  # a key this tab kept (a reload), checked again before it is used
+    from_tab = keep.kept(wid)
+    if from_tab and fs.is_facilitator(db, wid, from_tab):
+        key = keys[wid] = from_tab
+    elif from_tab:
+        keep.forget_key(wid)
 if key and not fs.is_facilitator(db, wid, key):
     keys.pop(wid, None)
+    keep.forget_key(wid)
     key = None
 if key is None:
     typed = st.text_input(t("facilitate.key", lang), type="password", key="fac_key", help=t("facilitate.key_help", lang))
     if typed and fs.is_facilitator(db, wid, typed.strip()):
         keys[wid] = typed.strip()
         st.session_state.pop("fac_key", None)
+        st.session_state["fac_keep_new"] = keys[wid]
         st.rerun()
     st.error(t("facilitate.refused_wrong" if typed else "facilitate.refused", lang), icon="🔒")
     st.stop()
+if st.session_state.get("fac_keep_new") == key:
+    keep.keep(wid, key)  # kept for this tab: a reload does not ask again
+    st.session_state.pop("fac_keep_new", None)
 
 fac = fs.as_facilitator(me, key)
 console = Console(page, fac, key)

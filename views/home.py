@@ -87,6 +87,9 @@ def _create_form() -> None:
         st.error(t("home.create_failed", lang, error=error_text(exc, lang)))
         return
     st.session_state["new_workshop"] = {"code": made.join_code, "key": made.facilitator_key}
+    # the creator is the facilitator: this tab opens the console without typing the key (ui.keep)
+    st.session_state.setdefault("fac_keys", {})[made.me.workshop_id] = made.facilitator_key
+    st.session_state["fac_keep_new"] = made.facilitator_key
     st.session_state["lang"] = language
     remember(made.me)
     st.rerun()
@@ -101,11 +104,14 @@ def _my_workshop() -> None:
     st.caption(t("home.joined_as", lang, name=md_escape(me.name)))
     new = st.session_state.get("new_workshop")
     if new:
+        # the key alone on the screen: the join code and its QR code (what goes on the projector)
+        # come only once it is saved, so the key is never shown beside them (issue 17)
         st.warning(t("home.key_warning", lang))
         st.code(new["key"], language=None)
-        if st.button(t("home.key_saved", lang), key="key_saved"):
+        if st.button(t("home.key_saved", lang), key="key_saved", type="primary"):
             del st.session_state["new_workshop"]
             st.rerun()
+        return
     left, right = st.columns([2, 1])
     link = sharing.join_link(st.context.url, code)
     with left:

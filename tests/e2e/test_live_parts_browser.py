@@ -321,6 +321,30 @@ def test_the_flowchart_reads_left_to_right_in_the_stages_order(live, browser):
         anna.close()
 
 
+def test_the_facilitator_key_is_asked_once_per_tab_and_survives_a_reload(live, browser):
+    """Issue 17: after a reload the console asked for the key again, in front of the room. It
+    is kept in the tab's session storage once it checked out: a reload opens the console; a new
+    tab (another session) asks again."""
+    host = Person(live, browser, "Fia", LAPTOP)
+    try:
+        host.open("facilitate")
+        field = host.page.locator(".st-key-fac_key input")
+        field.wait_for(timeout=30000)
+        field.fill(live.codes[ROOM][1])
+        field.press("Enter")
+        tabs = host.page.locator("[data-testid='stTabs']")
+        tabs.wait_for(timeout=30000)
+        host.page.reload()
+        tabs.wait_for(timeout=30000)  # the console again, no key typed
+        assert host.page.locator(".st-key-fac_key input").count() == 0
+        other_tab = host.context.new_page()  # a new tab: its own session storage
+        other_tab.goto(f"{live.url}/facilitate?t={host.token}")
+        other_tab.locator(".st-key-fac_key input").wait_for(timeout=30000)
+        other_tab.close()
+    finally:
+        host.close()
+
+
 def test_the_projector_ticks_and_shows_a_revealed_vote(live, browser):
     code, key = live.codes[SCREEN]
     console = Person(live, browser, "Facilitator", LAPTOP, SCREEN)
