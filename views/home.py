@@ -113,7 +113,10 @@ def _my_workshop() -> None:
             st.rerun()
         return
     left, right = st.columns([2, 1])
-    link = sharing.join_link(st.context.url, code)
+    shared = sharing.share(st.context.url, code)
+    link = shared.link
+    if shared.local_only:  # phones would open their own localhost: say so (issue 17)
+        st.warning(t("home.link_local", lang), icon=":material/wifi_off:")
     with left:
         st.metric(t("home.code", lang), code)
         st.text(link)
