@@ -62,6 +62,45 @@ def test_summon_switches_page_on_the_next_run(app, room):
     assert any(h.value == t("process.title", "en") for h in at.title)
 
 
+def test_home_is_summoned_and_shows_the_phase_and_the_round(app, room):
+    """Issue 17: a participant left on Home was not moved by "bring everyone here", and Home
+    showed neither the phase nor the round."""
+    from workshop.i18n import t
+
+    fac, me = room
+    fs.set_phase(app.store, fac, "motives")
+    fs.start_vote(app.store, fac, "objection", budget=2, prompt="Which objection stalls most?")
+    at = app.open("home", me=me)
+    assert not at.exception
+    labels = [el.proto.label for el in at.sidebar if getattr(el, "proto", None) is not None and el.proto.DESCRIPTOR.name == "PageLink"]
+    assert any(lbl.startswith("Phase 3 of 6:") for lbl in labels)
+    assert "Which objection stalls most?" in _texts(at)  # the round panel, on Home too
+    fs.summon(app.store, fac, "friction")
+    at.run()
+    assert not at.exception
+    assert any(h.value == t("friction.title", "en") for h in at.title)
+
+
+def test_joining_by_qr_during_a_phase_lands_on_its_page(app, room):
+    """Issue 17: someone who scanned the QR code mid-session landed on Home, not where the room was."""
+    from streamlit.testing.v1 import AppTest
+
+    from apptest_support import ROOT
+    from workshop.i18n import t
+
+    fac, _ = room
+    fs.set_phase(app.store, fac, "friction")
+    fs.start_vote(app.store, fac, "objection", budget=2, prompt="Which objection stalls most?")
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.query_params["join"] = app.store.workshop(fac.workshop_id).join_code
+    at.query_params["name"] = "Late Lena"
+    at.run()
+    at.run()
+    assert not at.exception
+    assert any(h.value == t("friction.title", "en") for h in at.title)
+    assert "Which objection stalls most?" in _texts(at)
+
+
 def test_participant_casts_dots_within_budget(app, room):
     fac, me = room
     r = fs.start_vote(app.store, fac, "objection", budget=2, prompt="Which objection stalls most?", minutes=5)

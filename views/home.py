@@ -1,12 +1,16 @@
 """Home: join a workshop with its code, create one, or see the one you are in.
 
 ``/?join=CODE`` fills in the code; ``/?join=CODE&name=NAME`` joins at once (what the QR code on
-the projector opens on a phone). A wrong code says only that it is wrong.
+the projector opens on a phone). A wrong code says only that it is wrong. Someone who joins
+while the facilitator runs a phase lands on that phase's page, where the round is (issue 17).
+Once joined, Home is a page of the workshop like the others: the phase line, the round panel,
+and "bring everyone here" moves it too.
 """
 
 import streamlit as st
 
 from ui import language_picker, md_escape, store
+from ui.layout import workshop_page
 from ui.session import current_identity, forget, remember
 from workshop.errors import KopkartaError, NotFound
 from workshop.i18n import LANGUAGES, LANGUAGE_NAMES, error_text, t
@@ -16,7 +20,14 @@ from workshop.templates import TEMPLATES
 
 db = store()
 me = current_identity()
-lang = language_picker(live.snapshot(db, me.workshop_id).language if me else None)
+page = workshop_page("home") if me is not None else None  # the frame of a joined participant's pages
+lang = page.lang if page is not None else language_picker()
+JOINED = "just_joined"  # session state: joined in the run before; go to the current phase
+
+
+def _joined(identity) -> None:
+    remember(identity)
+    st.session_state[JOINED] = True
 
 
 def _functions(value: str) -> str:
@@ -27,7 +38,7 @@ def _join_at_once() -> None:
     code, name = st.query_params.get("join"), st.query_params.get("name")
     if me is None and code and name:
         try:
-            remember(live.join(db, code, name, "other"))
+            _joined(live.join(db, code, name, "other"))
         except KopkartaError:
             st.session_state["join_error"] = True
             del st.query_params["name"]
@@ -44,7 +55,7 @@ def _join_form() -> None:
         st.error(t("home.wrong_code", lang))
     if pressed:
         try:
-            remember(live.join(db, code, name, function))
+            _joined(live.join(db, code, name, function))
         except NotFound:
             st.error(t("home.wrong_code", lang))
         except KopkartaError as exc:
@@ -135,10 +146,13 @@ def _my_workshop() -> None:
 
 
 _join_at_once()
+if page is not None and st.session_state.pop(JOINED, False) and page.state.page not in (None, "home"):
+    st.switch_page(f"views/{page.state.page}.py")  # joined mid-session: where the room is
 st.title(t("home.title", lang))
 st.write(t("home.lead", lang))
 if me is not None:
     _my_workshop()
+    page.done()
 else:
     join_tab, create_tab = st.tabs([t("home.tab_join", lang), t("home.tab_create", lang)])
     with join_tab:
