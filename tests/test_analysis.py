@@ -708,3 +708,31 @@ def test_analysis_is_pure_python():
             for name in names:
                 assert name.split(".")[0] not in forbidden, f"{path.name} imports {name}"
         assert len(path.read_text(encoding="utf-8").splitlines()) <= 300, path.name
+
+
+def test_the_best_mends_are_greedy_and_never_past_a_cap():
+    """Issue 17: the three mends that lower the risk most, each with its points."""
+    from workshop.analysis.result import Finding
+    from workshop.analysis.risk import best_mends, risk
+
+    def f(code, about):
+        return Finding(code, "seg", about, {}, "")
+
+    found = [f("objection_unanswered", f"o{i}") for i in range(3)] + [f("single_threaded", "seg"), f("usp_without_motive", "u1")]
+    mends = best_mends(found)
+    assert [(m.code, points) for m, points in mends] == [("single_threaded", 8), ("objection_unanswered", 4), ("objection_unanswered", 4)]
+    left = [x for x in found if x not in [m for m, _ in mends]]
+    assert risk(found) - risk(left) == 16
+    over = [f("objection_unanswered", f"o{i}") for i in range(4)]  # 16 points capped at 12: one mend alone takes nothing off
+    assert best_mends(over) == []
+    capped = [f("consensus_gap", f"c{i}") for i in range(8)]  # 8 × 5 = 40, capped at 30
+    assert best_mends(capped) == []  # mending one of them alone takes nothing off: never proposed
+
+
+def test_a_map_with_only_drawing_gaps_says_so():
+    from workshop.analysis.result import Finding
+    from workshop.analysis.risk import drawing_only
+
+    assert drawing_only([Finding("dead_end", "s", "st1", {}, ""), Finding("unreachable_step", "s", "st2", {}, "")])
+    assert not drawing_only([Finding("dead_end", "s", "st1", {}, ""), Finding("single_threaded", "s", "s", {}, "")])
+    assert not drawing_only([])

@@ -169,3 +169,16 @@ def test_insights_note_adder_puts_a_note_on_a_finding(app):
 def test_insights_in_other_languages(app, lang):
     at = app.open("insights", "demo", lang=lang)
     assert not at.exception
+
+
+def test_the_risk_shows_its_path_over_the_session_and_the_best_mends(app):
+    """Issue 17: an hour of mapping should visibly move something."""
+    me = app.workshop("demo")
+    for i in range(3):
+        app.store.add(me.workshop_id, "step", {"text": f"Another step {i}"}, parent="s1", actor=me.participant_id)
+    at = app.open("insights", me=me)
+    assert not at.exception
+    assert "risk_path" in [str(c.key or "") for c in at.get("plotly_chart")]
+    text = " ".join(m.value for m in at.markdown)
+    assert "The three mends that would lower it most" in text
+    assert sum(1 for m in at.markdown if m.value.startswith("**−")) == 3

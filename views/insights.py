@@ -13,8 +13,10 @@ from ui.layout import workshop_page
 from ui.notes import note_adder
 from workshop.analysis import advice, analyze, title
 from workshop.analysis.insights import CODE_PAGE, THEMES, by_theme, clean_themes, per_stage, risk_level, risk_parts, risk_sum
+from workshop.analysis.risk import best_mends, drawing_only
 from workshop.i18n import t
-from workshop.render.insight_charts import breakdown_figure, risk_gauge, segment_risk_figure, stage_figure
+from workshop.render.insight_charts import breakdown_figure, risk_gauge, risk_path_figure, segment_risk_figure, stage_figure
+from workshop.services import progress
 
 page = workshop_page("insights")
 snap, lang, seg, sid = page.snap, page.lang, page.segment, page.segment_id
@@ -49,8 +51,11 @@ def _risk() -> None:
     left, right = st.columns([2, 3], gap="large")
     with left:
         st.plotly_chart(risk_gauge(result.risk, t("insights.risk.suffix", lang)), width="stretch", config={"displayModeBar": False}, key="risk_gauge")
-        level = risk_level(result.risk)
-        st.caption(t(f"insights.risk.{level}", lang))
+        if drawing_only(result.findings):  # unfinished, not at risk: say so, calmly (issue 17)
+            st.info(t("insights.risk.drawing_only", lang), icon=":material/draw:")
+        else:
+            st.caption(t(f"insights.risk.{risk_level(result.risk)}", lang))
+        _path()
     with right:
         parts = risk_parts(result)
         if not parts:
@@ -65,6 +70,36 @@ def _risk() -> None:
         total = risk_sum(result)
         if total > result.risk:
             st.caption(t("insights.risk.over", lang, total=total))
+        _mends()
+
+
+def _path() -> None:
+    """How the risk moved during the session (from the change log)."""
+    points = progress.path(page.db, page.me.workshop_id, sid, lang)
+    if len(points) < 2:
+        return
+    labels = [p.at.strftime("%H:%M") if p.at else "" for p in points]
+    hover = [t("insights.path.hover", lang, time=label, seq=p.seq) for label, p in zip(labels, points)]
+    st.markdown("**" + t("insights.path.title", lang) + "**")
+    st.plotly_chart(risk_path_figure(labels, [p.risk for p in points], t("insights.axis.risk", lang), hover),
+                    width="stretch", config={"displayModeBar": False}, key="risk_path")
+    first, last = points[0].risk, points[-1].risk
+    st.caption(t("insights.path.moved", lang, first=first, last=last) if first != last else t("insights.path.same", lang, risk=last))
+
+
+def _mends() -> None:
+    """The three mends that would lower the risk most, each with its points and where to go."""
+    mends = best_mends(result.findings)
+    if not mends:
+        return
+    st.markdown("**" + t("insights.mends.title", lang) + "**")
+    for f, points in mends:
+        with st.container(border=True):
+            st.markdown(f"**−{points}** · " + md_escape(title(f.code, lang)))
+            st.text(f.message)
+            target = CODE_PAGE[f.code]
+            file = f"views/{target}.py"
+            st.page_link(file, label=t("insights.go", lang, page=t(f"nav.{target}", lang)), icon=PAGE_ICON[target])
 
 
 def _charts() -> None:

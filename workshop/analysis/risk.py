@@ -76,3 +76,37 @@ def breakdown(findings: Iterable[Finding | str]) -> list[RiskLine]:
 def risk(findings: Iterable[Finding | str]) -> int:
     """The no-decision risk (0..100) of one segment's findings (or their codes)."""
     return min(MAX_RISK, sum(line.points for line in breakdown(findings)))
+
+
+#: the codes that are gaps in the *drawing* of the journey (flows not drawn yet), not in how
+#: the customer decides: a map with only these is unfinished, not at risk
+DRAWING_CODES = frozenset({"dead_end", "unreachable_step"})
+
+
+def drawing_only(findings: Iterable[Finding | str]) -> bool:
+    """Whether every finding is a gap in the drawing (and there is at least one)."""
+    codes = _codes(findings)
+    return bool(codes) and set(codes) <= DRAWING_CODES
+
+
+def best_mends(findings: Iterable[Finding], n: int = 3) -> list[tuple[Finding, int]]:
+    """The ``n`` findings whose mending lowers the risk most, one after the other, each with the
+    points it takes off (a greedy walk: the second mend is the best once the first is made).
+    A finding past its code's cap takes off nothing and is never proposed; ties keep the
+    contract's order of codes, then the findings' order."""
+    left = list(findings)
+    order = {code: i for i, code in enumerate(RISK_TABLE)}
+    chosen: list[tuple[Finding, int]] = []
+    for _ in range(n):
+        now = risk(left)
+        best: tuple[int, int, int] | None = None
+        for i, f in enumerate(left):
+            gain = now - risk(left[:i] + left[i + 1:])
+            key = (-gain, order.get(f.code, len(order)), i)
+            if gain > 0 and (best is None or key < best):
+                best = key
+        if best is None:
+            break
+        f = left.pop(best[2])
+        chosen.append((f, -best[0]))
+    return chosen

@@ -136,3 +136,23 @@ def stage_figure(stage_labels: Sequence[str], series: Sequence[tuple[str, str, S
         xaxis={"title": {"text": axis_title}, "dtick": 1 if top <= 10 else None, "fixedrange": True, "rangemode": "tozero"},
         yaxis={"fixedrange": True, "autorange": "reversed", "tickvals": slots, "ticktext": labels},
     )
+
+
+def risk_path_figure(labels: Sequence[str], risks: Sequence[int], axis_title: str, hover: Sequence[str]) -> go.Figure:
+    """The risk over the session: a line through the moments (oldest left), each dot in its
+    band's colour, the bands shaded behind (as on the dial)."""
+    xs = list(range(len(risks)))
+    fig = go.Figure()
+    for low, high, colour in ((0, 25, "#dcfce7"), (25, 50, "#fef3c7"), (50, 100, "#fee2e2")):
+        fig.add_hrect(y0=low, y1=high, fillcolor=colour, line_width=0, layer="below")
+    fig.add_scatter(
+        x=xs, y=list(risks), mode="lines+markers", line=dict(color="#334155", width=3),
+        marker=dict(size=9, color=[risk_colour(r) for r in risks], line=dict(color="#334155", width=1)),
+        customdata=[plain(h, 60) for h in hover], hovertemplate="%{customdata}: %{y}<extra></extra>",
+    )
+    ticks = sorted({0, len(xs) - 1, *(xs[:: max(1, len(xs) // 5)])}) if xs else []
+    return _layout(
+        fig, 240, showlegend=False,
+        yaxis=dict(range=[0, 100], title=axis_title, tickvals=[0, 25, 50, 75, 100]),
+        xaxis=dict(tickvals=ticks, ticktext=[plain(labels[i], 12) for i in ticks]),
+    )
