@@ -345,6 +345,36 @@ def test_the_facilitator_key_is_asked_once_per_tab_and_survives_a_reload(live, b
         host.close()
 
 
+def test_the_board_reads_as_a_journey_and_fits_a_phone(live, browser):
+    """Issue 17: the stages wrapped into rows of four; they stand in order in one row that
+    scrolls sideways, a long step is cut to three lines with a click to read it all, and on a
+    390 px phone the page never scrolls sideways."""
+    anna = Person(live, browser, "Anna", LAPTOP)
+    lars = Person(live, browser, "Lars", PHONE)
+    try:
+        long_text = "The works council reviews the telematics data policy " + "and every clause of it " * 8 + _stamp()
+        anna.process()
+        anna.add_step(long_text)
+        anna.step(long_text[:40]).wait_for(timeout=20000)
+        tops = anna.page.eval_on_selector_all(f"{BOARD} .kk-board > .kk-col", "cols => cols.map(c => [c.getBoundingClientRect().left, c.getBoundingClientRect().top])")
+        assert len(tops) >= 6
+        assert len({round(top) for _, top in tops}) == 1  # one row
+        assert [left for left, _ in tops] == sorted(left for left, _ in tops)  # in the stages' order
+        clamp = anna.step(long_text[:40]).locator(".kk-clamp")
+        short = clamp.bounding_box()["height"]
+        clamp.click()
+        _wait_until(lambda: clamp.bounding_box()["height"] > short, "the long step shown in full")
+        lars.process()
+        for path in ("process", "motives"):
+            lars.open(path)
+            lars.page.locator("[data-testid='stMainBlockContainer']").wait_for(timeout=30000)
+            wide = lars.page.evaluate("() => document.scrollingElement.scrollWidth - window.innerWidth")
+            assert wide <= 1, (path, wide)
+    finally:
+        anna.close()
+        lars.close()
+
+
 def test_the_projector_ticks_and_shows_a_revealed_vote(live, browser):
     code, key = live.codes[SCREEN]
     console = Person(live, browser, "Facilitator", LAPTOP, SCREEN)

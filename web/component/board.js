@@ -3,7 +3,7 @@
 // notes on any of them. The stream's elements are applied as they come (no run of the page);
 // a note put on a card goes to the page through the component's trigger (the services store it).
 
-import { byPos, node } from "./dom.js";
+import { byPos, clamped, node } from "./dom.js";
 import { View } from "./view.js";
 
 export class BoardView extends View {
@@ -58,7 +58,6 @@ export class BoardView extends View {
       return;
     }
     if (this.content.firstChild !== this.grid || this.content.childNodes.length !== 1) this.content.replaceChildren(this.grid);
-    this.grid.style.setProperty("--kk-per-row", String(stages.length > 4 ? 4 : stages.length));
     const wanted = [];
     const kept = new Map();
     const names = JSON.stringify([...this.roles, ...this.people]); // every card shows some of them
@@ -149,8 +148,8 @@ export class BoardView extends View {
         const kind = this.kindOf(step);
         const li = node("li");
         li.dataset.step = step.id;
-        const line = node("div", "kk-step", `${icons[kind] || "▸"} ${step.data.text}`);
-        line.appendChild(this.noteButton(step.id));
+        const line = node("div", "kk-step");
+        line.append(clamped(`${icons[kind] || "▸"} ${step.data.text}`), this.noteButton(step.id));
         li.appendChild(line);
         li.appendChild(node("div", "kk-gray", this.stepMeta(step)));
         li.append(...this.noteLines(step.id));

@@ -18,3 +18,26 @@ export function fill(template, values) {
 export function byPos(a, b) {
   return a.pos - b.pos;
 }
+
+// a long text cut to three lines on the board; a click (or Enter) shows it in full and back
+const CLAMP_AT = 140;
+export function clamped(text) {
+  const e = node("span", null, text);
+  if (String(text).length <= CLAMP_AT) return e;
+  e.className = "kk-clamp";
+  e.tabIndex = 0;
+  e.setAttribute("role", "button");
+  e.setAttribute("aria-expanded", "false");
+  const toggle = () => {
+    const open = e.classList.toggle("kk-open");
+    e.setAttribute("aria-expanded", open ? "true" : "false");
+  };
+  e.addEventListener("click", toggle);
+  e.addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter" || ev.key === " ") {
+      ev.preventDefault();
+      toggle();
+    }
+  });
+  return e;
+}
