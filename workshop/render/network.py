@@ -326,10 +326,35 @@ def frame_style(pos: Mapping[str, tuple[int, int]]) -> str:
     )
 
 
+#: the smallest a label may be on the screen, in CSS pixels (issue 17: fitted into the frame, a
+#: large map shrank its labels below readable); the smallest label font of the drawing is 16
+MIN_LABEL_PX = 12
+_LEGIBLE = """
+<script>
+// once drawn fitted into its frame: zoom in, around the centre, until the smallest label is
+// MIN px high (the map may then be panned; the buttons zoom out again)
+(function () {
+  var MIN = %d, SMALLEST = 16;
+  function legible() {
+    if (typeof network === "undefined" || !network) return;
+    var scale = network.getScale();
+    if (scale * SMALLEST < MIN) network.moveTo({ scale: MIN / SMALLEST, position: network.getViewPosition() });
+    window.kkLabelPx = network.getScale() * SMALLEST;
+  }
+  if (typeof network !== "undefined" && network) {
+    network.once("afterDrawing", legible);
+    window.setTimeout(legible, 0);  // in case the first drawing was already done
+  }
+})();
+</script>
+""" % MIN_LABEL_PX
+
+
 def network_html(g: nx.MultiDiGraph, pos: Mapping[str, tuple[int, int]], lang: str, legend: bool = True) -> str:
     """The whole offline HTML page of a graph drawn at ``pos``."""
     page = _render(build_network(g, pos, lang))
     page = page.replace("</head>", _STYLE + frame_style(pos) + "</head>", 1)
+    page = page.replace("</body>", _LEGIBLE + "</body>", 1)
     if legend:
         page = page.replace("<body>", "<body>\n" + legend_html(g, lang), 1)
     page = offline(page)
