@@ -73,6 +73,6 @@ def _navigation(lang: str) -> dict:
     return {section: [copy.copy(p) for p in pages] for section, pages in built[lang].items()}
 
 
-page = st.navigation(_navigation(lang))
+page = st.navigation(_navigation(lang), expanded=True)  # every page listed: no "View N more" in English on a Swedish screen
 live.new_run(page.url_path)  # which live parts are on the screen already (ui.live)
 page.run()

@@ -360,6 +360,9 @@ def test_the_board_reads_as_a_journey_and_fits_a_phone(live, browser):
         assert len(tops) >= 6
         assert len({round(top) for _, top in tops}) == 1  # one row
         assert [left for left, _ in tops] == sorted(left for left, _ in tops)  # in the stages' order
+        # every page is listed: no "View 5 more" (Streamlit's own words, English on every screen)
+        assert anna.page.locator("[data-testid='stSidebarNavViewButton']").count() == 0
+        assert anna.page.locator("[data-testid='stSidebarNav'] a").count() >= 12
         clamp = anna.step(long_text[:40]).locator(".kk-clamp")
         short = clamp.bounding_box()["height"]
         clamp.click()
