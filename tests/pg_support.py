@@ -97,8 +97,11 @@ class PgCluster:
     database; :meth:`fresh_database` makes the databases the tests use.
     """
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, *, fast: bool = True) -> None:
         self.url = url
+        #: ``scripts/pg.sh --fast`` (fsync off): the tests' choice; the benchmarks measure with
+        #: fsync on (``fast=False``), as the server setup runs
+        self.fast = fast
         self.external = url is not None
         self.dir: Path | None = None
         self._admin: psycopg.Connection | None = None
@@ -107,7 +110,8 @@ class PgCluster:
         self._made: set[str] = set()
 
     def start(self) -> "PgCluster":
-        """Start a cluster of our own (``scripts/pg.sh --fast`` on a free port); idempotent."""
+        """Start a cluster of our own (``scripts/pg.sh`` on a free port, ``--fast`` unless
+        :attr:`fast` is false); idempotent."""
         if self.url is not None:
             return self
         parent = Path(tempfile.gettempdir())
@@ -117,7 +121,7 @@ class PgCluster:
         error = ""
         try:
             for _ in range(3):  # a free port may be taken before the server binds it
-                done = _pg_sh("start", self.dir, _free_port(), "--fast")
+                done = _pg_sh("start", self.dir, _free_port(), *(["--fast"] if self.fast else []))
                 if done.returncode == 0:
                     self.url = done.stdout.strip()
                     return self

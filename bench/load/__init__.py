@@ -8,6 +8,10 @@ Its own command, never part of the test run::
     .venv/bin/python -m bench.load --report-only          # the section again from bench/out/*.json
     .venv/bin/python -m bench.load --levels 30 --profile  # + the server's hot stacks (bench/out/*-profile.txt)
     .venv/bin/python -m bench.load.compare                # the live layer before (6a5dd17) and after (issue 15)
+    .venv/bin/python -m bench.load --processes 1,2 --db postgresql --levels 10,30,50,100 --seconds 60
+                     # issue 16: one DuckDB process against scripts/serve.sh on PostgreSQL with 1 and 2
+                     # app processes behind HAProxy, in turn; a SIGKILL of one of 2; the cost of a poll
+                     # and a write (bench.pg_costs): "Several processes on PostgreSQL (issue 16)"
 
 Each level starts ``streamlit run app.py`` (in the app's test mode, which counts each screen's
 script runs) on a fresh database under ``bench/out/`` with one workshop and an open dot vote,
@@ -32,5 +36,8 @@ start, N join over ``min(20, 0.2 N)`` s, the last answers come, the database is 
 Modules: ``client`` (the protocol), ``stream`` (the event stream and state reads over HTTP),
 ``participant`` (behaviour), ``probes`` (browsers), ``server`` (the app process, its CPU/RSS
 and its log), ``room`` (the database before the run), ``verify`` (acknowledged actions in the
-database), ``runner`` (one level), ``report``, ``compare`` (before and after, two worktrees).
+database), ``runner`` (one level), ``report``, ``compare`` (before and after, two worktrees);
+for several processes: ``serve`` (scripts/serve.sh, a throwaway PostgreSQL cluster, the CPU of
+each part), ``several`` (a level on it, the kill run's moves), ``processes`` (the session),
+``report_processes``.
 """

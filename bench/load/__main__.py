@@ -63,7 +63,8 @@ def live_summary(r: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m bench.load", description="Load harness: N simulated participants on one app process."
+        prog="python -m bench.load",
+        description="Load harness: N simulated participants on one app process (or, with --processes, on several).",
     )
     parser.add_argument(
         "--levels", default="10,30,50,100", help="participant counts, comma separated (default 10,30,50,100)"
@@ -92,7 +93,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--note", default="", help="a line to add to the RESULTS.md section (e.g. the machine was busy)"
     )
+    several = parser.add_argument_group(
+        "several processes (issue 16)",
+        "--processes 1,2 --db postgresql: at each level, one DuckDB process and scripts/serve.sh (HAProxy in front) "
+        "with each number of app processes on a throwaway PostgreSQL cluster (fsync on), in turn; then a SIGKILL of "
+        "one of 2 processes (--kill: only that) and the cost of a poll and of a write; section 'Several processes on "
+        "PostgreSQL (issue 16)' of RESULTS.md, bench/load_curve_processes.png, bench/out/processes/",
+    )
+    several.add_argument("--processes", help="app process counts on PostgreSQL, comma separated (e.g. 1,2)")
+    several.add_argument(
+        "--db", choices=("postgresql",), help="postgresql: a throwaway cluster of scripts/pg.sh (needs --processes)"
+    )
+    several.add_argument("--no-duckdb", action="store_true", help="leave out the DuckDB process at each level")
+    several.add_argument("--no-kill", action="store_true", help="leave out the SIGKILL run")
+    several.add_argument("--no-costs", action="store_true", help="leave out the cost of a poll and a write")
+    several.add_argument("--ops", type=int, default=500, help="operations per cost measured (default 500)")
+    several.add_argument(
+        "--quiet", type=float, default=2.0, help="before each run, wait for a 1-minute load average at most this (0: don't)"
+    )
+    several.add_argument("--patience", type=float, default=300.0, help="... but at most this many seconds (default 300)")
     args = parser.parse_args(argv)
+    if args.db and not args.processes:
+        parser.error("--db postgresql goes with --processes (e.g. --processes 1,2)")
+    if args.processes:
+        return several_processes(args, argv)
     if args.report_only:
         report.write(report.saved(), args.note)
         return 0
@@ -117,6 +141,39 @@ def main(argv: list[str] | None = None) -> int:
         # this run's results, and the other kind (the curve or the durability run) as saved before
         earlier = [r for r in report.saved() if r["kill"] != args.kill]
         report.write(earlier + results, args.note)
+    return 0
+
+
+def several_processes(args, argv: list[str] | None) -> int:
+    """``--processes``: the server setup on PostgreSQL beside one DuckDB process (:mod:`.processes`)."""
+    from . import processes
+
+    if args.report_only:
+        processes.write_report(args.note)
+        return 0
+    counts = [int(x) for x in args.processes.split(",") if x.strip()]
+    if not counts or min(counts) < 1:
+        raise SystemExit("python -m bench.load: --processes takes positive numbers, e.g. 1,2")
+    command = "python -m bench.load " + " ".join(argv if argv is not None else sys.argv[1:])
+    processes.run(
+        [int(x) for x in args.levels.split(",") if x.strip()],
+        counts,
+        args.seconds,
+        seed=args.seed,
+        probes=not args.no_probes,
+        duckdb=not args.no_duckdb,
+        kill=not args.no_kill,
+        only_kill=args.kill,
+        kill_n=args.kill_n,
+        costs=not args.no_costs,
+        ops=args.ops,
+        quiet=args.quiet,
+        patience=args.patience,
+        command=f".venv/bin/{command}",
+        note=args.note,
+        write=not args.no_write,
+        summary=summary,
+    )
     return 0
 
 

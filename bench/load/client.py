@@ -285,9 +285,13 @@ class LivePart:
 class Client:
     """One participant's connection (``on_marker(marker, time)``: a marker first seen here)."""
 
-    def __init__(self, url: str, *, on_marker: Callable[[str, float], None] | None = None):
+    def __init__(
+        self, url: str, *, on_marker: Callable[[str, float], None] | None = None, jar: http.Jar | None = None
+    ):
         self.ws_url = url.replace("http", "ws", 1).rstrip("/") + "/_stcore/stream"
         self.base_url = url.rstrip("/")
+        #: the browser's cookies (behind HAProxy: the one that keeps it on its app process)
+        self.jar = jar
         self.query = ""
         self.page_name = ""
         self.page_hash = ""
@@ -332,10 +336,37 @@ class Client:
 
     # -- connection ------------------------------------------------------------------------
     async def connect(self) -> None:
+        headers = {"Cookie": self.jar.header()} if self.jar is not None and self.jar.cookies else None
         self._ws = await websockets.connect(
-            self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=60, ping_interval=None
+            self.ws_url,
+            subprotocols=["streamlit"],
+            max_size=None,
+            open_timeout=60,
+            ping_interval=None,
+            additional_headers=headers,
         )
+        if self.jar is not None and self._ws.response is not None:
+            self.jar.take(self._ws.response.headers.get_all("Set-Cookie"))
         self._reader = asyncio.create_task(self._read())
+
+    async def reconnect(self) -> None:
+        """A new websocket after the server closed this one, as Streamlit's frontend makes when
+        its connection drops (behind HAProxy, with the browser's cookies: a process that is gone
+        is replaced by another one, whose new cookie the jar keeps). What was counted and seen
+        stays; the screen starts empty, as a new session's does, until the next run draws it.
+        The event stream is not touched: it reconnects by itself, as ``EventSource`` does."""
+        if self._reader is not None and not self._reader.done():
+            self._reader.cancel()
+            await asyncio.gather(self._reader, return_exceptions=True)  # its ``finally`` runs now, not later
+        self._clear_timers()
+        self.closed.clear()
+        self._current, self._fragment_drawn, self._in_fragment = {}, {}, set()
+        await self.connect()
+
+    @property
+    def process(self) -> str | None:
+        """The app process HAProxy keeps this browser on (its cookie ``KOPKARTA_SRV``), if any."""
+        return self.jar.get("KOPKARTA_SRV") if self.jar is not None else None
 
     async def close(self) -> None:
         self._clear_timers()
@@ -604,7 +635,7 @@ class Client:
         page is drawn; returns when its first message (``hello``) arrived."""
         if not self.auth:
             raise RuntimeError("the page has no live part: nothing to open the event stream for")
-        self.stream = http.EventStream(self.base_url, self.auth, self._on_stream)
+        self.stream = http.EventStream(self.base_url, self.auth, self._on_stream, jar=self.jar)
         self.stream.start()
         await asyncio.wait_for(self._hello.wait(), timeout)
 
@@ -663,7 +694,7 @@ class Client:
             part.again = False
             self.state_reads.append(time.monotonic())
             try:
-                answer = await http.get_json(self.base_url, http.STATE, {**self.auth, **part.query})
+                answer = await http.get_json(self.base_url, http.STATE, {**self.auth, **part.query}, jar=self.jar)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - a failed read is a result (the server restarting)

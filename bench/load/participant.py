@@ -10,6 +10,13 @@ A person waits to see their last change on the screen before the next one, so ea
 has at most one action under way (the load is "closed": a slow server slows the room down, as
 it would a real room). Every step and note carries a unique marker (``LS012x003``) so the
 harness can find it on other screens and in the database afterwards.
+
+Behind HAProxy (the server setup) each participant keeps its cookies in a jar of its own, as a
+browser does, so it stays on one app process; with ``rejoin`` it behaves as Streamlit's frontend
+when its connection drops (the app process was killed): it connects again (HAProxy sends it to
+a living process), opens its page again with its link's token, and goes on
+(:attr:`Record.moves`: when it lost the connection, when its page was back, from which process
+to which).
 """
 
 from __future__ import annotations
@@ -22,8 +29,13 @@ from dataclasses import dataclass, field
 from workshop.i18n import t
 
 from .client import ACK_TIMEOUT, Action, Client, Screen, trigger_state, widget_state
+from .stream import Jar
 
 NOTE_FORM = "process:note"
+#: a participant whose connection dropped tries again after this long, doubling up to REJOIN_MOST
+REJOIN_FIRST, REJOIN_MOST = 0.5, 5.0
+#: and gives up when its page is not back within this long
+REJOIN_PATIENCE = 60.0
 
 
 @dataclass
@@ -69,13 +81,30 @@ class Record:
     would_ask: int = 0
     room: int = 0  # screens on the workshop's stream when this one connected (its "hello")
     seen_via: dict[str, str] = field(default_factory=dict)  # marker -> how it first came ("run", "stream", "read")
+    #: the app process it joined on (HAProxy's cookie; None: no HAProxy in front)
+    process: str | None = None
+    #: each time its connection dropped and it connected again (``rejoin``): {"lost", "back"
+    #: (time.monotonic(), None: never back), "from", "to" (processes), "recognised", "tries"}
+    moves: list[dict] = field(default_factory=list)
 
 
 class Participant:
-    def __init__(self, index: int, url: str, code: str, plan: Plan, rng: random.Random, on_marker=None):
+    def __init__(
+        self,
+        index: int,
+        url: str,
+        code: str,
+        plan: Plan,
+        rng: random.Random,
+        on_marker=None,
+        *,
+        jar: Jar | None = None,
+        rejoin: bool = False,
+    ):
         self.rec = Record(index, f"P{index:03d}")
         self.url, self.code, self.plan, self.rng = url, code, plan, rng
-        self.client = Client(url, on_marker=on_marker)
+        self.client = Client(url, on_marker=on_marker, jar=jar)
+        self.rejoin = rejoin
         self._seq = 0
 
     async def join(self) -> None:
@@ -96,19 +125,26 @@ class Participant:
         except TimeoutError:
             raise RuntimeError(f"{self.rec.name}: the event stream sent nothing: {c.stream and c.stream.errors}") from None
         self.rec.joined = time.monotonic()
+        self.rec.process = c.process
 
     async def play(self) -> None:
         """Act until the plan's end (then wait for the last action's answer)."""
         plan = self.plan
         voting = False
         try:
-            while not self.client.closed.is_set():
+            while True:
+                if self.client.closed.is_set():
+                    if not self.rejoin or time.monotonic() >= plan.end or not await self.come_back():
+                        break
+                    continue
                 now = time.monotonic()
                 if plan.in_burst(now):
-                    await asyncio.sleep(self.rng.uniform(*plan.burst_pause))
+                    await self._pause(self.rng.uniform(*plan.burst_pause))
                 else:
-                    await asyncio.sleep(self.rng.uniform(*plan.pause))
-                if time.monotonic() >= plan.end or self.client.closed.is_set():
+                    await self._pause(self.rng.uniform(*plan.pause))
+                if self.client.closed.is_set():
+                    continue  # dropped while it waited: come back at once, as a browser does (or stop)
+                if time.monotonic() >= plan.end:
                     break
                 if plan.in_burst(time.monotonic()):
                     voting = True
@@ -123,6 +159,50 @@ class Participant:
                     await self.post_note()
         finally:
             self.keep()
+
+    async def _pause(self, seconds: float) -> None:
+        """Wait between two actions; one that comes back after a drop (``rejoin``) stops
+        waiting when the connection drops, as a browser notices at once."""
+        if not self.rejoin:
+            await asyncio.sleep(seconds)
+            return
+        try:
+            await asyncio.wait_for(self.client.closed.wait(), seconds)
+        except asyncio.TimeoutError:
+            pass
+
+    async def come_back(self) -> bool:
+        """The connection dropped (its app process is gone): as Streamlit's frontend, connect
+        again after a pause (0.5 s, doubling up to 5 s) and draw the page again, which the link's
+        token keeps this participant's (HAProxy sends the browser to a living process, whose
+        cookie the jar keeps). True when the page is back, with its add-step field."""
+        c = self.client
+        move = {"lost": time.monotonic(), "back": None, "from": c.process, "to": None, "recognised": False, "tries": 0}
+        self.rec.moves.append(move)
+        pause = REJOIN_FIRST
+        give_up = move["lost"] + REJOIN_PATIENCE
+        while time.monotonic() < give_up:
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, REJOIN_MOST)
+            move["tries"] += 1
+            try:
+                await c.reconnect()
+                await asyncio.wait_for(
+                    c.open("process", f"t={self.rec.token}", until=lambda s: s.widget("text_input", "add_step_text") is not None),
+                    max(1.0, give_up - time.monotonic()),
+                )
+            except (OSError, ConnectionError, TimeoutError, asyncio.TimeoutError) as exc:
+                if len(c.errors) < 50:
+                    c.errors.append(f"coming back: {exc!r}")
+                continue
+            except Exception as exc:  # noqa: BLE001 - websockets' refusals (InvalidStatus, ...): try again
+                if len(c.errors) < 50:
+                    c.errors.append(f"coming back: {exc!r}")
+                continue
+            move.update(back=time.monotonic(), to=c.process, recognised=True)
+            c.start_polling()
+            return True
+        return False
 
     def keep(self) -> None:
         """Copy what the client counted into the record."""

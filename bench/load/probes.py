@@ -12,6 +12,8 @@ Playwright's ``click()`` and ``wait_for()``, it also held Playwright's own work:
 before it clicks (measured: the click reached the page 130–190 ms after ``click()`` was
 called, on an idle server) and its polling for the text. That outside time is kept as
 ``driver`` for comparison with the runs measured that way (bench/RESULTS.md, "load history").
+Each browser is a context of its own (its own cookies): behind HAProxy each stays on one app
+process, which ``ready`` names (``ready app1 app2``; ``-`` without HAProxy).
 
 It runs as its own process (``python -m bench.load.probes URL CODE OUT --seconds S``), so the
 browsers' waiting is not delayed by the harness's event loop; it prints ``ready`` once both
@@ -113,6 +115,12 @@ def _open(browser, url: str, code: str, name: str):
     return page
 
 
+def _process(page) -> str:
+    """The app process HAProxy keeps this page's browser on (its cookie), ``-`` without HAProxy."""
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+    return cookies.get("KOPKARTA_SRV", "-")
+
+
 def measure(url: str, code: str, out: Path, seconds: float, every: float = 3.0, stop: Path | None = None) -> None:
     """Measure until ``seconds`` passed or the file ``stop`` exists."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -121,7 +129,8 @@ def measure(url: str, code: str, out: Path, seconds: float, every: float = 3.0, 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         a, b = _open(browser, url, code, "ProbeA"), _open(browser, url, code, "ProbeB")
-        print("ready", flush=True)
+        # behind HAProxy, each browser (a context of its own: its own cookies) is on one app process
+        print("ready", *(_process(page) for page in (a, b)), flush=True)
         end = time.monotonic() + seconds
         i = 0
         with out.open("a", encoding="utf-8") as sink:

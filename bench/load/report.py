@@ -227,14 +227,14 @@ def chart(curve: list[dict]) -> None:
     _screenshot(html, PNG)
 
 
-def _screenshot(html: Path, png: Path) -> None:
+def _screenshot(html: Path, png: Path, size: tuple[int, int] = (1820, 540)) -> None:
     from playwright.sync_api import sync_playwright
 
     from .probes import ARGS, CHROMIUM
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        page = browser.new_page(viewport={"width": 1820, "height": 540})
+        page = browser.new_page(viewport={"width": size[0], "height": size[1]})
         page.goto(html.as_uri())
         page.locator(".plotly").first.wait_for()
         page.wait_for_timeout(500)

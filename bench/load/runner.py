@@ -7,6 +7,14 @@ for ``seconds`` they act → stop, SIGTERM the server, check the database. With 
 server gets SIGKILL halfway (or later, once ``KILL_AFTER_ACKED`` actions were acknowledged), is started again on the same file and port, and the check is made
 both through the app (a participant's token, the process page: its board's live state holds
 every acknowledged step and note) and in the database.
+
+With a :class:`Setup` on PostgreSQL (issue 16) the level runs the server setup instead:
+``scripts/serve.sh`` with ``processes`` app processes behind HAProxy on a fresh database of a
+throwaway cluster (:mod:`.serve`), the room seeded while it runs, and every participant and
+probe keeping its HAProxy cookie as a browser does (so each stays on one process). With
+``kill`` one app process gets SIGKILL halfway and is not started again: its participants
+connect again as a browser would, HAProxy sends them to the living process, and the level
+reports how many moved and how long until they worked again (:mod:`.several`).
 """
 
 from __future__ import annotations
@@ -18,6 +26,9 @@ import statistics
 import subprocess
 import sys
 import time
+
+from dataclasses import dataclass
+from pathlib import Path
 
 import psutil
 
@@ -40,15 +51,40 @@ def pct(values: list[float], q: float) -> float | None:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+@dataclass
+class Setup:
+    """How a level's app runs: ``duckdb`` (one ``streamlit run`` on a fresh DuckDB file, the
+    harness's own :class:`.server.AppServer`) or ``postgresql`` (``scripts/serve.sh`` with
+    ``processes`` app processes behind HAProxy, on a fresh database of ``cluster``)."""
+
+    engine: str = "duckdb"
+    processes: int = 1
+    cluster: object | None = None  # a .serve.Cluster for postgresql
+    #: name the level's files after the setup (``duckdb-n50``) even on DuckDB, whose files are
+    #: ``n50`` otherwise (the "load" section's); PostgreSQL's always are (``pg-p2-n50``)
+    tagged: bool = False
+
+    @property
+    def name(self) -> str:
+        return "duckdb" if self.engine == "duckdb" else f"pg-p{self.processes}"
+
+    @property
+    def label(self) -> str:
+        if self.engine == "duckdb":
+            return "DuckDB, 1 process"
+        return f"PostgreSQL, {self.processes} process{'es' if self.processes > 1 else ''}"
+
+
 class Probes:
     """The browser probes' process (see :mod:`bench.load.probes`)."""
 
-    def __init__(self, url: str, code: str, tag: str):
-        self.out = OUT / f"load-{tag}-probes.jsonl"
-        self.stop_file = OUT / f"load-{tag}-probes.stop"
+    def __init__(self, url: str, code: str, tag: str, out: Path = OUT):
+        self.out = out / f"load-{tag}-probes.jsonl"
+        self.stop_file = out / f"load-{tag}-probes.stop"
+        self.processes: list[str] = []  # behind HAProxy: the app process of each browser
         for f in (self.out, self.stop_file):
             f.unlink(missing_ok=True)
-        with open(OUT / f"load-{tag}-probes.log", "wb") as log:  # the child keeps its own handle
+        with open(out / f"load-{tag}-probes.log", "wb") as log:  # the child keeps its own handle
             self.proc = subprocess.Popen(
                 [
                     sys.executable,
@@ -70,8 +106,10 @@ class Probes:
 
     def wait_ready(self) -> None:
         line = self.proc.stdout.readline()
-        if line.strip() != "ready":
+        words = line.split()
+        if not words or words[0] != "ready":
             raise RuntimeError(f"the browser probes did not start (see bench/out/*-probes.log): {line!r}")
+        self.processes = words[1:]
 
     def stop(self) -> None:
         self.stop_file.touch()
@@ -98,42 +136,50 @@ class Probes:
 
 
 def run_level(
-    n: int, seconds: float, *, seed: int = 1, probes: bool = True, kill: bool = False, profile: bool = False
+    n: int,
+    seconds: float,
+    *,
+    seed: int = 1,
+    probes: bool = True,
+    kill: bool = False,
+    profile: bool = False,
+    setup: Setup | None = None,
+    out: Path = OUT,
 ) -> dict:
-    OUT.mkdir(parents=True, exist_ok=True)
+    """One level; ``setup`` (default: DuckDB, one process) says how the app runs, ``out`` where
+    its JSON, logs and database go (``load-<tag>.json``; tag ``n<N>`` on DuckDB as ever,
+    ``<setup>-n<N>`` otherwise)."""
+    setup = setup or Setup()
+    out.mkdir(parents=True, exist_ok=True)
     tag = f"n{n}" + ("-kill" if kill else "")
-    db, log = OUT / f"load-{tag}.duckdb", OUT / f"load-{tag}.log"
+    if setup.engine != "duckdb":
+        from .several import run_served  # the server setup's own steps
+
+        return run_served(n, seconds, seed=seed, probes=probes, kill=kill, setup=setup, out=out, tag=f"{setup.name}-{tag}")
+    if setup.tagged:
+        tag = f"{setup.name}-{tag}"
+    db, log = out / f"load-{tag}.duckdb", out / f"load-{tag}.log"
     log.unlink(missing_ok=True)
     room = prepare(db)
-    server = AppServer(db, log, profile=OUT / f"load-{tag}-profile.txt" if profile else None)
+    server = AppServer(db, log, profile=out / f"load-{tag}-profile.txt" if profile else None)
     server.start()
     probe = None
     try:
         if probes and not kill:  # the durability run checks data, not latency
-            probe = Probes(server.url, room.join_code, tag)
+            probe = Probes(server.url, room.join_code, tag, out)
             probe.wait_ready()
         time.sleep(3)
         base_rss = statistics.median(server.rss() for _ in range(3))
-        result = asyncio.run(_drive(server, room, n, seconds, seed, kill))
+        result = asyncio.run(drive(server, room, n, seconds, seed, kill))
         if probe is not None:
-            probe.stop()
-            lat, driver, missed = probe.latencies(result.pop("window_epoch")[0], result["window_epoch_end"])
-            result["live"]["probe_changes"] = len(lat) + missed
-            result["probe"] = {
-                "n": len(lat),
-                "median": pct(lat, 0.5),
-                "p95": pct(lat, 0.95),
-                "max": max(lat, default=None),
-                "not_seen": missed,
-                "driver_median": pct(driver, 0.5),
-                "driver_p95": pct(driver, 0.95),
-            }
+            probe_result(probe, result)
     finally:
         if probe is not None and probe.proc.poll() is None:
             probe.stop()
         server.stop()
     result.pop("window_epoch", None)
     result.pop("window_epoch_end", None)
+    result.pop("_window", None)
     records = result.pop("_records")
     check = verify(db, room.workshop_id, room.round_no, records)
     result["actions"]["lost"] = check.lost
@@ -149,16 +195,45 @@ def run_level(
         "tracebacks": sum("Traceback" in e for e in errors),
         "examples": errors[:5],
     }
+    if setup.tagged:
+        result["setup"] = {"engine": "duckdb", "processes": 1, "label": setup.label}
     result.update(n=n, seconds=seconds, seed=seed, kill=kill)
-    (OUT / f"load-{tag}.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    (out / f"load-{tag}.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
     return result
 
 
-async def _drive(server: AppServer, room, n: int, seconds: float, seed: int, kill: bool) -> dict:
+def probe_result(probe: Probes, result: dict) -> None:
+    probe.stop()
+    lat, driver, missed = probe.latencies(result.pop("window_epoch")[0], result["window_epoch_end"])
+    result["live"]["probe_changes"] = len(lat) + missed
+    result["probe"] = {
+        "n": len(lat),
+        "median": pct(lat, 0.5),
+        "p95": pct(lat, 0.95),
+        "max": max(lat, default=None),
+        "not_seen": missed,
+        "driver_median": pct(driver, 0.5),
+        "driver_p95": pct(driver, 0.95),
+        "processes": probe.processes,
+    }
+
+
+async def drive(
+    server: AppServer, room, n: int, seconds: float, seed: int, kill: bool, *, sticky: bool = False
+) -> dict:
     seen: dict[str, list[tuple[int, float]]] = {}
     plan = Plan(0.0, float("inf"), room.round_no, room.budget)
     people = [
-        Participant(i, server.url, room.join_code, plan, random.Random(seed * 1000 + i), on_marker=_recorder(seen, i))
+        Participant(
+            i,
+            server.url,
+            room.join_code,
+            plan,
+            random.Random(seed * 1000 + i),
+            on_marker=_recorder(seen, i),
+            jar=http.Jar() if sticky else None,
+            rejoin=sticky and kill,
+        )
         for i in range(n)
     ]
     lag = _LoopLag()
@@ -179,7 +254,7 @@ async def _drive(server: AppServer, room, n: int, seconds: float, seed: int, kil
     cpu = {"start": server.cpu_seconds()}
     cpu_task = asyncio.create_task(_cpu_at(server, plan.end, cpu))
     playing = [asyncio.create_task(p.play()) for p in active]
-    killed = None
+    killed = killed_process = None
     if kill:  # halfway, once some actions were acknowledged (a slow room acknowledges late)
         while time.monotonic() < plan.end - 1 and (
             time.monotonic() < plan.start + seconds / 2
@@ -187,11 +262,18 @@ async def _drive(server: AppServer, room, n: int, seconds: float, seed: int, kil
         ):
             await asyncio.sleep(0.2)
         cpu_task.cancel()
-        server.kill()
+        if sticky:  # the server setup: one app process, the one most participants are on
+            counts = {}
+            for p in active:
+                counts[p.rec.process] = counts.get(p.rec.process, 0) + 1
+            killed_process = max(sorted(k for k in counts if k), key=lambda k: counts[k])
+            server.kill_process(int(killed_process.removeprefix("app")))
+        else:
+            server.kill()
         killed = time.monotonic()
     await asyncio.gather(*playing)
     harness_cpu = harness.cpu_percent(None)
-    server_runs = await _server_runs(server, [p.rec for p in active]) if not kill else {}
+    server_runs = await _server_runs(server, active) if not kill else {}
     for p in people:
         await p.stop()
     lag_task.cancel()
@@ -223,10 +305,14 @@ async def _drive(server: AppServer, room, n: int, seconds: float, seed: int, kil
         "window_epoch": (epoch0, epoch0 + seconds),
         "window_epoch_end": epoch0 + seconds,
         "_records": records,
+        "_window": (plan.start, plan.end),
     }
     if kill:
-        server.start()
-        result["durability"] = await _seen_after_restart(server, records)
+        if sticky:  # the others go on: nothing to start again
+            result["_killed"], result["_killed_process"] = killed, killed_process
+        else:
+            server.start()
+        result["durability"] = await _seen_after_restart(server, records, jar=http.Jar() if sticky else None)
     return result
 
 
@@ -236,22 +322,24 @@ async def _cpu_at(server: AppServer, when: float, into: dict) -> None:
     into["end"] = server.cpu_seconds()
 
 
-async def _server_runs(server: AppServer, records: list[Record]) -> dict[str, dict[str, int]]:
-    """The server's own count of each participant's script runs (its test mode), by token."""
+async def _server_runs(server: AppServer, people: list[Participant]) -> dict[str, dict[str, int]]:
+    """The server's own count of each participant's script runs (its test mode), by token;
+    behind HAProxy asked with the participant's cookies, so the process that served it answers
+    (each process counts only its own sessions' runs)."""
     gate = asyncio.Semaphore(8)
 
-    async def one(token: str):
+    async def one(token: str, jar):
         async with gate:
             try:
-                return token, await http.get_json(server.url, http.RUNS, {"t": token}, timeout=10)
+                return token, await http.get_json(server.url, http.RUNS, {"t": token}, timeout=10, jar=jar)
             except Exception:  # noqa: BLE001 - not in the test mode, or gone: not counted
                 return token, None
 
-    answers = await asyncio.gather(*(one(r.token) for r in records if r.token))
+    answers = await asyncio.gather(*(one(p.rec.token, p.client.jar) for p in people if p.rec.token))
     return {token: counts for token, counts in answers if counts is not None}
 
 
-def _spread(values: list[float]) -> dict:
+def spread(values: list[float]) -> dict:
     """Mean, least and most of a per-client figure."""
     if not values:
         return {"mean": None, "min": None, "max": None}
@@ -271,26 +359,30 @@ def _live(records: list[Record], start: float, end: float, cpu: dict, server_run
         return start <= t <= end
 
     per_kind = {
-        k: _spread([sum(1 for at, kind, _ in r.stream_log if kind == k and within(at)) for r in live])
+        k: spread([sum(1 for at, kind, _ in r.stream_log if kind == k and within(at)) for r in live])
         for k in ("put", "read", "voted")
     }
     changes = {v for r in live for at, kind, v in r.stream_log if kind in ("put", "read") and within(at)}
-    subscribers = max((r.room for r in live), default=0)
+    # the screens on the stream: each process counts its own (one group on a single process)
+    rooms: dict[str | None, int] = {}
+    for r in live:
+        rooms[r.process] = max(rooms.get(r.process, 0), r.room)
+    subscribers = sum(rooms.values())
     cpu_s = cpu["end"] - cpu["start"] if cpu.get("end") is not None and cpu.get("start") is not None else None
     per = cpu_s / (len(changes) * subscribers) if cpu_s is not None and changes and subscribers else None
     counted = [server_runs[r.token] for r in live if r.token in server_runs]
     return {
         "window_seconds": end - start,
-        "messages_per_client": _spread([sum(1 for at, _, _ in r.stream_log if within(at)) for r in live]),
+        "messages_per_client": spread([sum(1 for at, _, _ in r.stream_log if within(at)) for r in live]),
         "messages_by_kind": per_kind,
-        "state_reads_per_client": _spread([sum(1 for at in r.state_reads if within(at)) for r in live]),
-        "runs_per_client": _spread([sum(1 for at, kind in r.run_log if kind == "run" and within(at)) for r in live]),
-        "fragment_runs_per_client": _spread(
+        "state_reads_per_client": spread([sum(1 for at in r.state_reads if within(at)) for r in live]),
+        "runs_per_client": spread([sum(1 for at, kind in r.run_log if kind == "run" and within(at)) for r in live]),
+        "fragment_runs_per_client": spread(
             [sum(1 for at, kind in r.run_log if kind == "fragment" and within(at)) for r in live]
         ),
-        "polls_per_client": _spread([sum(1 for at in r.poll_log if within(at)) for r in live]),
+        "polls_per_client": spread([sum(1 for at in r.poll_log if within(at)) for r in live]),
         "server_runs_per_client": {
-            k: _spread([c.get(k, 0) for c in counted]) for k in ("run", "asked", "poll")
+            k: spread([c.get(k, 0) for c in counted]) for k in ("run", "asked", "poll")
         } if counted else None,
         "others_first_seen_via": {
             via: sum(1 for r in live for m, how in r.seen_via.items() if how == via and int(m[2:5]) != r.index)
@@ -348,7 +440,9 @@ def _client_latency(records, seen: dict, end: float, start: float = 0.0) -> dict
     ``series``: per change, when it was sent (seconds after the clock started) and its median
     and slowest screen, to see where in the run (a vote burst?) the slow ones fall."""
     joined = {r.index: r.joined for r in records if r.joined is not None}
+    process = {r.index: r.process for r in records}
     lat, missing, series = [], 0, []
+    split: dict[str, list[float]] = {"same": [], "other": []}  # actor and screen on one process or two
     for r in records:
         for a in r.actions:
             if a.marker is None or a.refused is not None or a.sent > end - 10:
@@ -360,23 +454,29 @@ def _client_latency(records, seen: dict, end: float, start: float = 0.0) -> dict
                     continue
                 if i in saw:
                     mine.append(saw[i] - a.sent)
+                    split["same" if process[i] == r.process else "other"].append(saw[i] - a.sent)
                 else:
                     missing += 1
             lat += mine
             if mine:
                 series.append((round(a.sent - start, 1), round(pct(mine, 0.5), 2), round(max(mine), 2)))
-    return {
+    out = {
         "n": len(lat), "median": pct(lat, 0.5), "p95": pct(lat, 0.95), "not_seen": missing, "series": sorted(series),
     }
+    if split["other"]:  # several processes: the change crossed from one to another (NOTIFY) or not
+        out["by_process"] = {
+            k: {"n": len(v), "median": pct(v, 0.5), "p95": pct(v, 0.95)} for k, v in split.items()
+        }
+    return out
 
 
-async def _seen_after_restart(server: AppServer, records) -> dict:
+async def _seen_after_restart(server: AppServer, records, jar: http.Jar | None = None) -> dict:
     """After the restart: does a participant's page (reopened with their token) show every
     step and note that someone saw acknowledged before the kill?"""
     who = next((r for r in records if r.token), None)
     if who is None:
         return {"checked": 0, "visible": 0}
-    c = Client(server.url)
+    c = Client(server.url, jar=jar)
     await c.connect()
     try:
         screen = await c.open("process", f"t={who.token}", until=lambda s: bool(s.live_state("board")))

@@ -8,6 +8,11 @@ and ``:`` comment lines, events ended by a blank line), hands each event's JSON 
 with the time it arrived, and reconnects after the server's ``retry`` delay when the stream
 breaks, as ``EventSource`` does (doubling it after an HTTP error, up to 15 s, as the app's
 component does for a refused stream).
+
+Behind HAProxy (the server setup, ``scripts/serve.sh``) a browser keeps the cookie HAProxy sets
+(``KOPKARTA_SRV``) and so stays on one app process: a :class:`Jar` per participant, shared by
+its websocket, its stream and its reads, does the same (every request sends what the jar holds
+and keeps what the answer sets).
 """
 
 from __future__ import annotations
@@ -26,6 +31,28 @@ STATE = "/_kopkarta/live"
 RUNS = "/_kopkarta/test/runs"
 
 
+class Jar:
+    """One browser's cookies (name → value), as sent to and set by one site. Enough for
+    HAProxy's stickiness cookie: no paths, domains or expiry (nothing here expires)."""
+
+    def __init__(self) -> None:
+        self.cookies: dict[str, str] = {}
+
+    def header(self) -> str:
+        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+
+    def take(self, set_cookies) -> None:
+        """Keep what ``Set-Cookie`` header values set."""
+        for line in set_cookies or ():
+            pair = line.split(";", 1)[0]
+            name, sep, value = pair.partition("=")
+            if sep and name.strip():
+                self.cookies[name.strip()] = value.strip()
+
+    def get(self, name: str) -> str | None:
+        return self.cookies.get(name)
+
+
 class HttpError(Exception):
     def __init__(self, status: int, body: bytes = b""):
         super().__init__(f"HTTP {status}: {body[:200]!r}")
@@ -37,13 +64,16 @@ def _address(base_url: str) -> tuple[str, int]:
     return u.hostname or "127.0.0.1", u.port or 80
 
 
-async def _request(base_url: str, path: str, query: dict[str, str], *, accept: str, keep: bool, timeout: float):
+async def _request(
+    base_url: str, path: str, query: dict[str, str], *, accept: str, keep: bool, timeout: float, jar: Jar | None = None
+):
     host, port = _address(base_url)
     reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
     target = f"{path}?{urlencode(query)}" if query else path
+    cookie = f"Cookie: {jar.header()}\r\n" if jar is not None and jar.cookies else ""
     writer.write(
         (
-            f"GET {target} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: {accept}\r\n"
+            f"GET {target} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: {accept}\r\n{cookie}"
             f"Cache-Control: no-cache\r\nConnection: {'keep-alive' if keep else 'close'}\r\n\r\n"
         ).encode("latin-1")
     )
@@ -54,12 +84,17 @@ async def _request(base_url: str, path: str, query: dict[str, str], *, accept: s
         raise ConnectionError("the server closed the connection before answering")
     status = int(status_line.split()[1])
     headers: dict[str, str] = {}
+    set_cookies = []
     while True:
         line = await asyncio.wait_for(reader.readline(), timeout)
         if line in (b"\r\n", b"\n", b""):
             break
         name, _, value = line.decode("latin-1").partition(":")
         headers[name.strip().lower()] = value.strip()
+        if name.strip().lower() == "set-cookie":
+            set_cookies.append(value.strip())
+    if jar is not None:
+        jar.take(set_cookies)
     return status, headers, reader, writer
 
 
@@ -90,12 +125,14 @@ async def _chunks(reader: asyncio.StreamReader, headers: dict[str, str]):
             yield data
 
 
-async def get(base_url: str, path: str, query: dict[str, str] | None = None, *, timeout: float = 30.0) -> bytes:
+async def get(
+    base_url: str, path: str, query: dict[str, str] | None = None, *, timeout: float = 30.0, jar: Jar | None = None
+) -> bytes:
     """One GET; the body, or :class:`HttpError` for a status other than 200."""
 
     async def go() -> bytes:
         status, headers, reader, writer = await _request(
-            base_url, path, query or {}, accept="application/json", keep=False, timeout=timeout
+            base_url, path, query or {}, accept="application/json", keep=False, timeout=timeout, jar=jar
         )
         try:
             body = b"".join([c async for c in _chunks(reader, headers)])
@@ -108,8 +145,10 @@ async def get(base_url: str, path: str, query: dict[str, str] | None = None, *, 
     return await asyncio.wait_for(go(), timeout)
 
 
-async def get_json(base_url: str, path: str, query: dict[str, str] | None = None, *, timeout: float = 30.0):
-    return json.loads(await get(base_url, path, query, timeout=timeout))
+async def get_json(
+    base_url: str, path: str, query: dict[str, str] | None = None, *, timeout: float = 30.0, jar: Jar | None = None
+):
+    return json.loads(await get(base_url, path, query, timeout=timeout, jar=jar))
 
 
 class _Parser:
@@ -152,9 +191,14 @@ class EventStream:
     JSON and ``time.monotonic()`` when its bytes arrived."""
 
     def __init__(
-        self, base_url: str, query: dict[str, str], on_event: Callable[[dict, float], Awaitable[None]]
+        self,
+        base_url: str,
+        query: dict[str, str],
+        on_event: Callable[[dict, float], Awaitable[None]],
+        jar: Jar | None = None,
     ):
         self.base_url = base_url.rstrip("/")
+        self.jar = jar
         self.query = query
         self.on_event = on_event
         self.retry = 1.0
@@ -210,7 +254,7 @@ class EventStream:
 
     async def _once(self) -> None:
         status, headers, reader, writer = await _request(
-            self.base_url, EVENTS, self.query, accept="text/event-stream", keep=True, timeout=30.0
+            self.base_url, EVENTS, self.query, accept="text/event-stream", keep=True, timeout=30.0, jar=self.jar
         )
         self._writer = writer
         try:
