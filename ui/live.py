@@ -67,7 +67,7 @@ _TEXTS = {
     ),
     "clock": ("rounds.no_timer", "rounds.paused", "rounds.time_up", "live.voted", "live.reconnecting"),
     "results": (
-        "present.voted", "rounds.no_votes", "rounds.no_ratings", "rounds.wait_reveal", "rounds.hidden_notes",
+        "present.voted", "present.vote_colours", "rounds.no_votes", "rounds.no_ratings", "rounds.wait_reveal", "rounds.hidden_notes",
         "notes.anonymous", "live.reconnecting", *(f"function.{f}" for f in FUNCTIONS),
         *(f"rounds.field.{f}" for f in sorted({f for fields in rating_scales().values() for f in fields})),
     ),
@@ -181,7 +181,8 @@ def dots(who: Viewer, round_no: int, *, budget: int, most: int, offered: list[tu
 
 def watch(who: Viewer, rerun: Rerun) -> None:
     """The page's watcher: asks for a rerun of the page when its structure changed, or when
-    ``rerun`` says so. Put it where an empty element does not show (the sidebar)."""
+    ``rerun`` says so. Put it where an empty element does not show (the sidebar, or the end of
+    the presenter's page, which has none)."""
     _mount(who, "watch", {"view": "watch"}, rerun=rerun)
 
 

@@ -1,7 +1,9 @@
 """Who is at this browser: join, create, and being recognised again after a reload.
 
 Session state dies on a reload and a sleeping phone drops its session, so the participant's
-token also lives in the address (``?t=...``); every page puts it back if navigation dropped it.
+token also lives in the address (``?t=...``); every page puts it back if navigation dropped it,
+except the presenter view: the projector's address is on the wall and in its history, so it holds
+the workshop and its join code instead (``views/present.py``), never anyone's token.
 """
 
 from __future__ import annotations
@@ -14,7 +16,10 @@ from workshop.services.live import Identity, identify, snapshot
 from . import current_language, store
 
 
-def current_identity() -> Identity | None:
+def current_identity(*, in_url: bool = True) -> Identity | None:
+    """The participant at this browser, or None; ``in_url``: put their token back in the
+    address if it is not there (the presenter view and the app's frame before it knows the
+    page pass ``False``)."""
     me: Identity | None = st.session_state.get("me")
     if me is None:
         token = st.query_params.get("t")
@@ -28,7 +33,7 @@ def current_identity() -> Identity | None:
             st.session_state["me"] = me
     if me is not None:
         _note_joined(me.workshop_id)
-    if me is not None and st.query_params.get("t") != me.token:
+    if in_url and me is not None and st.query_params.get("t") != me.token:
         st.query_params["t"] = me.token
     return me
 
@@ -65,7 +70,7 @@ def app_language() -> str:
     in (so joining a Swedish workshop turns the whole app Swedish), else ``?lang=`` or English."""
     if "lang" in st.session_state:
         return st.session_state["lang"]
-    me = current_identity()
+    me = current_identity(in_url=False)  # the page puts the token in the address (or, the presenter, not)
     default = None
     if me is not None:
         try:

@@ -1,112 +1,110 @@
-"""The presenter view for the projector: read-only, in large type. It follows the current phase
-(its name and key content), shows the round's prompt and the big countdown, and the results
-once the facilitator reveals them (ranked dots, rating spreads, notes).
+"""The presenter view for the projector: read-only, made to be read from the back of the room.
+No sidebar and no navigation (a small way back for the facilitator in a corner); the workshop's
+title and phase, and while the workshop is open its join code in large type with the QR code
+in the top right corner; the phase's content made for distance (:mod:`ui.projector`); the
+round's prompt, its big countdown and, once the facilitator reveals them, its results.
 
 Reached by anyone who joined the workshop, or without joining by
 ``/present?w=<workshop id>&code=<join code>`` (a wrong code is refused:
-:func:`workshop.services.live.presenter_access`). The countdown and the results are live parts
-(:mod:`ui.live`): they tick and change in the browser. The rest is drawn again when the map
-changes (one screen in the room: its watcher asks for a run on any change). Thin: reads through
-services; shows what a participant may see (hidden rounds stay hidden).
+:func:`workshop.services.live.presenter_access`). The projector's address is on the wall and in
+its browser's history, so it never holds a participant's token: a participant who opens
+``/present?t=...`` gets ``?w=...&code=...`` in the address instead, and the page shows what the
+room may see (no one's hidden dots or notes), as the projector that opened it by the code would.
+
+The countdown and the results are live parts (:mod:`ui.live`): they tick and change in the
+browser. The rest is drawn again when the map changes (one screen in the room: its watcher asks
+for a run on any change). Thin: reads through services.
 """
+
+from urllib.parse import urlsplit
 
 import streamlit as st
 
-from ui import language_picker, live, md_escape, store
-from ui.fields import option
+from ui import current_language, language_picker, live, md_escape, store
+from ui.projector import CSS, phase_content
 from ui.session import current_identity
-from workshop.analysis.friction import consensus_rows, consensus_tally
 from workshop.errors import NotFound
 from workshop.i18n import t
 from workshop.services import facilitation as fs
-from workshop.services.live import presenter_access, snapshot
-from workshop.services.live_state import structure
+from workshop.services import sharing
+from workshop.services.live import join_code, presenter_access
+from workshop.services.live_state import structure, viewer_snapshot
 
 db = store()
-me = current_identity()
+me = current_identity(in_url=False)  # the projector's address never holds a token (see above)
 wanted, code = st.query_params.get("w"), st.query_params.get("code")
-viewer = None
-if wanted and code:
-    if not presenter_access(db, wanted, code):
-        lang = language_picker()
-        st.title(t("nav.present", lang))
-        st.error(t("present.refused", lang))
-        st.stop()
-    workshop_id = wanted
-    viewer = me.participant_id if me is not None and me.workshop_id == wanted else None
-elif me is not None:
-    workshop_id, viewer = me.workshop_id, me.participant_id
-else:
+
+
+def _stop(key: str, kind: str = "error") -> None:
+    """Nothing to project: say why (the app's sidebar stays, to find the way to a workshop)."""
     lang = language_picker()
-    st.title(t("nav.present", lang))
-    st.info(t("present.join_first", lang))
+    st.title(t("nav.present", lang), anchor=False)
+    getattr(st, kind)(t(key, lang))
     st.page_link("views/home.py", label=t("session.go_home", lang), icon="🏠")
     st.stop()
 
+
+if wanted and code:
+    if not presenter_access(db, wanted, code):
+        _stop("present.refused")
+    workshop_id = wanted
+elif me is not None:
+    workshop_id = me.workshop_id
+else:
+    _stop("present.join_first", "info")
+
 try:
-    lang = language_picker(snapshot(db, workshop_id).language)
+    snap, _ = viewer_snapshot(db, workshop_id, None)  # what the room may see
+    code = join_code(db, workshop_id)  # as it is written (the address may have it typed loosely)
 except NotFound:
-    lang = language_picker()
-    st.error(t("present.refused", lang))
-    st.stop()
-
-#: large type for the projector (fixed CSS, no user text)
-LARGE_TYPE = (
-    "<style>.stMainBlockContainer p, .stMainBlockContainer li, .stMainBlockContainer pre"
-    "{font-size:1.8rem !important;line-height:1.35}</style>"
-)
-st.markdown(LARGE_TYPE, unsafe_allow_html=True)
-
-#: the kind of element each phase is about (the process shows its stages with their steps)
-PHASE_KIND = {"group": "role", "motives": "motive", "friction": "objection", "consensus": "criterion",
-              "deals": "deal", "actions": "action"}
+    _stop("present.refused")
+lang = current_language(snap.language)
+state = fs.state(db, workshop_id)
+st.html(CSS)  # the projector's look, fixed CSS with no user text: no sidebar, large type (ui.projector)
 
 
-def _phase(snap, state) -> None:
-    if state.page is None:
-        st.caption(t("present.no_phase", lang))
-        return
-    st.header(t("rounds.phase", lang, no=state.phase + 1, total=len(state.agenda), name=t(f"nav.{state.page}", lang)), anchor=False)
-    for seg in snap.doc["segments"]:
-        if len(snap.doc["segments"]) > 1:
-            st.subheader(md_escape(seg["name"]), anchor=False)
-        if state.page == "process":
-            for i, stage in enumerate(seg.get("stages", []), 1):
-                st.text(f"{i}. {stage['name']} — {t('present.steps', lang, n=len(stage.get('steps', [])))}")
-            continue
-        if state.page == "consensus":
-            _consensus(seg)
-            continue
-        kind = PHASE_KIND.get(state.page)
-        if kind is None:
-            continue
-        items = snap.of_kind(kind, seg["id"]) if kind not in ("deal", "action") else snap.of_kind(kind)
-        for el in items[:12]:
-            st.text("• " + snap.label(el.eid, 90))
-        if len(items) > 12:
-            st.caption(t("present.items", lang, n=len(items)))
-        if kind in ("deal", "action"):
-            break
+def _address() -> None:
+    """The address shows the workshop and its join code only (``lang`` kept when given)."""
+    shown = {"w": workshop_id, "code": code}
+    if "lang" in st.query_params:
+        shown["lang"] = st.query_params["lang"]
+    if st.query_params.to_dict() != shown:
+        st.query_params.from_dict(shown)
 
 
-STATUS_MARK = {"yes": "✅", "partly": "🟠", "no": "❌", "unknown": "❔"}
+def _corner() -> None:
+    """The join code in large type beside its QR code (the link phones in the room can open)."""
+    shared = sharing.share(st.context.url, code)
+    parts = urlsplit(shared.link)
+    with st.container(key="kk_corner", horizontal=True, vertical_alignment="center", gap="medium"):
+        with st.container(gap="small"):
+            st.text(t("present.corner", lang))
+            with st.container(key="kk_code"):
+                st.text(code)
+            st.text(parts.netloc + parts.path.rstrip("/"))
+        st.image(sharing.qr_png(shared.link), width=190, alt=t("present.corner_qr", lang))
 
 
-def _consensus(seg) -> None:
-    """The six conditions for a decision many can stand behind, each with its status."""
-    status = option("status", lang)
-    rows = consensus_rows(seg)
-    tally = consensus_tally(rows)
-    st.text(t("consensus.page.overall", lang, yes=tally["yes"], total=len(rows)))
-    for row in rows:
-        st.text(f"{STATUS_MARK[row.status]} {t('consensus.' + row.name, lang)} — {status(row.status)}")
+def _round_shows(r) -> bool:
+    """Whether the round has anything to show: open, or its results (revealed, or a brainstorm's
+    notes that were never hidden)."""
+    if r.is_open:
+        return True
+    if r.kind in ("vote", "rating"):
+        return r.revealed
+    return r.kind == "brainstorm" and (r.revealed or not r.hidden)
 
 
-def _round(snap, state, who: live.Viewer) -> None:
-    r = state.current_round
-    if r is None:
-        return
-    st.divider()
+def _round_first(r) -> bool:
+    """An open round, and a round's results until the facilitator moves to another phase, come
+    before the phase's content (this screen remembers the phase it first saw each round in);
+    after that, they follow it."""
+    seen = st.session_state.setdefault("present_rounds", {})
+    since = seen.setdefault((workshop_id, r.no), state.phase)
+    return r.is_open or since == state.phase
+
+
+def _round(r, who: live.Viewer) -> None:
     target = t(f"kind.{r.target}", lang) if r.target else ""
     st.header(t(f"rounds.kind.{r.kind}", lang, target=target), anchor=False)
     if r.prompt:
@@ -116,15 +114,35 @@ def _round(snap, state, who: live.Viewer) -> None:
     live.results(who)
 
 
-snap = snapshot(db, workshop_id)
-state = fs.state(db, workshop_id)
-token = me.token if me is not None and me.workshop_id == workshop_id else None
-who = live.Viewer(workshop_id, viewer, lang, structure(state, snap.language), token=token, code=None if token else code)
-st.title(md_escape(snap.doc["workshop"]["title"]), anchor=False)
+_address()
+who = live.Viewer(workshop_id, None, lang, structure(state, snap.language), code=code)
+head, corner = st.columns([2.1, 1], vertical_alignment="center") if not state.ended else (st.container(), None)
+with head:
+    st.title(md_escape(snap.doc["workshop"]["title"]), anchor=False)
+    if state.page is None:
+        st.caption(t("present.no_phase", lang))
+    else:
+        st.header(t("rounds.phase", lang, no=state.phase + 1, total=len(state.agenda), name=t(f"nav.{state.page}", lang)), anchor=False)
+if corner is not None:  # while the workshop is open; never the facilitator key
+    with corner:
+        _corner()
 if state.read_only:
     st.warning(t(f"rounds.{state.read_only_reason}_banner", lang), icon="🔒")
-_phase(snap, state)
-_round(snap, state, who)
-with st.sidebar:
-    live.watch(who, live.Rerun(any=True))
-    live.safety_net(who)
+current = state.current_round
+shown = current is not None and _round_shows(current)
+first = shown and _round_first(current)
+alone = first and current.revealed and current.kind in ("vote", "rating")  # a vote's results have the wall to themselves
+if first:
+    _round(current, who)
+if state.page is not None and not alone:
+    if first:
+        st.divider()
+    phase_content(snap, state.page, lang)
+if shown and not first:
+    st.divider()
+    _round(current, who)
+with st.container(key="kk_back", horizontal=True, gap="small"):  # the facilitator's way back
+    st.page_link("views/facilitate.py", label=t("nav.facilitate", lang), icon=":material/tune:")
+    st.page_link("views/home.py", label=t("nav.home", lang), icon=":material/home:")
+live.watch(who, live.Rerun(any=True))  # draws nothing (the sidebar is hidden here)
+live.safety_net(who)

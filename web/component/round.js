@@ -217,6 +217,7 @@ export class ResultsView extends RoundView {
       legend.appendChild(item);
     });
     out.push(legend);
+    out.push(node("p", "kk-gray kk-colours", this.text("present.vote_colours")));
     return out;
   }
 }

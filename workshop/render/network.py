@@ -34,6 +34,7 @@ from pyvis.network import Network
 from ..graph import View, layout, map_graph
 from ..i18n import t
 from ..memo import Memo
+from . import wall
 from .tables import SEVERITY_COLOURS
 
 #: the project's stance colours, -2 (opposes) to +2 (advocates)
@@ -219,12 +220,14 @@ def _edge_look(data: Mapping[str, Any], lang: str) -> tuple[tuple[str, float, An
     return None  # contains, raised_in: the layout puts steps and objections under their stage
 
 
-def build_network(g: nx.MultiDiGraph, pos: Mapping[str, tuple[int, int]], lang: str) -> Network:
-    """A pyvis ``Network`` of the graph (fixed positions, physics off, plain-text titles)."""
+def build_network(g: nx.MultiDiGraph, pos: Mapping[str, tuple[int, int]], lang: str, big: bool = False) -> Network:
+    """A pyvis ``Network`` of the graph (fixed positions, physics off, plain-text titles);
+    ``big``: for the projector (:mod:`workshop.render.wall`)."""
     net = Network(height=f"{HEIGHT}px", width="100%", directed=True, cdn_resources="in_line", neighborhood_highlight=True, heading="")
     for node, data in sorted(g.nodes(data=True), key=lambda item: item[1]["order"]):
         x, y = pos[node]
-        net.add_node(node, title=_node_title(g, node, lang), x=int(x), y=int(y), physics=False, **_node_style(data, lang))
+        style = wall.node(_node_style(data, lang)) if big else _node_style(data, lang)
+        net.add_node(node, title=_node_title(g, node, lang), x=int(x), y=int(y), physics=False, **style)
     for a, b, data in g.edges(data=True):
         look = _edge_look(data, lang)
         if look is None:
@@ -232,7 +235,7 @@ def build_network(g: nx.MultiDiGraph, pos: Mapping[str, tuple[int, int]], lang: 
         (colour, width, dashes, arrow, curved), title = look
         if data.get("label"):
             title = f"{title}: {_wrapped(data['label'], 300)}"
-        options: dict[str, Any] = {"color": {"color": colour, "highlight": colour, "hover": colour}, "width": width, "title": title}
+        options: dict[str, Any] = {"color": {"color": colour, "highlight": colour, "hover": colour}, "width": width * (wall.SCALE if big else 1), "title": title}
         if dashes:
             options["dashes"] = dashes
         options["arrows"] = {"to": {"enabled": arrow, "scaleFactor": 0.7}}
@@ -313,7 +316,7 @@ def legend_html(g: nx.MultiDiGraph, lang: str) -> str:
 
 
 # -- the page ----------------------------------------------------------------------------------
-def frame_style(pos: Mapping[str, tuple[int, int]]) -> str:
+def frame_style(pos: Mapping[str, tuple[int, int]], highest: int = HEIGHT) -> str:
     """CSS giving the drawing area the shape of the drawing (wide maps get a low frame, tall
     ones a high frame, within bounds), so the zoomed-to-fit network fills its frame."""
     if not pos:
@@ -322,7 +325,7 @@ def frame_style(pos: Mapping[str, tuple[int, int]]) -> str:
     width, height = max(xs) - min(xs) + 260, max(ys) - min(ys) + 240
     return (
         "<style>#mynetwork { width: 100% !important; height: auto !important; "
-        f"aspect-ratio: {width} / {height}; min-height: {MIN_HEIGHT}px; max-height: {HEIGHT}px; }}</style>\n"
+        f"aspect-ratio: {width} / {height}; min-height: {min(MIN_HEIGHT, highest)}px; max-height: {highest}px; }}</style>\n"
     )
 
 
@@ -334,7 +337,7 @@ _LEGIBLE = """
 // once drawn fitted into its frame: zoom in, around the centre, until the smallest label is
 // MIN px high (the map may then be panned; the buttons zoom out again)
 (function () {
-  var MIN = %d, SMALLEST = 16;
+  var MIN = %d, SMALLEST = %d;
   function legible() {
     if (typeof network === "undefined" || !network) return;
     var scale = network.getScale();
@@ -347,14 +350,16 @@ _LEGIBLE = """
   }
 })();
 </script>
-""" % MIN_LABEL_PX
+"""
 
 
-def network_html(g: nx.MultiDiGraph, pos: Mapping[str, tuple[int, int]], lang: str, legend: bool = True) -> str:
-    """The whole offline HTML page of a graph drawn at ``pos``."""
-    page = _render(build_network(g, pos, lang))
-    page = page.replace("</head>", _STYLE + frame_style(pos) + "</head>", 1)
-    page = page.replace("</body>", _LEGIBLE + "</body>", 1)
+def network_html(g: nx.MultiDiGraph, pos: Mapping[str, tuple[int, int]], lang: str, legend: bool = True, *, big: bool = False) -> str:
+    """The whole offline HTML page of a graph drawn at ``pos`` (``big``: for the projector)."""
+    scale, least, highest = (wall.SCALE, wall.LABEL_PX, wall.HEIGHT) if big else (1, MIN_LABEL_PX, HEIGHT)
+    pos = wall.positions(pos) if big else pos
+    page = _render(build_network(g, pos, lang, big))
+    page = page.replace("</head>", _STYLE + (wall.STYLE if big else "") + frame_style(pos, highest) + "</head>", 1)
+    page = page.replace("</body>", _LEGIBLE % (least, round(16 * scale)) + "</body>", 1)
     if legend:
         page = page.replace("<body>", "<body>\n" + legend_html(g, lang), 1)
     page = offline(page)
@@ -362,20 +367,20 @@ def network_html(g: nx.MultiDiGraph, pos: Mapping[str, tuple[int, int]], lang: s
     return page.replace("<html>", f'<!DOCTYPE html>\n<html lang="{lang_attr}">', 1)
 
 
-def map_html(doc: Mapping[str, Any], segment: str | None, view: View, lang: str) -> str:
+def map_html(doc: Mapping[str, Any], segment: str | None, view: View, lang: str, *, big: bool = False) -> str:
     """The network page of one segment of a map document (all segments when ``segment`` is None)."""
     g = map_graph(doc, segment, view)
-    return network_html(g, layout(g), lang)
+    return network_html(g, layout(g), lang, big=big)
 
 
 #: the network pages drawn lately (every screen on the map page draws the same one per change)
 _pages: Memo[str] = Memo(32)
 
 
-def cached_map_html(version_key: Hashable, doc: Mapping[str, Any], segment: str | None, view: View, lang: str) -> str:
+def cached_map_html(version_key: Hashable, doc: Mapping[str, Any], segment: str | None, view: View, lang: str, *, big: bool = False) -> str:
     """:func:`map_html`, remembered per (``version_key``, segment, view, language).
 
     ``version_key`` must identify the document's content (for example the workshop's id and its
     change number): the document itself is not compared.
     """
-    return _pages.get((version_key, segment, view, lang), lambda: map_html(doc, segment, view, lang))
+    return _pages.get((version_key, segment, view, lang, big), lambda: map_html(doc, segment, view, lang, big=big))

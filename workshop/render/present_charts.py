@@ -24,7 +24,7 @@ def vote_figure(lines: Sequence[VoteLine], label: Callable[[str], str], lang: st
             y=names, x=[line.by_function.get(fn, 0) for line in lines], orientation="h",
             name=t(f"function.{fn}", lang), hovertemplate="%{y}: %{x}<extra></extra>",
         )
-    size = 22 if big else 14
+    size = 24 if big else 14
     fig.update_layout(
         barmode="stack", height=max(220, (48 if big else 30) * len(lines) + 80), margin=dict(l=10, r=10, t=10, b=10),
         font=dict(size=size), legend=dict(orientation="h"), xaxis=dict(title=t("rounds.dots", lang), dtick=1),

@@ -85,7 +85,7 @@ def vote_bar_figure(results: Any, labels: Labels, lang: str, *, big: bool = Fals
         hovertemplate="%{y}: %{x} (%{customdata})<extra></extra>",
         name=t("rounds.dots", lang),
     )
-    size = 22 if big else 15
+    size = 24 if big else 15
     fig.update_layout(
         height=_height(len(lines), big), margin=dict(l=10, r=30, t=10, b=10), font=dict(size=size),
         showlegend=False, xaxis=dict(title=t("rounds.dots", lang), dtick=1 if best <= 20 else None, rangemode="tozero"),
@@ -111,7 +111,7 @@ def votes_by_function_figure(results: Any, labels: Labels, lang: str, *, big: bo
             name=t(f"function.{fn}", lang), marker_color=_colour(fn),
             hovertemplate="%{y}: %{x}<extra>" + plotly_text(t(f"function.{fn}", lang)) + "</extra>",
         )
-    size = 22 if big else 15
+    size = 24 if big else 15
     fig.update_layout(
         barmode="group", height=_height(len(lines) * max(1, len(functions)) // 2 + len(lines), big),
         margin=dict(l=10, r=10, t=10, b=10), font=dict(size=size), legend=dict(orientation="h", y=-0.15), showlegend=True,
