@@ -27,7 +27,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -48,6 +47,7 @@ from .server import ROOT, Sample, log_errors
 
 sys.path.insert(0, str(ROOT / "tests"))
 import pg_support  # noqa: E402
+from e2e.conftest import free_ports  # noqa: E402
 
 SERVE_SH = ROOT / "scripts" / "serve.sh"
 #: what serve.sh prints once HAProxy answers in front of every app process
@@ -99,25 +99,6 @@ class Cluster:
         self._pg.stop()
 
 
-def free_ports(count: int) -> int:
-    """A port with ``count - 1`` free ports above it (HAProxy's, then one per app process)."""
-    for _ in range(200):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            base = s.getsockname()[1]
-        if base + count >= 65000:
-            continue
-        ok = True
-        for p in range(base, base + count):
-            with socket.socket() as s:
-                try:
-                    s.bind(("127.0.0.1", p))
-                except OSError:
-                    ok = False
-                    break
-        if ok:
-            return base
-    raise RuntimeError("no run of free ports")
 
 
 @dataclass

@@ -48,6 +48,28 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def free_ports(count: int) -> int:
+    """A port with ``count - 1`` free ports above it (HAProxy's, then one per app process of
+    ``scripts/serve.sh``; also used by ``bench/``)."""
+    for _ in range(200):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            base = s.getsockname()[1]
+        if base + count >= 65000:
+            continue
+        ok = True
+        for p in range(base, base + count):
+            with socket.socket() as s:
+                try:
+                    s.bind(("127.0.0.1", p))
+                except OSError:
+                    ok = False
+                    break
+        if ok:
+            return base
+    raise RuntimeError("no run of free ports")
+
+
 def stop_process(proc: subprocess.Popen, timeout: float = 20.0) -> None:
     """SIGTERM (the app checkpoints the database on a clean exit), SIGKILL if it hangs (also
     used by ``bench/``)."""

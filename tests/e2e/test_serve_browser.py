@@ -21,7 +21,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -33,7 +32,7 @@ import pytest
 import pg_support
 from workshop import demo
 
-from .conftest import ROOT
+from .conftest import ROOT, free_ports
 
 pytestmark = pytest.mark.browser
 
@@ -41,25 +40,6 @@ W = "serve-room"
 BOARD = ".kk-live[data-view='board']"
 
 
-def _free_ports(count: int) -> int:
-    """A port with ``count - 1`` free ports above it."""
-    for _ in range(200):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            base = s.getsockname()[1]
-        if base + count >= 65000:
-            continue
-        free = True
-        for p in range(base, base + count):
-            with socket.socket() as s:
-                try:
-                    s.bind(("127.0.0.1", p))
-                except OSError:
-                    free = False
-                    break
-        if free:
-            return base
-    raise RuntimeError("no free ports")
 
 
 class Setup:
@@ -68,7 +48,7 @@ class Setup:
     def __init__(self, folder: Path):
         self.folder = folder
         self.db = pg_support.cluster().fresh_database()
-        self.port = _free_ports(3)
+        self.port = free_ports(3)
         self.url = f"http://127.0.0.1:{self.port}"
         self.state = folder / "serve"
         env = dict(os.environ, KOPKARTA_PORT=str(self.port), KOPKARTA_PROCESSES="2", KOPKARTA_DB=self.db,
