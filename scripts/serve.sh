@@ -60,7 +60,9 @@ app_pids=()
 haproxy_pid=""
 pg_started=""
 
-alive() { [ -d "/proc/$1" ] && ! grep -qs '^State:[[:space:]]*Z' "/proc/$1/status"; }
+# Alive: its status can be read and says it is not a zombie. (Not "no Z in its status": a process
+# reaped between two checks has no status to read, and a failed read then counted as alive.)
+alive() { grep -qs '^State:[[:space:]]*[^Z[:space:]]' "/proc/$1/status"; }
 
 # SIGTERM the processes, give them $1 seconds, then SIGKILL what is left; reap them all.
 stop_pids() {
