@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import threading
@@ -182,7 +183,7 @@ def run(ops: int = 500, clusters: dict | None = None) -> dict:
         started = list(clusters.values())
         for c in started:
             c.start()
-    results: dict = {"ops": ops, "engines": {}}
+    results: dict = {"ops": ops, "engines": {}, "load_before": os.getloadavg()[0]}
     try:
         with tempfile.TemporaryDirectory() as tmp:
             results["engines"]["duckdb"] = measure(str(Path(tmp) / "costs.duckdb"), ops)
@@ -192,6 +193,7 @@ def run(ops: int = 500, clusters: dict | None = None) -> dict:
     finally:
         for c in started:
             c.stop()
+    results["load_after"] = os.getloadavg()[0]
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(results, indent=2), encoding="utf-8")
     return results

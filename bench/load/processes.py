@@ -106,8 +106,12 @@ def run(
             waited = wait_quiet(quiet, patience)
             load = os.getloadavg()[0]
             print(f"[{datetime.now():%H:%M:%S}] kill run: N={kill_n} {setup.label} (load {load:.2f})", flush=True)
-            r = run_level(kill_n, seconds, seed=seed, probes=False, kill=True, setup=setup, out=FOLDER)
-            results.append(_keep(r, f"{setup.name}-n{kill_n}-kill", {"load_before": load, "waited_for_quiet": waited}))
+            # a run of other than 60 s kills at another moment (halfway): kept beside the 60 s one
+            suffix = "" if seconds == 60 else f"-s{seconds:g}"
+            r = run_level(kill_n, seconds, seed=seed, probes=False, kill=True, setup=setup, out=FOLDER, suffix=suffix)
+            results.append(
+                _keep(r, f"{setup.name}-n{kill_n}-kill{suffix}", {"load_before": load, "waited_for_quiet": waited})
+            )
             print("   " + json.dumps(r.get("moves")), json.dumps(r.get("durability")), flush=True)
     finally:
         cluster.stop()

@@ -9,6 +9,7 @@ build the section from made-up results.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 from bench.results import RESULTS, write_section
@@ -182,15 +183,15 @@ def kill_text(r: dict) -> str:
     authors = d.get("authors") or {}
     return (
         f"**SIGKILL of one app process** (2 processes on PostgreSQL, {r['n']} participants, {r['seconds']:.0f} s; "
-        f"the process most participants were on, {m.get('killed_process', '—')}, killed once {a.get('acknowledged_before_kill', '—')} "
-        f"actions were acknowledged, halfway, and not started again): {m.get('on_killed_process', '—')} participants were on it; "
+        f"the process most participants were on, {m.get('killed_process', '—')}, killed halfway, once {a.get('acknowledged_before_kill', '—')} "
+        f"actions were acknowledged, {_moment(a)}, and not started again): {m.get('on_killed_process', '—')} participants were on it; "
         f"{m.get('moved', '—')} lost their connection (noticed after {_f((m.get('noticed') or {}).get('mean'), '{:.2f}')} s on average) "
         f"and connected again as a browser does (first try after 0.5 s), {m.get('came_back', '—')} came back, all on "
         f"{', '.join(m.get('to') or ['—'])}, {m.get('recognised', '—')} recognised by their link's token; their page was back "
         f"{_f((m.get('page_back') or {}).get('median'))} s after the kill (median; slowest {_f((m.get('page_back') or {}).get('max'))} s). "
         f"{m.get('first_action_acknowledged', '—')} of {m.get('acted_after', '—')} made another action before the end, each acknowledged "
         f"(its ack {_f((m.get('first_action_ack') or {}).get('median'))} s median), "
-        f"{_f((m.get('worked_again') or {}).get('median'))} s after the kill (median, their 5-20 s pause between actions included; "
+        f"{_f((m.get('worked_again') or {}).get('median'))} s after the kill (median, their usual pause before an action included; "
         f"slowest {_f((m.get('worked_again') or {}).get('max'))} s); "
         f"{authors.get('same_participant', '—')} of {authors.get('checked', '—')} steps and notes they added afterwards carry their own participant as author. "
         f"{a.get('under_way_at_kill', '—')} actions were under way at the kill (never acknowledged; {a.get('stored_unacknowledged', 0)} "
@@ -198,6 +199,14 @@ def kill_text(r: dict) -> str:
         f"({a['acknowledged']} acknowledged in all, dots included); a participant's reopened page shows {d.get('visible', '—')} of "
         f"{d.get('checked', '—')} acknowledged steps and notes. Log errors: {r['log']['error_lines']}."
     )
+
+
+def _moment(a: dict) -> str:
+    if a.get("killed_in_vote_burst") is None:
+        return "at a moment of the run"
+    if a["killed_in_vote_burst"]:
+        return "during a vote burst (everyone putting dots every 0.5–2.5 s)"
+    return "between vote bursts (steps and notes every 5–20 s)"
 
 
 def costs_text(costs: dict | None) -> str:
@@ -209,13 +218,18 @@ def costs_text(costs: dict | None) -> str:
         f"**The cost of a poll and of a write** (`.venv/bin/python -m bench.pg_costs --ops {costs.get('ops')}`, one Python "
         "process, through the store and services the pages use; median / p95 of "
         f"{costs.get('ops')} operations, the in-memory look-ups of many more; the load's room with 300 steps and 100 notes added, "
-        "and the large synthetic map):\n\n" + costs_table(costs)
+        "and the large synthetic map"
+        + (
+            f"; 1-minute load average {costs['load_before']:.2f} before, {costs['load_after']:.2f} after"
+            if costs.get("load_before") is not None and costs.get("load_after") is not None else ""
+        )
+        + "):\n\n" + costs_table(costs)
     )
 
 
 def section(results: list[dict], costs: dict | None = None, meta: dict | None = None, note: str = "") -> str:
     meta = meta or {}
-    kills = [r for r in results if r.get("kill")]
+    kills = sorted((r for r in results if r.get("kill")), key=lambda r: -r.get("seconds", 0))
     settings = meta.get("pg_settings") or {}
     pg = (
         f"PostgreSQL {settings.get('server_version', '?')} (fsync {settings.get('fsync', '?')}, synchronous_commit "
@@ -299,9 +313,15 @@ def chart(results: list[dict], png: Path = PNG) -> None:
                 name=f"{label(name)}: PostgreSQL", legendgroup=name, showlegend=False, mode="lines+markers",
                 line={**style, "dash": "dot"}, row=2, col=2,
             )
-    fig.add_hline(y=P95_GOAL, line={"dash": "dash", "color": "grey"}, annotation_text="goal at N = 100", row=1, col=1)
+    every_n = sorted({r["n"] for rs in by.values() for r in rs})
+    fig.add_scatter(  # a line, not add_hline: its annotation goes astray on a log axis
+        x=[every_n[0], every_n[-1]], y=[P95_GOAL, P95_GOAL], name=f"goal: p95 ≤ {P95_GOAL} s at N = {P95_AT}, 2 processes",
+        mode="lines", line={"dash": "dash", "color": "grey"}, row=1, col=1,
+    )
     for row_, col in ((1, 1), (1, 2), (1, 3), (2, 1)):  # latencies: tens of milliseconds to seconds
         fig.update_yaxes(type="log", row=row_, col=col)
+    worst = max((v for rs in by.values() for r in rs for v in [(r.get("probe") or {}).get("p95")] if v), default=1.0)
+    fig.update_yaxes(range=[-1.6, math.log10(max(3.0, 2 * worst))], row=1, col=1)  # the goal line in view, not more
     fig.update_yaxes(rangemode="tozero", row=2, col=2)
     fig.update_yaxes(rangemode="tozero", row=2, col=3)
     fig.update_xaxes(title_text="participants (N)", row=2)

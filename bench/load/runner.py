@@ -145,13 +145,14 @@ def run_level(
     profile: bool = False,
     setup: Setup | None = None,
     out: Path = OUT,
+    suffix: str = "",
 ) -> dict:
     """One level; ``setup`` (default: DuckDB, one process) says how the app runs, ``out`` where
-    its JSON, logs and database go (``load-<tag>.json``; tag ``n<N>`` on DuckDB as ever,
+    its JSON, logs and database go (``load-<tag>.json``, ``suffix`` at its end; tag ``n<N>`` on DuckDB as ever,
     ``<setup>-n<N>`` otherwise)."""
     setup = setup or Setup()
     out.mkdir(parents=True, exist_ok=True)
-    tag = f"n{n}" + ("-kill" if kill else "")
+    tag = f"n{n}" + ("-kill" if kill else "") + suffix
     if setup.engine != "duckdb":
         from .several import run_served  # the server setup's own steps
 
@@ -271,6 +272,7 @@ async def drive(
         else:
             server.kill()
         killed = time.monotonic()
+    killed_in_burst = killed is not None and plan.in_burst(killed)  # dots every 0.5-2.5 s: actions under way
     await asyncio.gather(*playing)
     harness_cpu = harness.cpu_percent(None)
     server_runs = await _server_runs(server, active) if not kill else {}
@@ -293,7 +295,7 @@ async def drive(
             "rss_peak_mb": max((s.rss for s in window), default=0) / 2**20,
         },
         "harness": {"cpu": harness_cpu, "loop_lag_p95": pct(lag.lags, 0.95)},
-        "actions": _actions(records, killed),
+        "actions": {**_actions(records, killed), **({"killed_in_vote_burst": killed_in_burst} if kill else {})},
         "clients": _client_latency(records, seen, plan.end, plan.start),
         "activity": {
             "app_runs": sum(r.runs for r in records),
