@@ -59,6 +59,7 @@ class DuckDBStore(DuckReads, FeedAndWriter, Commands):
         with translated("closing the database"):
             self._con.execute("CHECKPOINT")
             self._con.close()
+        self._con = None  # nothing of DuckDB's may outlive the store (see ``_close_cursors``)
 
     def backup(self, target: Path | str) -> Path:
         """Write a consistent copy of the whole database to ``target`` (a new file).

@@ -47,6 +47,9 @@ class DuckReads(SqlReads):
     def _close_cursors(self) -> None:
         with self._cursors_lock:
             cursors, self._cursors = self._cursors, []
+            # drop every thread's reference too: a closed cursor still held by a live thread
+            # (Streamlit's script threads outlive the store) is an instance at exit all the same
+            self._local = threading.local()
         for cur in cursors:
             try:
                 cur.close()

@@ -83,6 +83,7 @@ class Writer:
             self._queue.put(None)
             self._thread.join()
             self._cur.close()
+            self._cur = None
 
     # -- the writer thread ---------------------------------------------------------------
     def _run(self) -> None:
