@@ -23,6 +23,7 @@ from workshop.services.live import Identity, Snapshot
 from workshop.services.live_state import moved, viewer_snapshot
 
 from . import language_picker, md_escape, store
+from . import keep
 from . import live as live_ui
 from .session import current_identity, forget
 
@@ -123,6 +124,7 @@ def workshop_page(name: str, *, live: bool = True, panel: bool = True) -> Page:
     except NotFound:
         forget()
         st.rerun()
+    keep.keep_participant(me.workshop_id, me.token)  # the join link again: the same participant
     _follow_summon(state, name)
     lang = language_picker(snap.language)
     _phase_line(state, lang)

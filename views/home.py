@@ -9,7 +9,7 @@ and "bring everyone here" moves it too.
 
 import streamlit as st
 
-from ui import language_picker, md_escape, store
+from ui import keep, language_picker, md_escape, store
 from ui.layout import workshop_page
 from ui.session import current_identity, forget, remember
 from workshop.errors import KopkartaError, NotFound
@@ -38,9 +38,12 @@ def _join_at_once() -> None:
     code, name = st.query_params.get("join"), st.query_params.get("name")
     if me is None and code and name:
         try:
-            _joined(live.join(db, code, name, "other"))
-        except KopkartaError:
-            st.session_state["join_error"] = True
+            _joined(live.join(db, code, name, "other", known=keep.known_participants()))
+        except NotFound:
+            st.session_state["join_error"] = t("home.wrong_code", lang)
+            del st.query_params["name"]
+        except KopkartaError as exc:  # not "no such code": a database failure, an ended workshop
+            st.session_state["join_error"] = t("home.join_failed", lang, error=error_text(exc, lang))
             del st.query_params["name"]
         st.rerun()
 
@@ -51,11 +54,11 @@ def _join_form() -> None:
         name = st.text_input(t("home.name", lang), max_chars=200, key="join_name")
         function = st.selectbox(t("home.function", lang), live.FUNCTIONS, format_func=_functions, key="join_function")
         pressed = st.form_submit_button(t("home.join", lang), type="primary")
-    if st.session_state.pop("join_error", False):
-        st.error(t("home.wrong_code", lang))
+    if error := st.session_state.pop("join_error", None):
+        st.error(error)
     if pressed:
         try:
-            _joined(live.join(db, code, name, function))
+            _joined(live.join(db, code, name, function, known=keep.known_participants()))
         except NotFound:
             st.error(t("home.wrong_code", lang))
         except KopkartaError as exc:

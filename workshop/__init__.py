@@ -6,3 +6,9 @@ pages -> services -> (model, store, analysis, graph, render, exports). ``model``
 """
 
 __version__ = "0.1.0"
+
+import logging as _logging
+
+# A library leaves logging to whoever runs it: the server gives "workshop" a handler
+# (web.startup); elsewhere (the command line, tests) nothing is printed twice.
+_logging.getLogger(__name__).addHandler(_logging.NullHandler())

@@ -8,8 +8,14 @@ status 1) without knowing which library was underneath. ``workshop.store`` turns
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
+
+#: where store failures are reported; the server gives it a handler (``web.startup``), the
+#: command line does not (it prints its own one line), and the package's ``NullHandler`` keeps
+#: the "no handler" fallback from printing it twice there
+STORE_LOG = logging.getLogger("workshop.store")
 
 
 class KopkartaError(Exception):
@@ -22,10 +28,12 @@ class KopkartaError(Exception):
 
     #: Exit status the command line uses for this error: 2 bad input, 1 failure.
     exit_status = 1
+    #: the i18n key a screen shows when the error names none of its own
+    default_key: str | None = None
 
     def __init__(self, *args: Any, key: str | None = None, **params: Any):
         super().__init__(*args)
-        self.key = key
+        self.key = key or self.default_key
         self.params = params
 
 
@@ -73,7 +81,21 @@ class Locked(Forbidden):
 
 
 class StoreError(KopkartaError):
-    """The database failed (disk, corruption, an unexpected DuckDB error)."""
+    """The database failed (disk, corruption, an unexpected DuckDB error).
+
+    A screen shows it as "the database failed, nothing was changed" in its language (its
+    English message may name files and the database's own words: for the server's log, not for
+    visitors). Every one is logged on the server as it is made: they are raised at a score of
+    places in two engines and caught at as many on the pages, which show a message and go on;
+    logging here is the one place that sees them all (issue 18: a corrupt database showed
+    tracebacks to visitors and left nothing in the log).
+    """
+
+    default_key = "error.store"
+
+    def __init__(self, *args: Any, key: str | None = None, **params: Any):
+        super().__init__(*args, key=key, **params)
+        STORE_LOG.error("store error: %s", self)
 
 
 class DatabaseLocked(StoreError):

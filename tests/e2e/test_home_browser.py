@@ -42,3 +42,30 @@ def test_a_shared_address_opens_inside_the_app(server, page, path):
     nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
     assert "The buying map" in nav  # the sections of the app's own navigation
     assert "streamlit app" not in nav.lower()
+
+
+def _token(page) -> str:
+    page.wait_for_function("new URLSearchParams(location.search).get('t')", timeout=60000)
+    return page.evaluate("new URLSearchParams(location.search).get('t')")
+
+
+def test_the_join_link_opened_again_in_the_same_browser_is_the_same_participant(server, page):
+    """Issue 18: every load of the join link added a participant. The browser keeps its token
+    (a cookie read when the session opens), so the link again, or the QR code scanned again,
+    is the same person; another browser with the same name is another person."""
+    link = f"{server.url}/?join={server.join_code}&name=Yrsa%20Berg&lang=en"
+    page.goto(link)
+    page.get_by_text("You take part as Yrsa Berg").wait_for(timeout=60000)
+    first = _token(page)
+    page.wait_for_function("document.cookie.includes('kopkarta_p_')", timeout=60000)
+    page.goto(link)  # a new session: nothing of the old one is left but the browser's cookie
+    page.get_by_text("You take part as Yrsa Berg").wait_for(timeout=60000)
+    assert _token(page) == first
+    other = page.context.browser.new_context()
+    try:
+        elsewhere = other.new_page()
+        elsewhere.goto(link)
+        elsewhere.get_by_text("You take part as Yrsa Berg").wait_for(timeout=60000)
+        assert _token(elsewhere) != first
+    finally:
+        other.close()

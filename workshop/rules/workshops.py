@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from typing import Any
 
-from ..errors import Conflict, NotFound
+from ..errors import Conflict, Locked, NotFound
 from ..model.elements import Element, Flattened
 from ..ports import Created, Transaction
 from . import editing
@@ -71,7 +71,10 @@ def delete_workshop(tx: Transaction, workshop_id: str, actor: str | None) -> Non
 
 
 def add_participant(tx: Transaction, workshop_id: str, data: dict[str, Any], actor: str | None, token: str) -> Element:
-    """Add a participant and store the hash of the token its browser will carry."""
+    """Add a participant and store the hash of the token its browser will carry; an ended
+    workshop's join code adds no one (checked in the job, so no one slips in as it ends)."""
+    if tx.facilitation(workshop_id).ended:
+        raise Locked("the workshop has ended: its join code adds no one new", key="error.join_ended")
     participant = editing.add(tx, workshop_id, "participant", dict(data), None, actor, None)
     tx.add_token(hash_key(token), workshop_id, participant.eid)
     return participant

@@ -14,10 +14,23 @@ import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..errors import Forbidden
+from ..errors import BadInput, Forbidden
 from ..ports import Storage
 
 ADMIN_ENV = "KOPKARTA_ADMIN_KEY"
+#: an admin key opens every workshop of the server: at least this long, or the server will not
+#: start (20 characters of a random token are past any guessing; a word is not)
+ADMIN_KEY_MIN = 20
+
+
+def check_admin_key(configured: str | None) -> None:
+    """Refuse a configured admin key that is too short to stand guessing (none is fine)."""
+    if configured is not None and len(configured) < ADMIN_KEY_MIN:
+        raise BadInput(
+            f"the admin key ({ADMIN_ENV} or admin_key in .streamlit/secrets.toml) has {len(configured)} characters; "
+            f"it needs at least {ADMIN_KEY_MIN}: make one with "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(24))'"
+        )
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 from ..ports import Storage
-from ..store import default_url, open_store  # noqa: F401  (default_url: where the app keeps its data)
+from ..store import default_url, open_store, redacted  # noqa: F401  (default_url: where the app keeps its data; redacted: shown without its password)
 
 _lock = threading.Lock()
 _stores: dict[str, Storage] = {}

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import BadInput
+from ..errors import BadInput, NotFound, StaleEdit
 from ..model.elements import Element
 from ..model.facilitation import refuse_if_read_only
 from ..ports import Storage
@@ -40,7 +40,18 @@ def update(store: Storage, me: Identity, eid: str, changes: dict[str, Any], base
     """Change fields; a value of ``None`` (or an empty text or list) removes the field."""
     ensure_writable(store, me.workshop_id)
     cleaned = {k: (None if v in ("", [], {}) else v) for k, v in changes.items()}
-    return store.update(me.workshop_id, eid, cleaned, based_on=based_on, actor=me.participant_id, respect_lock=True)
+    try:
+        return store.update(me.workshop_id, eid, cleaned, based_on=based_on, actor=me.participant_id, respect_lock=True)
+    except StaleEdit as exc:
+        if exc.current is None and not _ever_in(store, me.workshop_id, eid):
+            # not "deleted meanwhile": it never was in this workshop (another workshop's id)
+            raise NotFound(f"no element '{eid}' in this workshop", key="error.no_element") from None
+        raise
+
+
+def _ever_in(store: Storage, workshop_id: str, eid: str) -> bool:
+    """Whether the change log of ``workshop_id`` names ``eid`` (read only on this rare path)."""
+    return any(e["eid"] == eid for e in store.events(workshop_id))
 
 
 def delete(store: Storage, me: Identity, eid: str, based_on: int | None = None) -> int:

@@ -6,6 +6,8 @@ Many browser sessions look at the same workshop; :func:`snapshot` reads the map 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import secrets
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -146,12 +148,29 @@ def create_workshop(
     return NewWorkshop(imported.workshop_id, imported.created.join_code, imported.created.facilitator_key, me)
 
 
-def join(store: Storage, code: str, name: str, function: str = "other") -> Identity:
-    """Join a workshop by its code; a wrong code says only that it is wrong."""
+def join(store: Storage, code: str, name: str, function: str = "other", *,
+         known: Mapping[str, str] | None = None) -> Identity:
+    """Join a workshop by its code; a wrong code says only that it is wrong.
+
+    ``known``: the participant tokens this browser kept, by workshop id. Someone who already
+    joined this workshop from this browser under the same name is that participant again (a
+    join link opened twice, a QR code scanned again) instead of a new one (issue 18: one
+    workshop had 22 rows for one person). Another name from the same browser is another person
+    (a shared laptop). An ended workshop lets its participants back in to read, and no one new.
+    """
     if function not in FUNCTIONS:
         function = "other"
     workshop_id = store.find_by_join_code(code or "")
-    return _join_as(store, workshop_id, _clean_line(name, "name"), function)
+    name = _clean_line(name, "name")
+    token = (known or {}).get(workshop_id)
+    if token:
+        try:
+            again = identify(store, token)
+        except NotFound:
+            again = None
+        if again is not None and again.workshop_id == workshop_id and again.name.casefold() == name.casefold():
+            return again
+    return _join_as(store, workshop_id, name, function)
 
 
 def join_code(store: Storage, workshop_id: str) -> str:

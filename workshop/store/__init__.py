@@ -76,6 +76,16 @@ ENGINES: dict[str | None, Callable[[str], Storage]] = {
 }
 
 
+def redacted(url: str) -> str:
+    """The URL without its password (for messages and logs); a file path as it is."""
+    head, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    cred, _, host = rest.rpartition("@")
+    user = cred.split(":", 1)[0]
+    return f"{head}://{user}:***@{host}" if ":" in cred else url
+
+
 def open_store(where: str | Path | None = None) -> Storage:
     """Open the storage ``where`` names (default: :func:`default_url`); see the module's docstring."""
     where = str(where) if where is not None else default_url()
@@ -98,5 +108,6 @@ __all__ = [
     "default_url",
     "hash_key",
     "open_store",
+    "redacted",
     "scheme_of",
 ]

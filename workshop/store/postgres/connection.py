@@ -23,6 +23,7 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from .. import redacted  # noqa: F401  (re-exported: the adapter's modules name it here)
 from ...errors import StoreError
 
 #: what a write may simply try again: another process's transaction got in the way
@@ -31,16 +32,6 @@ PgError = psycopg.Error
 #: every session reads times in UTC (as the DuckDB file keeps them)
 SESSION_OPTIONS = "-c timezone=UTC"
 OperationalError = psycopg.OperationalError
-
-
-def redacted(url: str) -> str:
-    """The URL without its password (for messages and logs)."""
-    head, sep, rest = url.partition("://")
-    if not sep or "@" not in rest:
-        return url
-    cred, _, host = rest.rpartition("@")
-    user = cred.split(":", 1)[0]
-    return f"{head}://{user}:***@{host}" if ":" in cred else url
 
 
 def connect(url: str, **kwargs) -> psycopg.Connection:
