@@ -14,6 +14,7 @@ missing=()
 [ -d /usr/share/fonts/truetype/noto ] || missing+=(fonts-noto-color-emoji)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 [ -x /usr/sbin/haproxy ] || command -v haproxy >/dev/null || missing+=(haproxy)
+command -v openssl >/dev/null || missing+=(openssl)  # the TLS test's throwaway certificate
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

@@ -13,6 +13,8 @@
 #   KOPKARTA_PG_PORT    the local cluster's port (default 5433, on 127.0.0.1)
 #   KOPKARTA_PG_DIR     the local cluster's directory (default sessions/pg)
 #   KOPKARTA_SERVE_DIR  logs, pid files and haproxy.cfg (default sessions/serve)
+#   KOPKARTA_TLS_PEM    a PEM file with the certificate and its key: HAProxy speaks HTTPS on
+#                       KOPKARTA_PORT and sends HSTS (default: plain HTTP, see the README)
 #
 # Why HAProxy with a cookie: Streamlit keeps a browser's session in one process's memory, so
 # every request of a browser must reach the same process. A cookie (KOPKARTA_SRV) does that per
@@ -49,6 +51,12 @@ number KOPKARTA_PG_PORT "$pg_port"
 { [ "$port" -ge 1024 ] && [ $((port + processes)) -le 65535 ]; } ||
   bad "KOPKARTA_PORT must leave room for the app processes above it (1024..$((65535 - processes)))"
 [[ "$bind" =~ ^[0-9A-Za-z.:*-]+$ ]] || bad "KOPKARTA_BIND must be an address, not '$bind'"
+tls=${KOPKARTA_TLS_PEM:-}
+if [ -n "$tls" ]; then
+  [ -r "$tls" ] || bad "KOPKARTA_TLS_PEM names no readable file: '$tls'"
+  tls=$(realpath "$tls")
+  [[ "$tls" =~ ^[A-Za-z0-9_./@+=-]+$ ]] || bad "KOPKARTA_TLS_PEM must be a plain path (letters, digits, . / _ - + = @)"
+fi
 
 state=${KOPKARTA_SERVE_DIR:-sessions/serve}
 mkdir -p "$state"
@@ -212,6 +220,7 @@ else
   say "note: HAProxy can hold $maxconn connections (open files limit $fd_limit); raise it (ulimit -n) for a large room"
 fi
 cfg=$state/haproxy.cfg
+csp="default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval' blob:; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; media-src 'self' data: blob:; worker-src 'self' blob:; frame-src 'self' blob: data:; frame-ancestors 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
 {
   echo "# Written by scripts/serve.sh at each start; edits here are lost."
   echo "global"
@@ -241,8 +250,25 @@ defaults
     timeout check 5s
 
 frontend kopkarta
-    bind $bind:$port
+    bind $bind:$port${tls:+ ssl crt $tls}
     default_backend apps
+    # Security headers on every answer (issue 18). The policy is what the app needs and no more:
+    # its own scripts and styles (Streamlit's bundle, the inline ones of the drawn maps, the live
+    # parts' modules, which components v2 load as blob: URLs), its own
+    # websocket and event stream, the images it makes (data: QR codes), nothing from anywhere
+    # else: a workshop runs offline, so another origin would be a leak, not a feature. Frames
+    # only of its own (the drawn networks are srcdoc frames); no other site may frame it.
+    # Referrer-Policy: a participant's token is in the address, so it is never sent onwards.
+    http-response set-header Content-Security-Policy "$csp"
+    http-response set-header X-Frame-Options SAMEORIGIN
+    http-response set-header X-Content-Type-Options nosniff
+    http-response set-header Referrer-Policy no-referrer
+    http-response set-header Cross-Origin-Opener-Policy same-origin
+EOF
+  if [ -n "$tls" ]; then
+    echo '    http-response set-header Strict-Transport-Security "max-age=31536000"'
+  fi
+  cat <<EOF
 
 backend apps
     balance roundrobin
@@ -268,8 +294,11 @@ case "$bind" in
   0.0.0.0 | "*" | :: | "[::]") probe=127.0.0.1 ;;
   *) probe=$bind ;;
 esac
+# behind TLS the plain-HTTP probe cannot speak to HAProxy: there it is enough that it accepts
+# connections (the app processes behind it answered their health check already)
+accepting() { [ -n "$tls" ] && (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null || healthy "$1" "$2"; }
 deadline=$((SECONDS + 15))
-until healthy "$probe" "$port"; do
+until accepting "$probe" "$port"; do
   if ! alive "$haproxy_pid"; then
     log_tail "$state/haproxy.log"
     die "HAProxy stopped while starting"
@@ -279,10 +308,11 @@ until healthy "$probe" "$port"; do
   wait $!
 done
 
+scheme=http${tls:+s}
 case "$bind" in
-  127.0.0.1 | localhost) where="http://localhost:$port" ;;
-  0.0.0.0 | "*" | :: | "[::]") where="http://<this machine's address>:$port" ;;
-  *) where="http://$bind:$port" ;;
+  127.0.0.1 | localhost) where="$scheme://localhost:$port" ;;
+  0.0.0.0 | "*" | :: | "[::]") where="$scheme://<this machine's address>:$port" ;;
+  *) where="$scheme://$bind:$port" ;;
 esac
 say "Köpkarta runs ($processes app process$([ "$processes" = 1 ] || echo es) behind HAProxy): open $where (Ctrl-C stops it)"
 

@@ -45,14 +45,16 @@ BOARD = ".kk-live[data-view='board']"
 class Setup:
     """``bash scripts/serve.sh`` with two app processes, stopped with SIGTERM as Ctrl-C would."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, *, processes: int = 2, tls: Path | None = None, db: str | None = None):
         self.folder = folder
-        self.db = pg_support.cluster().fresh_database()
-        self.port = free_ports(3)
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.db = db or pg_support.cluster().fresh_database()
+        self.port = free_ports(processes + 1)
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
         self.state = folder / "serve"
-        env = dict(os.environ, KOPKARTA_PORT=str(self.port), KOPKARTA_PROCESSES="2", KOPKARTA_DB=self.db,
+        env = dict(os.environ, KOPKARTA_PORT=str(self.port), KOPKARTA_PROCESSES=str(processes), KOPKARTA_DB=self.db,
                    KOPKARTA_SERVE_DIR=str(self.state))
+        if tls:
+            env["KOPKARTA_TLS_PEM"] = str(tls)
         self.log = open(folder / "serve.log", "w")
         self.proc = subprocess.Popen(["bash", "scripts/serve.sh"], cwd=ROOT, env=env, stdout=self.log,
                                      stderr=subprocess.STDOUT, start_new_session=True)
@@ -187,6 +189,75 @@ def test_a_change_on_one_process_shows_on_the_other_and_survives_a_lost_listener
     finally:
         anna.close()
         lars.close()
+
+
+#: the pages a visitor can reach, each drawn once under the proxy's Content-Security-Policy
+PAGES = ("process", "group", "motives", "friction", "consensus", "map", "insights", "deals", "actions",
+         "export", "present", "facilitate", "explore", "pipeline")
+
+
+def _headers(url: str) -> dict[str, str]:
+    import ssl
+    import urllib.request
+
+    unverified = ssl.create_default_context()
+    unverified.check_hostname, unverified.verify_mode = False, ssl.CERT_NONE  # the test's own certificate
+    with urllib.request.urlopen(url, timeout=30, context=unverified if url.startswith("https") else None) as resp:
+        return {k.lower(): v for k, v in resp.headers.items()}
+
+
+def _csp_violations(setup: Setup, browser, pages=PAGES) -> list[str]:
+    """What Chromium refused under the policy while a participant opened ``pages``."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, ignore_https_errors=True)
+    refused: list[str] = []
+    try:
+        page = context.new_page()
+        page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+        page.goto(f"{setup.url}/?join={setup.code}&name=Vera")
+        page.wait_for_url("**t=*", timeout=60000)
+        token = page.url.split("t=")[1].split("&")[0]
+        for name in pages:
+            page.goto(f"{setup.url}/{name}?t={token}")
+            page.locator('[data-testid="stMainBlockContainer"] h1, [data-testid="stMainBlockContainer"] h2').first.wait_for(timeout=60000)
+            page.wait_for_load_state("networkidle", timeout=60000)
+        page.goto(f"{setup.url}/process?t={token}")
+        page.locator(f"{BOARD}[data-stream='open'] li[data-step]").first.wait_for(timeout=60000)  # the live parts ran
+    finally:
+        context.close()
+    return refused
+
+
+def test_the_proxy_sends_security_headers_that_the_app_passes(setup, browser):
+    """Issue 18: the proxy's headers (serve.sh), and every page works under its policy."""
+    headers = _headers(setup.url + "/")
+    csp = headers["content-security-policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'self'" in csp and "object-src 'none'" in csp
+    assert "http:" not in csp and "https:" not in csp and "*" not in csp  # no other origin, ever
+    assert headers["x-frame-options"] == "SAMEORIGIN"
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "no-referrer"  # the participant's token is in the address
+    assert "strict-transport-security" not in headers  # plain HTTP: HSTS would mean nothing
+    assert _csp_violations(setup, browser) == []
+
+
+def test_with_a_certificate_the_proxy_speaks_https_and_sends_hsts(setup, browser, tmp_path):
+    pem = tmp_path / "tls.pem"
+    made = subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+         "-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert made.returncode == 0, made.stderr
+    pem.write_text((tmp_path / "cert.pem").read_text() + (tmp_path / "key.pem").read_text())
+    secure = Setup(tmp_path, processes=1, tls=pem, db=setup.db)
+    try:
+        secure.code = setup.code
+        assert "open https://localhost:" in secure.output()
+        headers = _headers(secure.url + "/")
+        assert headers["strict-transport-security"] == "max-age=31536000"
+        assert _csp_violations(secure, browser, pages=("group", "present")) == []  # the websocket over wss too
+    finally:
+        assert secure.stop() == 0, secure.output()[-3000:]
 
 
 def test_a_participant_whose_process_died_lands_on_the_other_still_recognised(setup, browser):
