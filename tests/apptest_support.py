@@ -69,6 +69,8 @@ def live_parts(at: AppTest) -> dict[str, dict]:
     for el in at.get("bidi_component"):
         data = json.loads(el.proto.json)
         data = json.loads(data) if isinstance(data, str) else data
+        if not isinstance(data, dict) or "live" not in data:
+            continue  # another component (ui.keep keeps a token or key; it draws nothing)
         if "state" not in data["live"]:  # on the screen since the last run: the browser kept it
             cfg = data["cfg"]
             wid, pid = live_state.viewer(shared_store(), cfg["auth"].get("t"), cfg["w"], cfg["auth"].get("code"))

@@ -23,7 +23,7 @@ from .conftest import ROOT, Server
 
 pytestmark = pytest.mark.browser
 
-ADMIN_KEY = "pipeline-admin-key"
+ADMIN_KEY = "pipeline-admin-key-for-tests"  # 20 characters at least, or the server will not start
 
 
 def _cli(*args: str) -> str:

@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from ...errors import NotFound
+from ...errors import NotFound, StoreError
 from ...model.elements import Element
 from ...model.kinds import KINDS
 from ...ports import WorkshopSummary
@@ -38,6 +38,8 @@ class DuckReads(SqlReads):
     def _cursor(self):
         cur = getattr(self._local, "cursor", None)
         if cur is None:
+            if self._con is None:
+                raise StoreError("the database is closed")
             cur = self._con.cursor()
             self._local.cursor = cur
             with self._cursors_lock:
