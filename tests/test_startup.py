@@ -108,3 +108,17 @@ def test_an_uncaught_error_is_a_short_message_in_the_viewers_language():
     store_text, other_text = (e.value for e in at.error)
     assert store_text.startswith("Databasen kunne ikke leses eller skrives") and "/srv" not in store_text
     assert other_text.startswith("Noe gikk galt på siden")
+
+
+def test_the_server_says_where_it_listens_and_what_that_exposes(monkeypatch):
+    from web.startup import listening_line
+
+    monkeypatch.delenv("KOPKARTA_PUBLIC_URL", raising=False)
+    monkeypatch.setattr("workshop.services.sharing.network_address", lambda: "10.1.2.3")
+    room = listening_line("", 8501, "sessions/kopkarta.duckdb")
+    assert "every interface" in room and "http://10.1.2.3:8501" in room and "anyone on this network" in room
+    assert "sessions/kopkarta.duckdb" in room
+    alone = listening_line("127.0.0.1", 8501, "x.duckdb")
+    assert "this machine alone" in alone and "http://localhost:8501" in alone
+    monkeypatch.setenv("KOPKARTA_PUBLIC_URL", "https://kopkarta.example.org")
+    assert "join links use https://kopkarta.example.org" in listening_line("", 8501, "x.duckdb")

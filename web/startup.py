@@ -15,6 +15,7 @@ the service's journal while the page shows a short message in the viewer's langu
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 from workshop.errors import DatabaseLocked, KopkartaError
@@ -46,6 +47,25 @@ def startup_problem(exc: KopkartaError, where: str) -> str:
     return f"Köpkarta cannot start: {str(exc).rstrip('.!')}. Check KOPKARTA_DB (now {where}) and the file's permissions, or restore a backup."
 
 
+def listening_line(address: str, port: int, database: str) -> str:
+    """What the server says once it is ready to listen: where, and what that exposes."""
+    from workshop.services.sharing import PUBLIC_URL_ENV, network_address
+
+    public = os.environ.get(PUBLIC_URL_ENV)
+    if address in ("", "0.0.0.0", "::", "*"):
+        lan = network_address()
+        where = f"every interface of this machine, port {port}"
+        reach = f"in this room: http://{lan}:{port}" if lan else f"http://localhost:{port} (no network address found)"
+        note = "plain HTTP: anyone on this network can open the join page; see the README, \"Running it in a room\""
+    else:
+        where = f"{address}, port {port}"
+        reach = f"http://{'localhost' if address in ('127.0.0.1', 'localhost') else address}:{port}"
+        note = "only this address" + (" (this machine alone)" if address in ("127.0.0.1", "localhost", "::1") else "")
+    if public:
+        reach += f"; join links use {public}"
+    return f"Köpkarta listens on {where} ({note}); open {reach}; database: {database}"
+
+
 def open_or_exit(open_store, admin_key) -> Storage:
     """The process's store, after the start-up checks; exits with one line when one fails.
 
@@ -60,10 +80,14 @@ def open_or_exit(open_store, admin_key) -> Storage:
     except KopkartaError as exc:
         _exit(f"Köpkarta cannot start: {exc}.")
     try:
-        return open_store()
+        opened = open_store()
     except KopkartaError as exc:
         _exit(startup_problem(exc, where))
-    raise AssertionError("unreachable")  # pragma: no cover
+    from streamlit import config
+
+    line = listening_line(str(config.get_option("server.address") or ""), int(config.get_option("server.port")), where)
+    print(line, file=sys.stderr, flush=True)
+    return opened
 
 
 def _exit(line: str) -> None:

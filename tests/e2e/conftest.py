@@ -230,6 +230,7 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(60000)  # a click on a busy machine may wait long for its element
     pg = context.new_page()
     yield pg
     context.close()

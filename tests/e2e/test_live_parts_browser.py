@@ -401,7 +401,7 @@ def test_the_projector_ticks_and_shows_a_revealed_vote(live, browser):
         clock.wait_for(timeout=30000)
         first = clock.inner_text()
         assert re.fullmatch(r"⏱ \d+:\d\d", first), first
-        _wait_until(lambda: clock.inner_text() != first, "the countdown to tick", timeout=15)
+        _wait_until(lambda: clock.inner_text() != first, "the countdown to tick", timeout=60)
 
         # a dot vote: hidden until the reveal, then ranked in the results part
         console.page.get_by_role("tab", name="Dot vote").click()

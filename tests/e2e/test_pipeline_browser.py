@@ -83,7 +83,7 @@ def test_joined_workshop_deals_and_coaching_sheet(pipeline_server, browser, tmp_
     download = None
     for _ in range(3):  # a click that lands while the page is still being redrawn can be lost: click again
         try:
-            with page.expect_download(timeout=15000) as info:
+            with page.expect_download(timeout=60000) as info:
                 button.click()
             download = info.value
             break
