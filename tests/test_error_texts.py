@@ -74,3 +74,19 @@ def test_the_join_form_says_it_in_swedish(app):
     assert not at.exception
     [shown] = [e.value for e in at.error]
     assert "Ditt namn saknas" in shown and "empty" not in shown
+
+
+def test_a_chosen_language_stays_in_the_address_across_pages_and_reloads(app):
+    """Issue 17: a Swedish viewer of an English workshop switched pages, reloaded, and had
+    English back: the language left the address with the first page switch."""
+    me = app.workshop("demo")  # an English workshop
+    at = app.open("process", me=me, lang="sv")
+    assert at.query_params["lang"] == "sv"
+    at.switch_page("views/group.py").run()
+    assert at.query_params["lang"] == "sv" and at.title[0].value == "Köpgrupp"
+    reloaded = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)  # a new session
+    reloaded.query_params.update(dict(at.query_params.items()))
+    reloaded.run()
+    assert reloaded.session_state["lang"] == "sv"
+    at.sidebar.selectbox(key="lang_choice").select("en").run()  # the workshop's own: no need to say it
+    assert "lang" not in at.query_params

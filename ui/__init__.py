@@ -27,7 +27,20 @@ def language_picker(default: str | None = None) -> str:
     if st.session_state.get("lang_choice") != lang:
         st.session_state["lang_choice"] = lang  # follow changes made elsewhere (a new workshop)
     st.sidebar.selectbox(t("ui.language", lang), LANGUAGES, format_func=LANGUAGE_NAMES.get, key="lang_choice", on_change=_chosen)
+    _keep_in_address(st.session_state["lang"], default or "en")
     return st.session_state["lang"]
+
+
+def _keep_in_address(lang: str, usual: str) -> None:
+    """A language other than the page's usual one stays in the address (``?lang=``), so a reload
+    keeps it: switching pages drops the address's other parameters, and a reload starts a new
+    session that knows only the address (issue 17: a Swedish viewer of an English workshop got
+    English back after a reload)."""
+    if lang != usual:
+        if st.query_params.get("lang") != lang:
+            st.query_params["lang"] = lang
+    elif "lang" in st.query_params:
+        del st.query_params["lang"]
 
 
 def _chosen() -> None:
