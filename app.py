@@ -19,7 +19,7 @@ import streamlit as st
 
 from ui.admin import configured_admin_key
 from ui.failure import on_script_error
-from web import aliases, assets, events, run_count, server, startup
+from web import aliases, assets, events, health, run_count, server, startup
 from workshop.services import explore
 from workshop.services.app import shared_store
 from workshop.services.stream import Broadcaster
@@ -28,7 +28,7 @@ _live: dict[str, object] = {}
 
 # Before uvicorn listens: a store that cannot open, or an admin key too short, stops the server
 # with one line and status 1 rather than serving pages that can only fail (web.startup).
-startup.open_or_exit(shared_store, configured_admin_key)
+startup.open_or_exit(shared_store, configured_admin_key, st.get_option("server.address") or "", int(st.get_option("server.port")))
 startup.log_to_stderr()  # after: a store that cannot open is told in one line, not twice
 
 
@@ -58,5 +58,6 @@ app = st.App(
     "streamlit_app.py",
     lifespan=lifespan,
     on_script_error=on_script_error,  # a visitor never sees a traceback (ui.failure)
-    routes=[*events.routes(_store_and_broadcaster), *assets.routes(), *run_count.routes(), *aliases.routes()],
+    routes=[*events.routes(_store_and_broadcaster), *assets.routes(), *run_count.routes(), *aliases.routes(),
+            *health.routes(lambda: _live["store"])],
 )

@@ -113,11 +113,11 @@ stop_all() {
 trap stop_all EXIT
 trap 'exit 0' INT TERM HUP
 
-# GET /_stcore/health at $1:$2 answers 200?
+# GET /_kopkarta/health at $1:$2 answers 200 (the app runs and its database answers)?
 healthy() {
   (
     exec 3<>"/dev/tcp/$1/$2" || exit 1
-    printf 'GET /_stcore/health HTTP/1.0\r\nHost: %s\r\n\r\n' "$1" >&3
+    printf 'GET /_kopkarta/health HTTP/1.0\r\nHost: %s\r\n\r\n' "$1" >&3
     IFS= read -r -t 5 status <&3 || exit 1
     [[ "$status" == "HTTP/1."?" 200"* ]]
   ) 2>/dev/null
@@ -201,7 +201,7 @@ while [ -n "$waiting" ]; do
   [ -z "$waiting" ] && break
   if [ $SECONDS -ge $deadline ]; then
     for i in $waiting; do log_tail "$state/app-$i.log"; done
-    die "app processes$waiting did not answer /_stcore/health within 120 s"
+    die "app processes$waiting did not answer /_kopkarta/health within 120 s"
   fi
   sleep 1 &
   wait $! # in `wait`, a Ctrl-C or SIGTERM is handled at once
@@ -278,7 +278,7 @@ backend apps
     # reached the screens about 200 ms late (measured: 215 ms through HAProxy, 8 ms straight to
     # the app process; bench/RESULTS.md). This sends each chunk at once.
     option http-no-delay
-    option httpchk GET /_stcore/health
+    option httpchk GET /_kopkarta/health   # 503 when the process's database does not answer (web/health.py)
     http-check expect status 200
     default-server check inter 2s fall 2 rise 1
 EOF
@@ -296,7 +296,13 @@ case "$bind" in
 esac
 # behind TLS the plain-HTTP probe cannot speak to HAProxy: there it is enough that it accepts
 # connections (the app processes behind it answered their health check already)
-accepting() { [ -n "$tls" ] && (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null || healthy "$1" "$2"; }
+accepting() {
+  if [ -n "$tls" ]; then
+    (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
+  else
+    healthy "$1" "$2"
+  fi
+}
 deadline=$((SECONDS + 15))
 until accepting "$probe" "$port"; do
   if ! alive "$haproxy_pid"; then

@@ -194,6 +194,9 @@ class MemoryStore(Commands):
 
     path: Path | None = None
 
+    def ping(self) -> None:
+        """Memory always answers."""
+
     def __init__(self) -> None:
         self.where = f"memory:{uuid.uuid4().hex}"
         self._s = _State()

@@ -60,17 +60,18 @@ def listening_line(address: str, port: int, database: str) -> str:
     else:
         where = f"{address}, port {port}"
         reach = f"http://{'localhost' if address in ('127.0.0.1', 'localhost') else address}:{port}"
-        note = "only this address" + (" (this machine alone)" if address in ("127.0.0.1", "localhost", "::1") else "")
+        note = "this machine alone" if address in ("127.0.0.1", "localhost", "::1") else "this address alone"
     if public:
         reach += f"; join links use {public}"
     return f"Köpkarta listens on {where} ({note}); open {reach}; database: {database}"
 
 
-def open_or_exit(open_store, admin_key) -> Storage:
+def open_or_exit(open_store, admin_key, address: str, port: int) -> Storage:
     """The process's store, after the start-up checks; exits with one line when one fails.
 
-    ``open_store`` opens (and caches) the store, ``admin_key`` reads the configured admin key:
-    both passed in so the checks can be tested without a server.
+    ``open_store`` opens (and caches) the store, ``admin_key`` reads the configured admin key
+    (both passed in so the checks can be tested without a server); ``address`` and ``port``
+    are where the server will listen, for the line it prints once ready.
     """
     from workshop.services.app import default_url, redacted
 
@@ -83,10 +84,7 @@ def open_or_exit(open_store, admin_key) -> Storage:
         opened = open_store()
     except KopkartaError as exc:
         _exit(startup_problem(exc, where))
-    from streamlit import config
-
-    line = listening_line(str(config.get_option("server.address") or ""), int(config.get_option("server.port")), where)
-    print(line, file=sys.stderr, flush=True)
+    print(listening_line(address, port, where), file=sys.stderr, flush=True)
     return opened
 
 

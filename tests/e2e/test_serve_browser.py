@@ -237,6 +237,10 @@ def test_the_proxy_sends_security_headers_that_the_app_passes(setup, browser):
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["referrer-policy"] == "no-referrer"  # the participant's token is in the address
     assert "strict-transport-security" not in headers  # plain HTTP: HSTS would mean nothing
+    import urllib.request
+
+    with urllib.request.urlopen(setup.url + "/_kopkarta/health", timeout=30) as resp:  # what HAProxy checks
+        assert resp.read() == b"ok"
     assert _csp_violations(setup, browser) == []
 
 

@@ -38,6 +38,11 @@ class SqlReads(ExploreQueries):
         eid, kind, parent, pos, data, lists, version, author = row
         return Element(eid, kind, parent, pos, self._json(data), tuple(self._json(lists)), version, author)
 
+    def ping(self) -> None:
+        """Ask the database something: a :class:`StoreError` when it does not answer (the
+        server's health check, ``web.health``)."""
+        self._portable_query("checking the database", "SELECT count(*) FROM schema_migrations")
+
     # -- workshops --------------------------------------------------------------------------
     def workshop(self, workshop_id: str) -> WorkshopInfo:
         rows = self._portable_query(
