@@ -132,6 +132,64 @@ def test_graphml_keeps_text_and_types():
     assert bad.nodes["r-fleet"]["label"] == "Fleet manager"
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_graphml_edges_have_ids_of_their_own_and_survive_networkx_and_igraph(name, tmp_path):
+    """Issue 19: every edge was id "0", and Gephi keeps only the first edge of an id."""
+    import xml.etree.ElementTree as ET
+
+    import igraph
+
+    doc = MAPS[name]()
+    raw = render(doc, "graphml")
+    edges = ET.fromstring(raw).findall(".//{http://graphml.graphdrawing.org/xmlns}edge")
+    ids = [e.get("id") for e in edges]
+    assert len(ids) == len(set(ids)) == graphml(doc).number_of_edges()
+    path = tmp_path / "map.graphml"
+    path.write_bytes(raw)
+    read = igraph.Graph.Read_GraphML(str(path))
+    assert read.ecount() == len(ids) and read.vcount() == graphml(doc).number_of_nodes()
+
+
+def test_graphml_opens_as_a_picture_in_gephi_and_yed(tmp_path):
+    """Position, size and colour as Gephi's import reads them (x, y, size, r, g, b), and yEd's
+    own drawing of every node (it draws nothing else): the network map's layout and look."""
+    import xml.etree.ElementTree as ET
+
+    import igraph
+
+    doc = demo.example("fleet")
+    g = graphml(doc)  # (networkx reads yEd's geometry into x and y itself, as text)
+    role = g.nodes["r-fleet"]
+    assert (role["r"], role["g"], role["b"]) == (21, 128, 61) and role["color"] == "#15803d"  # advocate: green
+    path = tmp_path / "fleet.graphml"
+    path.write_bytes(render(doc, "graphml"))
+    read = igraph.Graph.Read_GraphML(str(path))
+    places = {(v["x"], v["y"]) for v in read.vs}
+    assert len(places) == read.vcount()  # every node has a place of its own
+    assert all(isinstance(v["x"], float) and v["size"] > 0 for v in read.vs)
+    y = "{http://www.yworks.com/xml/graphml}"
+    root = ET.fromstring(render(doc, "graphml"))
+    nodes = root.findall(".//{http://graphml.graphdrawing.org/xmlns}node")
+    assert root.find("{http://graphml.graphdrawing.org/xmlns}key[@yfiles.type='nodegraphics']") is not None
+    for node in nodes:
+        shape = node.find(f".//{y}ShapeNode")
+        assert shape is not None, node.get("id")
+        assert float(shape.find(f"{y}Geometry").get("width")) > 0
+        assert shape.find(f"{y}NodeLabel").text == g.nodes[node.get("id")]["label"]
+    hidden = next(n for n in nodes if n.get("id") == "st2")  # behind the scenes: dashed, as on the map
+    assert hidden.find(f".//{y}BorderStyle").get("type") == "dashed"
+
+
+def test_graphml_drawing_keeps_hostile_text_as_text():
+    import xml.etree.ElementTree as ET
+
+    doc = demo.hostile_map()
+    role = doc["segments"][0]["roles"][0]
+    root = ET.fromstring(render(doc, "graphml"))
+    labels = [e.text for e in root.iter("{http://www.yworks.com/xml/graphml}NodeLabel")]
+    assert role["name"] in labels
+
+
 # --- CSV zip -------------------------------------------------------------------------------
 
 def tables(doc) -> dict[str, list[dict[str, str]]]:

@@ -169,6 +169,17 @@ def _node_style(data: Mapping[str, Any], lang: str) -> dict[str, Any]:
     }
 
 
+def node_look(data: Mapping[str, Any]) -> dict[str, Any]:
+    """How the network map draws a node of the map graph: ``shape`` (box, dot, diamond,
+    triangle), ``fill`` and ``border`` colours, ``size`` in pixels and ``dashed`` border: the
+    same look for the exports that carry a drawing (GraphML for yEd and Gephi)."""
+    style = _node_style(data, "en")
+    size = style.get("size") or (60 if data["kind"] in ("stage", "step") else 20)
+    dashed = bool(style.get("shapeProperties", {}).get("borderDashes"))
+    return {"shape": style["shape"], "fill": style["color"]["background"], "border": style["color"]["border"],
+            "size": int(size), "dashed": dashed}
+
+
 def _node_title(g: nx.MultiDiGraph, node: str, lang: str) -> str:
     data = g.nodes[node]
     kind = data["kind"]
