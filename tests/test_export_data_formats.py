@@ -54,45 +54,61 @@ def kumu(doc) -> dict:
 
 
 @pytest.mark.parametrize("name", NAMES + ["bad"])
-def test_kumu_structure_and_every_connection_resolves(name):
+def test_kumu_structure_and_every_connection_resolves_by_id(name):
+    """As Kumu's blueprint documentation has it: elements carry ids, connections name them."""
     doc = with_bad_characters() if name == "bad" else MAPS[name]()
     board = kumu(doc)
     assert set(board) == {"elements", "connections"}
-    labels = [e["label"] for e in board["elements"]]
-    assert len({label.casefold() for label in labels}) == len(labels), "labels must be unique for Kumu"
+    ids = [e["id"] for e in board["elements"]]
+    assert len(set(ids)) == len(ids)
     for element in board["elements"]:
         assert {"label", "type", "description", "id"} <= set(element)
-        assert element["type"] in {"Stage", "Step", "Role", "Motive", "Objection", "USP", "Deal"}
     expected = (len(segs(doc, "stages")) + len(steps(doc)) + len(segs(doc, "roles")) + len(segs(doc, "motives"))
                 + len(segs(doc, "objections")) + len(doc.get("usps", [])) + len(doc.get("deals", [])))
     assert len(board["elements"]) == expected
-    known = set(labels)
     assert board["connections"]
     for conn in board["connections"]:
-        assert conn["from"] in known and conn["to"] in known, conn
+        assert conn["from"] in ids and conn["to"] in ids, conn
         assert conn["direction"] == "directed" and conn["type"]
     types = {c["type"] for c in board["connections"]}
     assert {"contains", "owner", "involvement"} <= types
 
 
-def test_kumu_attributes():
+def test_kumu_attributes_and_types_in_the_workshops_language():
     board = kumu(demo.example("fleet"))
     by_id = {e["id"]: e for e in board["elements"]}
     assert by_id["st2"]["behind the scenes"] is True and by_id["st1"]["behind the scenes"] is False
     role = by_id["r-fleet"]
-    assert role["influence"] == 4 and role["stance"] == 2 and "Champion" in role["tags"]
+    assert role["influence"] == 4 and role["stance"] == 2 and "Champion" in role["tags"] and role["type"] == "Role"
     assert {c["type"] for c in board["connections"]} >= {"serves", "flow", "relation", "holds", "raises", "raised_in"}
     kommun = kumu(demo.example("kommun"))
     assert any(c["label"] == "innehåller" for c in kommun["connections"])  # the workshop's language
+    assert {e["type"] for e in kommun["elements"]} >= {"Fas", "Kundsteg", "Roll"}
 
 
-def test_kumu_duplicate_labels_get_the_id():
+def test_kumu_labels_are_the_workshops_own():
+    """Issue 19: labels were made unique by gluing ids on ("Rådmann (ind1-r0)")."""
     board = kumu(with_bad_characters())
     by_id = {e["id"]: e for e in board["elements"]}
-    assert by_id["st1"]["label"] == "Fleet manager notices rising fuel cost"
-    assert by_id["st2"]["label"] == "Fleet manager notices rising fuel cost (st2)"
-    assert by_id["st3"]["label"].endswith("(st3)")
+    assert by_id["st1"]["label"] == by_id["st2"]["label"] == "Fleet manager notices rising fuel cost"
+    assert "(st3)" not in by_id["st3"]["label"]
     assert by_id["r-fleet"]["label"] == "Fleet manager"  # forbidden characters removed
+
+
+def test_kumu_descriptions_are_markdown_paragraphs_with_user_text_inert():
+    doc = demo.example("fleet")
+    stage = doc["segments"][0]["stages"][0]
+    by_id = {e["id"]: e for e in kumu(doc)["elements"]}
+    assert by_id[stage["id"]]["description"].count("\n\n") == len(stage.get("exit_criteria") or []) - (0 if stage.get("customer_goal") else 1)
+    hostile = demo.hostile_map()
+    hostile["segments"][0]["stages"][0]["customer_goal"] = "[click me](javascript:alert(1)) <b>bold</b>"
+    described = {e["id"]: e["description"] for e in kumu(hostile)["elements"]}
+    text = described[hostile["segments"][0]["stages"][0]["id"]]
+    import markdown as python_markdown
+    from markdown_it import MarkdownIt
+
+    for html in (python_markdown.markdown(text), MarkdownIt("commonmark").render(text)):  # Kumu renders Markdown
+        assert "<a" not in html and "<b>" not in html and "javascript:alert" in html.replace("\\", "")
 
 
 # --- GraphML -------------------------------------------------------------------------------

@@ -1,12 +1,14 @@
 """Kumu's JSON import (``--format kumu``): the map as elements and connections for kumu.io.
 
-Kumu matches a connection to its elements by label, so every label here is unique: a label that
-two elements share (two steps both called "Review") gets the element's id appended. Element
-``type`` is a stable English name (Stage, Step, Role, Motive, Objection, USP, Deal) so one Kumu
-view with its decoration rules works for every workshop; attribute *names* are stable too
-(``segment``, ``stance``, ``influence``, ``behind the scenes``, ...), while descriptions,
-connection labels and choice values (decision roles, kinds) are in the workshop's language,
-which is what people read on the map. Every element also carries its map ``id``.
+As Kumu's blueprint documentation has it (issue 19): every element carries its map ``id``, so
+connections name their ends by that id, and labels stay as the workshop wrote them (two steps
+both called "Review" are two elements called "Review", not "Review (st7)"). Descriptions are
+Markdown, which Kumu renders: each part a paragraph of its own, and user text escaped so that a
+``[link](javascript:…)`` in a sticky note stays text. Element ``type`` is in the workshop's
+language (Fas, Kundsteg, Roll, ...), as the people reading the map name things; attribute
+*names* stay stable (``segment``, ``stance``, ``influence``, ``behind the scenes``, ...) so one
+Kumu view with its decoration rules works for every workshop, while connection labels and
+choice values (decision roles, kinds) are in the workshop's language too.
 
 Connections mirror :mod:`workshop.graph.build` (flow, contains, owner, relation, involvement,
 holds, raises, raised_in) plus ``serves`` (USP → motive), ``deal_stage`` (deal → stage) and
@@ -23,34 +25,28 @@ from typing import Any
 from ..i18n import t
 from ..model.defaults import get
 from .lookup import clean
+from .text import md_escape
 
 
 class _Board:
-    """Elements with unique labels, and connections between them by label."""
+    """Elements, and connections between them by the elements' ids."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
         self.elements: list[dict[str, Any]] = []
         self.connections: list[dict[str, Any]] = []
-        self.label_of: dict[str, str] = {}
-        self._labels: set[str] = set()
+        self._ids: set[str] = set()
 
-    def element(self, element_id: str, label: str, etype: str, description: str = "", **attrs: Any) -> None:
-        label = clean(label).strip() or element_id
-        if label.casefold() in self._labels:  # compared without case, to be safe with Kumu's matching
-            label = f"{label} ({element_id})"
-        base, n = label, 2
-        while label.casefold() in self._labels:  # an id-suffixed label can still collide with a user text
-            label = f"{base} {n}"
-            n += 1
-        self._labels.add(label.casefold())
-        self.label_of[element_id] = label
-        element = {"label": label, "type": etype, "description": clean(description), "id": element_id}
+    def element(self, element_id: str, label: str, map_kind: str, description: str = "", **attrs: Any) -> None:
+        self._ids.add(element_id)
+        element = {"id": element_id, "label": clean(label).strip() or element_id,
+                   "type": t(f"kumu.type.{map_kind}", self.lang), "description": description}
         element.update({k: _value(v) for k, v in attrs.items() if v is not None})
         self.elements.append(element)
 
     def connect(self, a: str | None, b: str | None, ctype: str, label: str, **attrs: Any) -> None:
-        if a in self.label_of and b in self.label_of:
-            conn = {"from": self.label_of[a], "to": self.label_of[b], "type": ctype, "direction": "directed", "label": clean(label)}
+        if a in self._ids and b in self._ids:
+            conn = {"from": a, "to": b, "type": ctype, "direction": "directed", "label": clean(label)}
             conn.update({k: _value(v) for k, v in attrs.items() if v is not None})
             self.connections.append(conn)
 
@@ -64,26 +60,27 @@ def _value(value: Any) -> Any:
 
 
 def _lines(*parts: Any) -> str:
-    return "\n".join(clean(p) for p in parts if p)
+    """A Markdown description: each part a paragraph, its text escaped (it is the workshop's)."""
+    return "\n\n".join(md_escape(clean(p), one_line=False) for p in parts if p)
 
 
 def _segment(board: _Board, seg: dict[str, Any], lang: str) -> None:
     name = seg["name"]
     for i, stage in enumerate(seg.get("stages", []), start=1):
         board.element(
-            stage["id"], stage["name"], "Stage", _lines(stage.get("customer_goal"), *(stage.get("exit_criteria") or [])),
+            stage["id"], stage["name"], "stage", _lines(stage.get("customer_goal"), *(stage.get("exit_criteria") or [])),
             segment=name, order=i, **{"exit criteria": stage.get("exit_criteria") or [], "seller stage": stage.get("seller_stage"),
                                       "buyer enablement": stage.get("buyer_enablement") or []},
         )
         for step in stage.get("steps", []):
             board.element(
-                step["id"], step["text"], "Step", "", segment=name, stage=stage["name"],
+                step["id"], step["text"], "step", "", segment=name, stage=stage["name"],
                 kind=t(f"option.step_kind.{get('step', step, 'kind')}", lang),
                 **{"behind the scenes": bool(get("step", step, "behind_the_scenes"))},
             )
     for role in seg.get("roles", []):
         board.element(
-            role["id"], role["name"], "Role", _lines(role.get("personal_risk"), role.get("success_measure")),
+            role["id"], role["name"], "role", _lines(role.get("personal_risk"), role.get("success_measure")),
             segment=name, influence=get("role", role, "influence"), stance=get("role", role, "stance"),
             function=t(f"option.role_function.{role['function']}", lang) if role.get("function") else None,
             tags=[t(f"option.decision_role.{d}", lang) for d in role.get("decision_roles") or []],
@@ -92,13 +89,13 @@ def _segment(board: _Board, seg: dict[str, Any], lang: str) -> None:
         )
     for motive in seg.get("motives", []):
         board.element(
-            motive["id"], motive["text"], "Motive", "", segment=name, importance=get("motive", motive, "importance"),
+            motive["id"], motive["text"], "motive", "", segment=name, importance=get("motive", motive, "importance"),
             kind=t(f"option.motive_kind.{motive['kind']}", lang) if motive.get("kind") else None,
         )
     for obj in seg.get("objections", []):
         cause = get("objection", obj, "no_decision_cause")
         board.element(
-            obj["id"], obj["text"], "Objection", _lines(*(obj.get("responses") or [])), segment=name,
+            obj["id"], obj["text"], "objection", _lines(*(obj.get("responses") or [])), segment=name,
             severity=get("objection", obj, "severity"), answered=bool(obj.get("responses")),
             kind=t(f"option.objection_kind.{obj['kind']}", lang) if obj.get("kind") else None,
             **{"no-decision cause": t(f"option.no_decision_cause.{cause}", lang)},
@@ -132,14 +129,14 @@ def _connections(board: _Board, seg: dict[str, Any], lang: str) -> None:
 
 def kumu_board(doc: dict[str, Any], lang: str) -> dict[str, Any]:
     """The Kumu import document (a dict): ``{"elements": [...], "connections": [...]}``."""
-    board = _Board()
+    board = _Board(lang)
     segment_names = {seg["id"]: seg["name"] for seg in doc["segments"]}
     for seg in doc["segments"]:
         _segment(board, seg, lang)
     for usp in doc.get("usps", []):
-        board.element(usp["id"], usp["text"], "USP", "")
+        board.element(usp["id"], usp["text"], "usp", "")
     for deal in doc.get("deals", []):
-        board.element(deal["id"], deal["name"], "Deal", _lines(deal.get("next_internal_step"), deal.get("notes")),
+        board.element(deal["id"], deal["name"], "deal", _lines(deal.get("next_internal_step"), deal.get("notes")),
                       segment=segment_names.get(deal["segment"], deal["segment"]),
                       **{"next internal step": deal.get("next_internal_step")})
     for seg in doc["segments"]:
