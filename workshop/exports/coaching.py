@@ -9,7 +9,7 @@ answers, the segment's no-decision risk, and one activity to plan.
 
 It is per deal, so it is not one of :data:`workshop.exports.FORMATS` (those are per map).
 CommonMark with every user text through :func:`~workshop.exports.lookup.md_line` (which uses
-:func:`~workshop.exports.text.md_escape`), so a participant's words never become a link, an
+:func:`~workshop.exports.text.md_text`), so a participant's words never become a link, an
 image, HTML or a heading. In the workshop's language unless told otherwise.
 """
 

@@ -25,7 +25,7 @@ from typing import Any
 from ..i18n import t
 from ..model.defaults import get
 from .lookup import clean
-from .text import md_escape
+from .text import md_text
 
 
 class _Board:
@@ -61,7 +61,7 @@ def _value(value: Any) -> Any:
 
 def _lines(*parts: Any) -> str:
     """A Markdown description: each part a paragraph, its text escaped (it is the workshop's)."""
-    return "\n\n".join(md_escape(clean(p), one_line=False) for p in parts if p)
+    return "\n\n".join(md_text(clean(p), one_line=False) for p in parts if p)
 
 
 def _segment(board: _Board, seg: dict[str, Any], lang: str) -> None:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .text import md_escape
+from .text import md_text
 
 #: what XML 1.0 forbids (C0 controls except tab, LF, CR; lone surrogates; U+FFFE/U+FFFF)
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -25,7 +25,12 @@ def clean(text: Any) -> str:
 
 def md_line(text: Any) -> str:
     """User text as one literal line of Markdown (a lone CR would end a line in CommonMark)."""
-    return md_escape(clean(text).replace("\r", " ")).strip()
+    return md_text(clean(text).replace("\r", " ")).strip()
+
+
+def md_cell(text: Any) -> str:
+    """User text as the literal content of a Markdown table cell."""
+    return md_text(clean(text).replace("\r", " "), cell=True).strip()
 
 
 def names(seg: Mapping[str, Any]) -> dict[str, str]:

@@ -7,9 +7,10 @@ ask, what we do and the material that helps; then the buying group, the motives 
 USPs that serve them), objections with their answers and the risks (no-decision causes, the
 analysis' gaps and the no-decision risk).
 
-CommonMark with every user text through :func:`~workshop.exports.text.md_escape` (which also
-escapes ``|`` for the table), so a participant's words can never become a link, an image,
-HTML or a heading. Empty sections say "not mapped yet" instead of vanishing: the gap is the
+CommonMark (and Python-Markdown) with every user text through
+:func:`~workshop.exports.lookup.md_line` (:func:`~workshop.exports.text.md_text`; ``md_cell``
+in the table, which also escapes ``|``), so a participant's words can never become a link, an
+image, HTML or a heading, and the file still reads as written. Empty sections say "not mapped yet" instead of vanishing: the gap is the
 message. Headings and labels come from the i18n catalogue in the workshop's language.
 """
 
@@ -24,8 +25,8 @@ from ..analysis import title as finding_title
 from ..i18n import t
 from ..model.defaults import get
 from .lookup import answered, involved, names, usps_by_motive
+from .lookup import md_cell
 from .lookup import md_line as _esc
-from .text import md_escape
 
 
 def _bullets(lines: list[str], items: Iterable[Any], lang: str) -> None:
@@ -92,17 +93,17 @@ def _group(lines: list[str], seg: dict[str, Any], lang: str) -> None:
         t("field.role.stance", lang), t("field.role.personal_risk", lang), t("field.role.success_measure", lang),
         t("field.role.our_contact", lang),
     ]
-    lines.append("| " + " | ".join(md_escape(h) for h in head) + " |")
+    lines.append("| " + " | ".join(md_cell(h) for h in head) + " |")
     lines.append("|" + "---|" * len(head))
     for role in roles:
         cells = [
-            _esc(role["name"]),
+            md_cell(role["name"]),
             ", ".join(t(f"option.decision_role.{d}", lang) for d in role.get("decision_roles") or []),
             str(get("role", role, "influence")),
             _stance(get("role", role, "stance"), lang),
-            _esc(role.get("personal_risk", "")),
-            _esc(role.get("success_measure", "")),
-            _esc(role.get("our_contact", "")),
+            md_cell(role.get("personal_risk", "")),
+            md_cell(role.get("success_measure", "")),
+            md_cell(role.get("our_contact", "")),
         ]
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
@@ -163,7 +164,7 @@ def _risks(lines: list[str], seg: dict[str, Any], result: Any, lang: str) -> Non
         lines.append(f"*{t('playbook.no_causes', lang)}*")
     lines += ["", f"#### {t('playbook.findings', lang)}", ""]
     for finding in result.findings:
-        lines.append(f"- **{md_escape(finding_title(finding.code, lang))}:** {_esc(finding.message)}")
+        lines.append(f"- **{_esc(finding_title(finding.code, lang))}:** {_esc(finding.message)}")
     if not result.findings:
         lines.append(f"*{t('playbook.no_findings', lang)}*")
     lines.append("")

@@ -105,8 +105,11 @@ def _risks(lines: list[str], seg: dict[str, Any], lang: str) -> None:
     for obj in objections:
         lines.append(f"- **{_esc(obj['text'])}**")
         responses = obj.get("responses") or []
-        if responses:
-            lines.append(f"  - {t('package.test_early', lang)}: " + " ".join(_esc(r) for r in responses))
+        if len(responses) == 1:
+            lines.append(f"  - {t('package.test_early', lang)}: {_esc(responses[0])}")
+        elif responses:  # each answer a line of its own: run together they read as one sentence
+            lines.append(f"  - {t('package.test_early', lang)}:")
+            lines.extend(f"    - {_esc(r)}" for r in responses)
         else:
             lines.append(f"  - *{t('package.untested', lang)}*")
     if not objections:
@@ -119,9 +122,10 @@ def _safe(lines: list[str], seg: dict[str, Any], lang: str) -> None:
     roles = seg.get("roles", [])
     for role in roles:
         lines.append(f"- **{_esc(role['name'])}**")
-        for key, field in (("package.at_stake", "personal_risk"), ("package.success", "success_measure")):
-            value = _esc(role[field]) if role.get(field) else f"*{t('package.to_agree', lang)}*"
-            lines.append(f"  - {t(key, lang)}: {value}")
+        # the personal risk we noted for their people is ours to know, not a line in a document
+        # the customer passes around (issue 19): the package shows what success means to them
+        value = _esc(role["success_measure"]) if role.get("success_measure") else f"*{t('package.to_agree', lang)}*"
+        lines.append(f"  - {t('package.success', lang)}: {value}")
     if not roles:
         lines.append(f"*{t('package.to_agree', lang)}*")
     lines.append("")
