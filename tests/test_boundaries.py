@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import re
 from pathlib import Path
 
@@ -155,7 +156,14 @@ def test_sql_is_never_formatted_with_values():
 
 @pytest.mark.skipif(not SPEC.exists(), reason="shared/spec is not beside this checkout")
 def test_package_copies_match_the_contract():
-    assert (PKG / "model" / "map.schema.json").read_text() == (SPEC / "map.schema.json").read_text()
+    """The package's schema is the contract's, plus the deal plan: an optional section of
+    version 1 that the project documents in ``docs/spec/deal-plan.md`` (issue 20)."""
+    ours = json.loads((PKG / "model" / "map.schema.json").read_text())
+    deal = ours["properties"]["deals"]["items"]["properties"]
+    assert deal.pop("plan")["items"] == {"$ref": "#/$defs/plan_item"}
+    assert ours["$defs"].pop("plan_item")["type"] == "object"
+    assert ours == json.loads((SPEC / "map.schema.json").read_text())
+    assert "plan_item" in (ROOT / "docs" / "spec" / "deal-plan.md").read_text()
     for name in ("fleet-telematics.en.json", "kommun-bokning.sv.json"):
         assert (PKG / "data" / name).read_text() == (SPEC / "examples" / name).read_text()
     for path in (SPEC / "examples").glob("*.findings.json"):

@@ -48,7 +48,8 @@ KINDS: dict[str, Kind] = {
         Kind("criterion", "consensus", "segment", has_id=False),
         Kind("note", "notes", None),
         Kind("vote", "votes", None, has_id=False),
-        Kind("deal", "deals", None),
+        Kind("deal", "deals", None, children=("plan",)),
+        Kind("plan_item", "plan", "deal"),
         Kind("action", "actions", None),
     )
 }

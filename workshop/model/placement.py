@@ -3,8 +3,8 @@
 One rule, used by the writer's checks (a reference that must stay in its segment, a round
 limited to one segment), by the console (which elements a vote may be cast on) and by the
 pages: the map file nests stages, roles, motives, objections, flows, relations and consensus
-criteria in a segment, steps in a stage, and a deal names its segment in its ``segment`` field;
-everything else (participants, USPs, notes, votes, actions) belongs to no segment.
+criteria in a segment, steps in a stage, and a deal names its segment in its ``segment`` field
+(its plan's lines lie in that segment too); everything else (participants, USPs, notes, votes, actions) belongs to no segment.
 """
 
 from __future__ import annotations
@@ -43,7 +43,12 @@ def segment_of(
     if spec.parent == "segment":
         return parent
     holder = lookup(parent) if parent else None  # a step: its stage's segment
-    return holder.parent if holder is not None else None
+    if holder is None:
+        return None
+    if holder.kind == "deal":  # a line of a deal's plan: the deal's segment
+        data = getattr(holder, "data", None) or {}
+        return data.get("segment")
+    return holder.parent
 
 
 def element_segment(el: Any, lookup: Callable[[str], Placed | None]) -> str | None:

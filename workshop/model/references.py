@@ -40,6 +40,11 @@ _FIELDS: dict[str, tuple[tuple[str, tuple[str, ...], str, str], ...]] = {
         ("stage", ("stage",), SEGMENT, "one"),
         ("roles_engaged", ("role",), SEGMENT, "many"),
     ),
+    "plan_item": (
+        ("stage", ("stage",), SEGMENT, "one"),
+        ("step", ("step",), SEGMENT, "one"),
+        ("role", ("role",), SEGMENT, "one"),
+    ),
     "action": (("about", ADDRESSABLE, ANYWHERE, "one"),),
 }
 

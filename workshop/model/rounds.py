@@ -34,7 +34,7 @@ from .placement import Placed, element_segment
 #: kinds of round: a plain timed round, a dot vote, a silent rating, a brainstorm of notes
 ROUND_KINDS: tuple[str, ...] = ("timer", "vote", "rating", "brainstorm")
 #: what a dot vote can be about (any element with an id, except people)
-VOTE_TARGETS: tuple[str, ...] = tuple(k for k in ADDRESSABLE if k != "participant")
+VOTE_TARGETS: tuple[str, ...] = tuple(k for k in ADDRESSABLE if k not in ("participant", "plan_item"))
 #: kinds whose elements can be rated silently
 RATABLE: tuple[str, ...] = ("role", "motive", "objection")
 

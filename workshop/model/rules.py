@@ -155,7 +155,7 @@ def check_people_and_about(doc: dict[str, Any]) -> list[Problem]:
 
 
 def check_deals(doc: dict[str, Any]) -> list[Problem]:
-    """Rule 2: a deal sits in a segment, and its stage and engaged roles are that segment's."""
+    """Rule 2: a deal sits in a segment, and its stage, engaged roles and plan are that segment's."""
     segments = {seg["id"]: seg for seg in doc["segments"]}
     problems: list[Problem] = []
     for di, deal in enumerate(doc.get("deals", [])):
@@ -169,6 +169,10 @@ def check_deals(doc: dict[str, Any]) -> list[Problem]:
         for k, role_id in enumerate(deal.get("roles_engaged", [])):
             if role_id not in ids["role"]:
                 problems.append(_missing(("deals", di, "roles_engaged", k), "role", role_id, sid))
+        for pi, line in enumerate(deal.get("plan", [])):  # the plan's lines lie in the deal's segment
+            for key in ("stage", "step", "role"):
+                if key in line and line[key] not in ids[key]:
+                    problems.append(_missing(("deals", di, "plan", pi, key), key, line[key], sid))
     return problems
 
 
