@@ -263,3 +263,25 @@ def demo_path(name: str):
 ])
 def test_file_names_come_from_the_title(title, stem):
     assert title_stem(title, "fallback-id") == stem
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_headers_are_unique_within_each_sheet(lang):
+    """The columns sheet names a column by its sheet and header, so a header is never used twice."""
+    for spec in SHEETS:
+        headers = [t(f"xlsx.col.{c.key}", lang) for c in spec.columns]
+        assert len(set(headers)) == len(headers), (lang, spec.key, headers)
+
+
+def test_dates_excel_cannot_hold_stay_as_written():
+    """Excel's date cells start at 1900; an older (valid) date is kept as its text, not lost."""
+    doc = demo.example("fleet")
+    doc["workshop"]["created_at"] = "1899-12-31T23:00:00Z"
+    doc["notes"][0]["created_at"] = "1899-12-31T23:00:00Z"
+    doc["notes"][1]["created_at"] = "2026-10-14t09:00:00+14:00"
+    doc["actions"][0]["due"] = "1800-01-01"
+    wb = workbook(doc)
+    _, notes = records(wb["Notes"])
+    assert [n[3] for n in notes] == ["1899-12-31T23:00:00Z", datetime(2026, 10, 13, 19, 0)]
+    _, actions = records(wb["Actions"])
+    assert actions[0][4] == "1800-01-01"

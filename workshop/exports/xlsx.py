@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import xlsxwriter
@@ -47,6 +47,12 @@ def sheet_name(key: str, lang: str) -> str:
     return _SHEET_FORBIDDEN.sub(" ", t(f"xlsx.sheet.{key}", lang)).strip()[:31]
 
 
+def _created(workshop: dict[str, Any]) -> datetime:
+    """The file's creation time: the workshop's, so the same map gives the same bytes."""
+    created = when(workshop.get("created_at"))
+    return created if isinstance(created, datetime) else EPOCH
+
+
 def _width(value: Any) -> int:
     if value is None:
         return 0
@@ -64,7 +70,7 @@ class _Writer:
             "in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
         })
         workshop = doc["workshop"]
-        self.book.set_properties({"title": clean(workshop["title"]), "created": when(workshop.get("created_at")) or EPOCH})
+        self.book.set_properties({"title": clean(workshop["title"]), "created": _created(workshop)})
         add = self.book.add_format
         self.header = add({"bold": True, "bg_color": "#E8EEF4", "bottom": 1, "text_wrap": True, "valign": "top"})
         self.text = add({"valign": "top"})
@@ -91,10 +97,10 @@ class _Writer:
             ws.write_number(row, col, value, self.number)
         elif kind == BOOL:
             ws.write_boolean(row, col, bool(value), self.text)
-        elif kind == DATE:
-            ws.write_datetime(row, col, datetime(value.year, value.month, value.day), self.date)
-        elif kind == DATETIME:
+        elif kind == DATETIME and isinstance(value, datetime):
             ws.write_datetime(row, col, value, self.datetime)
+        elif kind == DATE and isinstance(value, date):
+            ws.write_datetime(row, col, datetime(value.year, value.month, value.day), self.date)
         elif kind == LIST or isinstance(value, (list, tuple)):
             self.string(ws, row, col, "; ".join(clean(v) for v in value), wrap)
         else:
@@ -138,10 +144,7 @@ def _readme(w: _Writer, doc: dict[str, Any], names: dict[str, str]) -> None:
     for key, value in facts:
         if value:
             ws.write_string(row, 0, t(key, lang), w.bold)
-            if isinstance(value, datetime):
-                ws.write_datetime(row, 1, value, w.datetime)
-            else:
-                w.string(ws, row, 1, value, wrap=True)
+            w.cell(ws, row, 1, DATETIME if isinstance(value, datetime) else TEXT, value, wrap=True)
             row += 1
     row += 1
     ws.write_string(row, 0, t("xlsx.readme.sheet", lang), w.header)

@@ -84,16 +84,33 @@ class Context:
         return self.doc["segments"]
 
 
-def when(value: str | None) -> datetime | None:
-    """An ISO date-time of the map file as a naive UTC datetime (Excel has no time zones)."""
+#: the first day Excel's date cells can hold; an earlier date stays text
+EXCEL_FIRST_DAY = datetime(1900, 1, 1)
+
+
+def when(value: str | None) -> datetime | str | None:
+    """An RFC 3339 date-time of the map file as a naive UTC datetime (Excel has no time zones),
+    or the text as written when Excel cannot hold it as a date."""
     if not value:
         return None
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
+    try:
+        moment = datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+        if moment.tzinfo:
+            moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    except (ValueError, OverflowError):
+        return value
+    return moment if moment >= EXCEL_FIRST_DAY else value
 
 
-def day(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
+def day(value: str | None) -> date | str | None:
+    """An RFC 3339 full-date as a date, or the text as written when Excel cannot hold it."""
+    if not value:
+        return None
+    try:
+        found = date.fromisoformat(value)
+    except ValueError:
+        return value
+    return found if found >= EXCEL_FIRST_DAY.date() else value
 
 
 def _segments(c: Context):
