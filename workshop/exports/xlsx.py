@@ -32,7 +32,7 @@ import xlsxwriter
 
 from ..i18n import t
 from .lookup import clean
-from .xlsx_tables import BOOL, DATE, DATETIME, LIST, NUMBER, SHEETS, TEXT, Context, about, when
+from .xlsx_tables import BOOL, DATE, DATETIME, NUMBER, SHEETS, TEXT, Context, about, when
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -93,7 +93,7 @@ class _Writer:
     def cell(self, ws, row: int, col: int, kind: str, value: Any, wrap: bool) -> None:
         if value is None or value == [] or value == "":
             return
-        if kind == NUMBER:
+        if kind == NUMBER and isinstance(value, (int, float)):
             ws.write_number(row, col, value, self.number)
         elif kind == BOOL:
             ws.write_boolean(row, col, bool(value), self.text)
@@ -101,7 +101,7 @@ class _Writer:
             ws.write_datetime(row, col, value, self.datetime)
         elif kind == DATE and isinstance(value, date):
             ws.write_datetime(row, col, datetime(value.year, value.month, value.day), self.date)
-        elif kind == LIST or isinstance(value, (list, tuple)):
+        elif isinstance(value, (list, tuple)):
             self.string(ws, row, col, "; ".join(clean(v) for v in value), wrap)
         else:
             self.string(ws, row, col, value, wrap)
