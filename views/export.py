@@ -16,6 +16,7 @@ import streamlit as st
 from ui import md_escape
 from ui.layout import workshop_page
 from workshop.exports import FORMATS, available, render
+from workshop.exports.filename import title_stem
 from workshop.i18n import t
 
 IMMEDIATE = {"json"}  # small and fast: built on every run
@@ -46,8 +47,11 @@ def _prepare(fmt: str) -> None:
 
 
 def file_name(fmt: str) -> str:
-    """``<workshop>.<extension>``, with the format added where two formats share an extension."""
+    """``<workshop>.<extension>``, with the format added where two formats share an extension;
+    the analysts' workbook is named by the workshop's title."""
     ext = FORMATS[fmt].extension
+    if fmt == "xlsx":
+        return f"{title_stem(doc['workshop']['title'], workshop_id)}.{ext}"
     return f"{workshop_id}.{ext}" if fmt in ("json", "md", ext) else f"{workshop_id}-{fmt}.{ext}"
 
 

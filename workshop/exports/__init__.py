@@ -32,6 +32,7 @@ FORMATS: dict[str, Format] = {
     "kumu": Format("kumu", "to_kumu", "json", "application/json"),
     "graphml": Format("graphml", "to_graphml", "graphml", "application/xml"),
     "csv": Format("csv_zip", "to_csv_zip", "zip", "application/zip"),
+    "xlsx": Format("xlsx", "to_xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 }
 
 
