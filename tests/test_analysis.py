@@ -248,6 +248,22 @@ CASES = {
         lambda d: None,
         [("d1", "r2")],
     ),
+    # the deal plan (docs/spec/deal-plan.md): dates long past, so no day of a test run matters
+    "plan_step_overdue": (
+        lambda d: d["deals"][0].update(plan=[{"id": "p1", "stage": "s2", "kind": "customer", "text": "Sign", "due": "2001-01-31"}]),
+        lambda d: d["deals"][0].update(plan=[{"id": "p1", "stage": "s2", "kind": "customer", "text": "Sign", "due": "2001-01-31", "status": "done"}]),
+        [("p1", None)],
+    ),
+    "plan_milestone_unowned": (
+        lambda d: d["deals"][0].update(plan=[{"id": "p1", "stage": "s2", "kind": "milestone", "text": "Signed"}]),
+        lambda d: d["deals"][0].update(plan=[{"id": "p1", "stage": "s2", "kind": "milestone", "text": "Signed", "owner": "Kim"}]),
+        [("p1", None)],
+    ),
+    "plan_customer_quiet": (
+        lambda d: d["deals"][0].update(plan=[{"id": "p1", "stage": "s2", "kind": "customer", "text": "Sign", "owner": "Kim", "customer_changed": "2001-01-01T09:00:00Z"}]),
+        lambda d: d["deals"][0].update(plan=[{"id": "p1", "stage": "s2", "kind": "customer", "text": "Sign", "owner": "Kim"}]),
+        [("d1", None)],
+    ),
 }
 
 
@@ -567,6 +583,7 @@ def test_risk_table_is_the_agreed_one():
         "objection_unanswered": (4, 12), "usp_without_motive": (1, 3), "motive_unaddressed": (4, 8),
         "consensus_gap": (5, 30), "hidden_step_unsupported": (3, 9), "deal_no_next_step": (4, 8),
         "deal_roles_missing": (4, 8),
+        "plan_step_overdue": (2, 6), "plan_milestone_unowned": (2, 6), "plan_customer_quiet": (4, 8),
     }
 
 

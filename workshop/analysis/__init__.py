@@ -29,6 +29,9 @@ needs the store is a use case in :mod:`workshop.services`.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
+
 from typing import Any
 
 from workshop.model.defaults import get
@@ -55,10 +58,19 @@ __all__ = [
 ]
 
 
-def analyze(doc: dict[str, Any], lang: str | None = None) -> Analysis:
-    """Analyse a validated map document; messages in ``lang`` (default: the workshop's language)."""
+def analyze(
+    doc: dict[str, Any],
+    lang: str | None = None,
+    *,
+    today: dt.date | None = None,
+    shared: Mapping[str, dt.datetime] | None = None,
+) -> Analysis:
+    """Analyse a validated map document; messages in ``lang`` (default: the workshop's language).
+
+    ``today`` is the day deal plans are judged on (default: today, in UTC); ``shared`` tells
+    when each shared plan was shared (deal id -> instant), which the map file does not hold."""
     lang = lang or get("workshop", doc["workshop"], "language")
-    ctx = MapContext(doc)
+    ctx = MapContext(doc, today, shared)
     results = []
     for seg in ctx.segments:
         found = segment_findings(SegmentView(ctx, seg), lang)

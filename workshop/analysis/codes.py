@@ -1,6 +1,6 @@
 """The finding codes, in the order of the contract's table (``map-format.md``, "The analysis").
 
-The codes are a contract: tests, users and exports filter on them, and findings are listed per
+The codes are a contract (``plan_*``: the project's addition, ``docs/spec/deal-plan.md``): tests, users and exports filter on them, and findings are listed per
 segment in this order. Keeping the tuple in one place means the analysis, the risk table and
 the message catalogue can each be checked against it, so a new code cannot be half-added.
 """
@@ -28,6 +28,9 @@ CODES: tuple[str, ...] = (
     "hidden_step_unsupported",
     "deal_no_next_step",
     "deal_roles_missing",
+    "plan_step_overdue",
+    "plan_milestone_unowned",
+    "plan_customer_quiet",
 )
 
 #: the kind of element each code's ``about`` names (``segment`` when it is the segment itself)
@@ -51,6 +54,9 @@ ABOUT: dict[str, str] = {
     "hidden_step_unsupported": "step",
     "deal_no_next_step": "deal",
     "deal_roles_missing": "deal",
+    "plan_step_overdue": "plan_item",
+    "plan_milestone_unowned": "plan_item",
+    "plan_customer_quiet": "deal",
 }
 
 #: the decision roles whose absence ``decision_role_missing`` reports, in reporting order

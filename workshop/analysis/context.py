@@ -9,6 +9,8 @@ them once, applying the documented defaults through :func:`workshop.model.defaul
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Iterator
@@ -47,8 +49,14 @@ def decision_roles(role: Json) -> list[str]:
 class MapContext:
     """Facts about the whole document that several segments' checks need."""
 
-    def __init__(self, doc: Json):
+    def __init__(self, doc: Json, today: dt.date | None = None, shared: Mapping[str, dt.datetime] | None = None):
         self.doc = doc
+        #: the day plan lines are judged on (overdue, a quiet customer): fixed by the caller
+        #: for repeatable output, else the day of the analysis
+        self.today: dt.date = today or dt.datetime.now(dt.timezone.utc).date()
+        #: deal id -> when its plan was shared with the customer (the installation knows it,
+        #: the map file does not)
+        self.shared: Mapping[str, dt.datetime] = shared or {}
         self.workshop_id: str = doc["workshop"]["id"]
         self.segments: list[Json] = doc["segments"]
         self.first_segment_id: str = self.segments[0]["id"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterator
 
-from . import case, deals, group, journey
+from . import case, deals, group, journey, plans
 from .codes import CODES
 from .context import Hit, SegmentView
 from .messages import message
@@ -18,7 +18,7 @@ from .result import Finding
 
 Check = Callable[[SegmentView], Iterator[Hit]]
 
-_MODULES = (journey, group, case, deals)
+_MODULES = (journey, group, case, deals, plans)
 
 #: code -> check, in the contract's order of codes
 CHECKS: dict[str, Check] = {

@@ -37,7 +37,7 @@ THEMES: dict[str, tuple[str, ...]] = {
     ),
     "friction": ("objection_unanswered", "usp_without_motive", "motive_unaddressed"),
     "consensus": ("consensus_gap",),
-    "deals": ("deal_no_next_step", "deal_roles_missing"),
+    "deals": ("deal_no_next_step", "deal_roles_missing", "plan_step_overdue", "plan_milestone_unowned", "plan_customer_quiet"),
 }
 
 #: code -> the page (``views/<name>.py``) where the element it is about is mended
@@ -61,6 +61,9 @@ CODE_PAGE: dict[str, str] = {
     "consensus_gap": "consensus",
     "deal_no_next_step": "deals",
     "deal_roles_missing": "deals",
+    "plan_step_overdue": "deals",
+    "plan_milestone_unowned": "deals",
+    "plan_customer_quiet": "deals",
 }
 
 THEME_OF: dict[str, str] = {code: theme for theme, codes in THEMES.items() for code in codes}

@@ -54,6 +54,9 @@ RISK_TABLE: dict[str, tuple[int, int]] = {
     "hidden_step_unsupported": (3, 9),
     "deal_no_next_step": (4, 8),
     "deal_roles_missing": (4, 8),
+    "plan_step_overdue": (2, 6),
+    "plan_milestone_unowned": (2, 6),
+    "plan_customer_quiet": (4, 8),
 }
 
 assert tuple(RISK_TABLE) == CODES, "RISK_TABLE must list every code, in the contract's order"
