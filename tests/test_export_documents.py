@@ -100,6 +100,15 @@ def test_pdfs_in_the_workshops_language_with_hostile_text_literal(fmt):
     assert pages >= 1
 
 
+@pytest.mark.parametrize("fmt", PDFS + ("docx",))
+def test_the_hostile_map_is_printed_as_written(fmt):
+    """Every hostile text (HTML, script, Markdown, Hebrew between direction marks, an emoji)."""
+    data = render(demo.hostile_map(), fmt)
+    text = docx_text(data) if fmt == "docx" else pdf_text(data)[0]
+    for payload in demo.HOSTILE_TEXTS:
+        assert _squash(payload.replace("\u200f", "").replace("\u200e", "")) in _squash(text.replace("\u200f", "").replace("\u200e", "")), payload
+
+
 def test_package_pdf_has_the_headings_and_no_personal_risk():
     doc = _marked()
     text, _ = pdf_text(render(doc, "pdf"))

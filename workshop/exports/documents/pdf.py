@@ -6,7 +6,9 @@ real typesetter (hyphenation and headings by language, tagged PDF with ``/Lang``
 template kept apart from the data. The words reach the template only as JSON in
 ``sys.inputs`` (``templates/document.typ`` reads it with ``json()``); a string from data is set
 as text and never evaluated, so no participant's text can become Typst markup or code. The
-system's fonts are ignored, so a document looks the same on every machine.
+template sets Libertinus Serif (embedded in the wheel) for all text, so letters look the same on
+every machine; the system's fonts serve only as a fallback for characters it lacks (an emoji on
+a sticky note, from Debian's fonts-noto-color-emoji that scripts/install_system.sh installs).
 """
 
 from __future__ import annotations
@@ -31,15 +33,16 @@ def _template() -> bytes:
 
 @lru_cache(maxsize=1)
 def _fonts() -> typst.Fonts:
-    """The fonts Typst embeds (Libertinus Serif, New Computer Modern, DejaVu Sans Mono), once."""
-    return typst.Fonts(include_system_fonts=False, include_embedded_fonts=True)
+    """The fonts Typst embeds (Libertinus Serif, New Computer Modern, DejaVu Sans Mono) and the
+    system's, looked up once per process."""
+    return typst.Fonts(include_system_fonts=True, include_embedded_fonts=True)
 
 
 def render(document: Document) -> bytes:
     """The document as PDF bytes."""
     data = json.dumps(document.data(), ensure_ascii=False)
     return typst.compile(
-        _template(), root=str(TEMPLATES), font_paths=_fonts(), ignore_system_fonts=True, sys_inputs={"data": data}
+        _template(), root=str(TEMPLATES), font_paths=_fonts(), sys_inputs={"data": data}
     )
 
 
