@@ -250,3 +250,20 @@ def test_cli_several_segments_need_segment_exit_2(tmp_path, capsys):
     text, _ = pdf_text(out.read_bytes())
     assert _squash("Små kommuner") in _squash(text)
     assert main(["export", wid, "--format", "battlecard", "--out", str(out), "--db", db]) == 0  # every segment
+
+
+@pytest.mark.parametrize("name", ["fleet", "kommun"])
+def test_word_package_holds_what_the_markdown_package_holds(name):
+    """The Word (and PDF) package is the Markdown package's content: the customer's words
+    for every stage, step, motive, objection, answer and role are in it."""
+    doc = demo.example(name)
+    text = docx_text(render(doc, "docx"))
+    seg = doc["segments"][0]
+    wanted = [seg["name"], *(m["text"] for m in seg.get("motives", [])), *(r["name"] for r in seg.get("roles", []))]
+    for stage in seg.get("stages", []):
+        wanted += [stage["name"], *stage.get("exit_criteria", []), *(s["text"] for s in stage.get("steps", []))]
+    for obj in seg.get("objections", []):
+        wanted += [obj["text"], *obj.get("responses", [])]
+    wanted += [r["success_measure"] for r in seg.get("roles", []) if r.get("success_measure")]
+    for words in wanted:
+        assert " ".join(words.split()) in text, words
