@@ -73,3 +73,15 @@ def test_file_names_of_a_two_segment_workshop(app):
     assert file_name(doc, "battlecard", "sv", first["id"]).endswith(".pdf")
     assert file_name(doc, "json", "sv") == "kommun-bokning-2026.json"
     assert file_name(doc, "pptx", "sv") == "kommun-bokning-2026.pptx"
+
+
+def test_hostile_workshop_documents_build_on_the_page(app):
+    from hostile_support import assert_no_user_text_in_html, open_hostile
+
+    at = open_hostile(app, "export")
+    assert not at.exception
+    for fmt in DOCUMENTS:
+        at.button(key=f"prepare:{fmt}").click().run()
+        assert not at.exception and not at.error, fmt
+        assert fmt in _downloads(at)
+    assert_no_user_text_in_html(at)
