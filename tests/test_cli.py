@@ -87,9 +87,9 @@ def test_unknown_format_lists_the_known_ones(tmp_path, capsys):
     db = str(tmp_path / "k.duckdb")
     assert main(["demo", "--db", db]) == 0
     capsys.readouterr()
-    assert main(["export", "fleet-launch", "--format", "docx", "--out", str(tmp_path / "x"), "--db", db]) == 2
+    assert main(["export", "fleet-launch", "--format", "odt", "--out", str(tmp_path / "x"), "--db", db]) == 2
     err = capsys.readouterr().err
-    assert "unknown format 'docx'" in err and "json" in err
+    assert "unknown format 'odt'" in err and "json" in err
     assert not (tmp_path / "x").exists()
 
 

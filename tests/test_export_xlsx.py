@@ -17,7 +17,7 @@ from workshop import demo
 from workshop.analysis import analyze
 from workshop.cli import main
 from workshop.exports import render
-from workshop.exports.filename import title_stem
+from workshop.exports.names import file_name
 from workshop.exports.xlsx import sheet_name
 from workshop.exports.xlsx_tables import BOOL, DATE, DATETIME, NUMBER, SHEETS
 from workshop.i18n import LANGUAGES, t
@@ -254,15 +254,16 @@ def demo_path(name: str):
     return Path(__file__).resolve().parents[1] / "workshop" / "data" / demo.EXAMPLES[name]
 
 
-@pytest.mark.parametrize(("title", "stem"), [
-    ("Så köper kommuner vår bokningstjänst", "Så köper kommuner vår bokningstjänst"),
-    ("../../etc/passwd", "etc passwd"),
-    ("a/b:c*?\"<>|d\u200f\x00e", "a b c de"),
-    (" ... ", "fallback-id"),
-    ("x" * 200, "x" * 80),
+@pytest.mark.parametrize(("title", "name"), [
+    ("Så köper kommuner vår bokningstjänst", "så-köper-kommuner-vår-bokningstjänst.xlsx"),
+    ("../../etc/passwd", "etc-passwd.xlsx"),
+    ("a/b:c*?\"<>|d\u200f\x00e", "a-b-c-d-e.xlsx"),
+    (" ... ", "fallback-id.xlsx"),
 ])
-def test_file_names_come_from_the_title(title, stem):
-    assert title_stem(title, "fallback-id") == stem
+def test_file_names_come_from_the_title(title, name):
+    """The workbook is named like every download (workshop.exports.names): from the title."""
+    doc = {"workshop": {"id": "fallback-id", "title": title}, "segments": []}
+    assert file_name(doc, "xlsx", "en") == name
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -37,7 +37,7 @@ def test_workbook_is_offered_and_named_by_the_title(app, saved_names):
     assert key[1:] == ("xlsx", "en")
     wb = openpyxl.load_workbook(io.BytesIO(data))
     assert wb.sheetnames[:3] == ["Read me", "Columns", "Segments"]
-    assert "How logistics firms buy fleet telematics.xlsx" in saved_names
+    assert "how-logistics-firms-buy-fleet-telematics.xlsx" in saved_names
     assert not any(name and name.startswith("fleet-launch") and name.endswith(".xlsx") for name in saved_names)
 
 
@@ -52,4 +52,4 @@ def test_workbook_in_the_workshops_language_page_in_the_participants(app, saved_
     [(_, data)] = at.session_state["export_files"].values()
     wb = openpyxl.load_workbook(io.BytesIO(data))
     assert wb.sheetnames[:3] == ["Läs mig", "Kolumner", "Segment"]
-    assert "Så köper kommunen ramavtal.xlsx" in saved_names
+    assert "så-köper-kommunen-ramavtal.xlsx" in saved_names

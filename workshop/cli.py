@@ -47,7 +47,15 @@ def _parser() -> argparse.ArgumentParser:
 
     exp = sub.add_parser("export", help="write a workshop's map in a format")
     exp.add_argument("workshop")
-    exp.add_argument("--format", required=True, help="json, md, package, pptx, html, kumu, graphml or csv")
+    exp.add_argument(
+        "--format", required=True,
+        help="json, md, package, pptx, html, kumu, graphml, csv, pdf (the decision package), docx (the same in Word), "
+        "onepager (a one-page summary) or battlecard (objection handling for sellers)",
+    )
+    exp.add_argument(
+        "--segment", metavar="ID",
+        help="the segment of a pdf, docx or onepager (needed when the map has several); battlecard: all when omitted",
+    )
     exp.add_argument("--out", required=True, help="output file, or - for standard output")
     exp.add_argument("--db", help=db_help)
 
@@ -139,7 +147,7 @@ def _cmd_export(args) -> int:
         raise BadInput(f"unknown format '{args.format}'; known formats: {', '.join(available())}")
     with _store(args) as store:
         doc = export_document(store, args.workshop)
-    data = render(doc, args.format)
+    data = render(doc, args.format, segment=args.segment)
     if args.out == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
