@@ -81,6 +81,30 @@ class SqlReads(ExploreQueries):
             raise NotFound("this link is no longer valid: join the workshop again")
         return rows[0][0], rows[0][1]
 
+    def plan_for_token(self, token: str) -> tuple[str, str, Any]:
+        """(workshop id, deal id, when shared) of a deal plan's link; a wrong or ended link
+        reveals nothing."""
+        rows = self._portable_query(
+            "looking up a shared plan",
+            "SELECT s.workshop_id, s.deal_id, s.created_at FROM plan_shares s "
+            "JOIN workshops w ON w.id = s.workshop_id WHERE s.token_hash = ?",
+            [hash_key(token or "")],
+        )
+        if not rows:
+            raise NotFound("this link does not open a plan: it may have been ended", key="error.plan_link")
+        return rows[0][0], rows[0][1], self._aware(rows[0][2])
+
+    def plan_shares(self, workshop_id: str) -> dict[str, Any]:
+        """Deal id -> when its plan was shared, for the workshop's shared plans."""
+        rows = self._portable_query(
+            "reading the shared plans", "SELECT deal_id, created_at FROM plan_shares WHERE workshop_id = ?", [workshop_id]
+        )
+        return {deal: self._aware(at) for deal, at in rows}
+
+    def _aware(self, value: Any) -> Any:
+        """A stored instant as an aware datetime (each engine's ``_time`` marks it UTC)."""
+        return self._time(value)
+
     # -- the map ------------------------------------------------------------------------------
     def elements(self, workshop_id: str, kind: str | None = None) -> list[Element]:
         """The workshop's elements (of one kind, if given), in map order within each parent."""

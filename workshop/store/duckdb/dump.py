@@ -22,6 +22,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "rounds": ("workshop_id", "round_no", "seq", "state", "changed_at"),
     "ratings": ("workshop_id", "round_no", "participant_id", "about", "field", "value", "seq", "rated_at"),
     "round_notes": ("workshop_id", "round_no", "note_id", "poster", "seq"),
+    "plan_shares": ("token_hash", "workshop_id", "deal_id", "created_at"),
 }
 
 #: one constant statement per table (no name is ever formatted into SQL)
@@ -34,6 +35,7 @@ _SELECT = {
     "rounds": "SELECT workshop_id, round_no, seq, CAST(state AS VARCHAR), changed_at FROM rounds ORDER BY workshop_id, round_no, seq",
     "ratings": "SELECT workshop_id, round_no, participant_id, about, field, value, seq, rated_at FROM ratings ORDER BY workshop_id, seq",
     "round_notes": "SELECT workshop_id, round_no, note_id, poster, seq FROM round_notes ORDER BY workshop_id, seq",
+    "plan_shares": "SELECT token_hash, workshop_id, deal_id, created_at FROM plan_shares ORDER BY created_at",
 }
 
 

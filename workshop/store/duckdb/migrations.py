@@ -102,6 +102,18 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             )""",
         ],
     ),
+    (
+        4,
+        "deal plans shared with the customer (the link's token, hashed)",
+        [
+            """CREATE TABLE plan_shares (
+                token_hash VARCHAR NOT NULL,
+                workshop_id VARCHAR NOT NULL,
+                deal_id VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL
+            )""",
+        ],
+    ),
 ]
 
 

@@ -37,6 +37,7 @@ _WORKSHOP_TABLES_DELETES = (
     "DELETE FROM rounds WHERE workshop_id = ?",
     "DELETE FROM ratings WHERE workshop_id = ?",
     "DELETE FROM round_notes WHERE workshop_id = ?",
+    "DELETE FROM plan_shares WHERE workshop_id = ?",
 )
 
 
@@ -261,6 +262,17 @@ class DuckTx:
             "INSERT INTO participant_tokens (token_hash, workshop_id, participant_id, created_at) VALUES (?, ?, ?, ?)",
             [token_hash, workshop_id, participant_id, utc_now()],
         )
+
+    def share_plan(self, token_hash: str, workshop_id: str, deal_id: str) -> None:
+        """The deal's one link: a new share ends the one before (only its hash was kept)."""
+        self._write("DELETE FROM plan_shares WHERE workshop_id = ? AND deal_id = ?", [workshop_id, deal_id])
+        self._write(
+            "INSERT INTO plan_shares (token_hash, workshop_id, deal_id, created_at) VALUES (?, ?, ?, ?)",
+            [token_hash, workshop_id, deal_id, utc_now()],
+        )
+
+    def revoke_plan(self, workshop_id: str, deal_id: str) -> None:
+        self._write("DELETE FROM plan_shares WHERE workshop_id = ? AND deal_id = ?", [workshop_id, deal_id])
 
     # -- facilitation (append-only tables: the row of the highest seq wins) -------------------
     def facilitation(self, workshop_id: str) -> FacilitationState:

@@ -24,6 +24,7 @@ _COPY = {
     "rounds": "COPY rounds (workshop_id, round_no, seq, state, changed_at) FROM STDIN",
     "ratings": "COPY ratings (workshop_id, round_no, participant_id, about, field, value, seq, rated_at) FROM STDIN",
     "round_notes": "COPY round_notes (workshop_id, round_no, note_id, poster, seq) FROM STDIN",
+    "plan_shares": "COPY plan_shares (token_hash, workshop_id, deal_id, created_at) FROM STDIN",
 }
 
 

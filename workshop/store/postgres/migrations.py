@@ -136,6 +136,19 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             )""",
         ],
     ),
+    (
+        4,
+        "deal plans shared with the customer (the link's token, hashed)",
+        [
+            """CREATE TABLE plan_shares (
+                token_hash TEXT PRIMARY KEY,
+                workshop_id TEXT NOT NULL REFERENCES workshops (id) ON DELETE CASCADE,
+                deal_id TEXT NOT NULL,
+                created_at TIMESTAMPTZ NOT NULL
+            )""",
+            "CREATE INDEX plan_shares_by_deal ON plan_shares (workshop_id, deal_id)",
+        ],
+    ),
 ]
 
 

@@ -45,6 +45,7 @@ ELEMENT_COLUMNS = "eid, kind, parent, pos, data, lists, version, author"
 _WORKSHOP_TABLES_DELETES = (
     "DELETE FROM elements WHERE workshop_id = %s",
     "DELETE FROM participant_tokens WHERE workshop_id = %s",
+    "DELETE FROM plan_shares WHERE workshop_id = %s",
     "DELETE FROM facilitation_states WHERE workshop_id = %s",
     "DELETE FROM rounds WHERE workshop_id = %s",
     "DELETE FROM ratings WHERE workshop_id = %s",
@@ -310,6 +311,19 @@ class PgTx:
             "INSERT INTO participant_tokens (token_hash, workshop_id, participant_id, created_at) VALUES (%s, %s, %s, now())",
             [token_hash, workshop_id, participant_id],
         )
+
+    def share_plan(self, token_hash: str, workshop_id: str, deal_id: str) -> None:
+        """The deal's one link: a new share ends the one before (only its hash was kept)."""
+        self._touch(workshop_id)
+        self._write("DELETE FROM plan_shares WHERE workshop_id = %s AND deal_id = %s", [workshop_id, deal_id])
+        self._write(
+            "INSERT INTO plan_shares (token_hash, workshop_id, deal_id, created_at) VALUES (%s, %s, %s, now())",
+            [token_hash, workshop_id, deal_id],
+        )
+
+    def revoke_plan(self, workshop_id: str, deal_id: str) -> None:
+        self._touch(workshop_id)
+        self._write("DELETE FROM plan_shares WHERE workshop_id = %s AND deal_id = %s", [workshop_id, deal_id])
 
     # -- facilitation (append-only tables: the row of the highest seq wins) -------------------
     def facilitation(self, workshop_id: str) -> FacilitationState:
