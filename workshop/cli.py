@@ -17,6 +17,7 @@ from typing import Any, Sequence
 
 from . import demo
 from .errors import BadInput, KopkartaError
+from .exports import FORMATS
 
 PROG = "python -m workshop"
 
@@ -47,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
 
     exp = sub.add_parser("export", help="write a workshop's map in a format")
     exp.add_argument("workshop")
-    exp.add_argument("--format", required=True, help="json, md, package, pptx, html, kumu, graphml or csv")
+    exp.add_argument("--format", required=True, help="one of: " + ", ".join(FORMATS))
     exp.add_argument("--out", required=True, help="output file, or - for standard output")
     exp.add_argument("--db", help=db_help)
 
