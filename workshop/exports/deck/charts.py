@@ -7,6 +7,7 @@ shows and edits the numbers. Labels come from user text and are clipped like eve
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 from pptx.chart.data import CategoryChartData, XyChartData
@@ -115,3 +116,5 @@ def bars(slide, categories: Sequence[str], series: Sequence[tuple[str, Sequence[
     chart.value_axis.tick_labels.font.size = Pt(SMALL_PT)
     chart.value_axis.has_major_gridlines = True
     chart.value_axis.minimum_scale = 0
+    highest = max((v for _, values in series for v in values), default=0)
+    chart.value_axis.major_unit = max(1, math.ceil(highest / 8))  # whole counts: no "0.5 objections"

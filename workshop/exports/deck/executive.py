@@ -17,7 +17,6 @@ from typing import Any
 
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR
-from pptx.util import Inches
 
 from workshop.analysis import Analysis, SegmentResult, advice, title
 from workshop.analysis.friction import cause_summary, consensus_rows, consensus_tally, consensus_verdict, top_cause
@@ -38,6 +37,7 @@ from .layout import (
     Column,
     Deck,
     clip,
+    cut_to_lines,
     fit_lines,
     set_text,
 )
@@ -152,7 +152,11 @@ def summary(deck: Deck, seg: Doc, name: str, result: SegmentResult, doc: Doc, in
         return
     cols = [Column(deck.t("deck.col.finding"), 1.1, limit=80), Column(deck.t("deck.col.message"), 1.6, limit=160, max_lines=4),
             Column(deck.t("deck.col.advice"), 1.6, limit=160, max_lines=4), Column(deck.t("deck.col.points"), 0.55)]
-    rows = [[title(f.code, deck.lang), f.message, advice(f.code, deck.lang), f"−{points}"] for f, points in mends]
+    rows, told = [], set()
+    for f, points in mends:  # the same advice once: later gaps of its kind say "as above"
+        rows.append([title(f.code, deck.lang), f.message,
+                     deck.t("deck.as_above") if f.code in told else advice(f.code, deck.lang), f"−{points}"])
+        told.add(f.code)
     deck.table_slide(slide, cols, rows, left=x, width=width, total=len(result.findings))
 
 
@@ -179,11 +183,9 @@ def process(deck: Deck, seg: Doc, name: str, result: SegmentResult, doc: Doc, in
     for i, stage in enumerate(shown):
         left = MARGIN + i * (width + gap)
         box(slide, MSO_SHAPE.RECTANGLE, left, BODY_TOP, width, bottom - BODY_TOP, LANE_FILL)
-        head = box(slide, MSO_SHAPE.CHEVRON if i else MSO_SHAPE.PENTAGON, left, BODY_TOP, width, 0.9, ACCENT)
+        head = box(slide, MSO_SHAPE.PENTAGON, left, BODY_TOP, width, 0.9, ACCENT)  # an arrow: the stages follow on
         head.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
-        head.text_frame.margin_left = head.text_frame.margin_right = Inches(0.22)
-        set_text(head.text_frame, [t for t, _ in fit_lines(stage["name"], 60, 3, width - 0.3, more)], pt=SMALL_PT,
-                 bold=True, color=WHITE)
+        set_text(head.text_frame, [cut_to_lines(stage["name"], 3, width - 0.35)], pt=SMALL_PT, bold=True, color=WHITE)
         stage_steps = stage.get("steps", [])
         n_hidden = sum(1 for step in stage_steps if get("step", step, "behind_the_scenes"))
         deck.text_box(slide, left, BODY_TOP + 1.0, width, 0.9,
