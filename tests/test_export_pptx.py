@@ -248,7 +248,8 @@ def test_more_appears_only_when_items_are_cut_and_never_overflows():
                         assert summaries == [more(cut)] and cut >= 1
                     else:
                         assert cut == 0
-                    assert summaries != [more(1)] or lines_needed(items[-1], width) > 1 or max_lines == 1
+                    if summaries == [more(1)]:  # only beside a first item cut to the room left
+                        assert len(shown) == 1 and shown[0].endswith("…"), out
     # one item that does not fit is cut to the lines left, never replaced by "+1 more"
     out = fit_lines(["short", "a long text " * 20], 400, 3, 2.0, more)
     assert out[0][0] == "short" and out[1][0].endswith("…") and sum(n for _, n in out) <= 3
@@ -292,6 +293,5 @@ def test_closing_slides_with_nothing_to_say_are_left_out(kind):
     prs = Presentation(BytesIO(KINDS[kind](doc, "en")))
     heads = titles(prs)
     assert not any(h.startswith(("Live deals", "Actions after", "Dot-vote", "Most dots", "Our USPs")) for h in heads), heads
-    last = "\n".join(r.text for r in runs(prs) if True)
-    assert not heads[-1].startswith(("Live deals", "Actions"))
-    assert last
+    assert not any("Nothing recorded yet" in r.text for slide in list(prs.slides)[-3:] for s in slide.shapes
+                   if s.has_text_frame for p in s.text_frame.paragraphs for r in p.runs)
