@@ -16,7 +16,7 @@ from workshop import demo
 from workshop.exports import render
 from workshop.exports.deck.charts import point_label
 from workshop.exports.deck.executive import MAX_SLIDES, PARTS, plan
-from workshop.exports.deck.layout import ROWS_PER_SLIDE, SMALL_PT, clip, fit_lines, lines_needed
+from workshop.exports.deck.layout import ROWS_PER_SLIDE, SMALL_PT, clip, fit_lines
 from workshop.exports.pptx_deck import to_pptx, to_pptx_appendix
 
 MAPS = {

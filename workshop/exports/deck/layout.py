@@ -6,6 +6,7 @@ would refuse them) and clipped for the slide with "…" (the full text lives in 
 exports), and a table is split over as many slides as it needs: at most :data:`ROWS_PER_SLIDE`
 rows, fewer when the rows' estimated heights would run past the slide's bottom edge. Text is
 always set as a run's plain text, so it is literal by nature: nothing a user writes is markup.
+Every slide has speaker notes, and the saved file its title and language (see :func:`save`).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from collections import Counter
 from typing import Any
 
 from workshop.analysis import Analysis, SegmentResult, advice, title
-from workshop.analysis.friction import CAUSES, cause_summary, top_cause
+from workshop.analysis.friction import cause_summary, top_cause
 from workshop.model.defaults import get
 from workshop.model.kinds import CONSENSUS_CRITERIA
 
