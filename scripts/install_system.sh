@@ -4,6 +4,8 @@
 # - PostgreSQL and HAProxy for the server setup (scripts/pg.sh, scripts/serve.sh) and the tests
 #   that run on PostgreSQL. The project runs its own clusters (scripts/pg.sh); the cluster the
 #   Debian package may create and start on port 5432 is not used.
+# - LibreOffice Impress, the Carlito font (metric-compatible with Calibri, the decks' font) and
+#   poppler-utils (pdftotext) for the test that renders the slide decks to PDF and measures them.
 # Only what is missing is installed, after one `apt-get update`; when nothing is missing it
 # checks a few paths and does nothing else, so every start can run it.
 set -euo pipefail
@@ -15,6 +17,9 @@ missing=()
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 [ -x /usr/sbin/haproxy ] || command -v haproxy >/dev/null || missing+=(haproxy)
 command -v openssl >/dev/null || missing+=(openssl)  # the TLS test's throwaway certificate
+command -v soffice >/dev/null || missing+=(libreoffice-impress libreoffice-core)  # the deck rendering test
+[ -f /usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf ] || missing+=(fonts-crosextra-carlito)
+command -v pdftotext >/dev/null || missing+=(poppler-utils)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

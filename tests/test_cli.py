@@ -146,7 +146,7 @@ def test_export_to_stdout(tmp_path, capsysbinary, cli_db):
     assert json.loads(capsysbinary.readouterr().out)["workshop"]["id"] == "fleet-launch"
 
 
-@pytest.mark.parametrize("fmt", ["json", "md", "package", "pptx", "html", "kumu", "graphml", "csv"])
+@pytest.mark.parametrize("fmt", ["json", "md", "package", "pptx", "pptx-appendix", "html", "kumu", "graphml", "csv"])
 def test_export_every_format_from_the_database(tmp_path, capsys, fmt, cli_db):
     db = cli_db
     main(["demo", "--db", db])

@@ -17,6 +17,7 @@ from typing import Any, Sequence
 
 from . import demo
 from .errors import BadInput, KopkartaError
+from .exports import FORMATS
 
 PROG = "python -m workshop"
 
@@ -47,11 +48,7 @@ def _parser() -> argparse.ArgumentParser:
 
     exp = sub.add_parser("export", help="write a workshop's map in a format")
     exp.add_argument("workshop")
-    exp.add_argument(
-        "--format", required=True,
-        help="json, md, package, pptx, html, kumu, graphml, csv, pdf (the decision package), docx (the same in Word), "
-        "onepager (a one-page summary) or battlecard (objection handling for sellers)",
-    )
+    exp.add_argument("--format", required=True, help="one of: " + ", ".join(FORMATS))
     exp.add_argument(
         "--segment", metavar="ID",
         help="the segment of a pdf, docx or onepager (needed when the map has several); battlecard: all when omitted",

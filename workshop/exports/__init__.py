@@ -36,6 +36,7 @@ FORMATS: dict[str, Format] = {
     "md": Format("markdown", "to_markdown", "md", "text/markdown"),
     "package": Format("package", "to_package", "md", "text/markdown"),
     "pptx": Format("pptx_deck", "to_pptx", "pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+    "pptx-appendix": Format("pptx_deck", "to_pptx_appendix", "pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
     "html": Format("html_map", "to_html", "html", "text/html"),
     "kumu": Format("kumu", "to_kumu", "json", "application/json"),
     "graphml": Format("graphml", "to_graphml", "graphml", "application/xml"),

@@ -58,13 +58,13 @@ def process_slides(deck: Deck, segment: dict[str, Any]) -> None:
     title = deck.t("deck.process", segment=clip(segment["name"], 60))
     stages = segment.get("stages", [])
     if not stages:
-        deck.note_slide(title, deck.t("deck.empty"))
+        deck.note_slide(title, deck.t("deck.empty"), deck.t("deck.notes.no_stages"))
         return
     chunks = [stages[i : i + STAGES_PER_SLIDE] for i in range(0, len(stages), STAGES_PER_SLIDE)]
     pages = [(chunk, p) for chunk in chunks
              for p in range(max(1, max(math.ceil(len(s.get("steps", [])) / STEPS_PER_LANE) for s in chunk)))]
     for number, (chunk, step_page) in enumerate(pages, 1):
-        slide = deck.slide(deck.titled(title, number, len(pages)))
+        slide = deck.slide(title, lane_notes(deck, chunk, step_page), number, len(pages))
         lane_w = (WIDTH - 2 * MARGIN - (STAGES_PER_SLIDE - 1) * _GAP) / STAGES_PER_SLIDE
         for i, stage in enumerate(chunk):
             left = MARGIN + i * (lane_w + _GAP)
@@ -72,7 +72,21 @@ def process_slides(deck: Deck, segment: dict[str, Any]) -> None:
         _legend(deck, slide)
 
 
-def _box(slide, shape_type, left: float, top: float, width: float, height: float, fill: RGBColor,
+def lane_notes(deck: Deck, stages: list[dict[str, Any]], step_page: int = 0) -> list[str]:
+    """What to tell the room about these lanes: the stages, how many steps happen behind the
+    scenes, and which stages lack the evidence that the customer moved on."""
+    steps = [step for s in stages for step in s.get("steps", [])[step_page * STEPS_PER_LANE:(step_page + 1) * STEPS_PER_LANE]]
+    hidden = sum(1 for step in steps if get("step", step, "behind_the_scenes"))
+    lines = [deck.t("deck.notes.lanes", stages=", ".join(clip(s["name"], 40) for s in stages), steps=len(steps), hidden=hidden)]
+    missing = [clip(s["name"], 40) for s in stages if not s.get("exit_criteria")]
+    if missing:
+        lines.append(deck.t("deck.notes.no_exit", stages=", ".join(missing)))
+    else:
+        lines.append(deck.t("deck.notes.exit_ask"))
+    return lines
+
+
+def box(slide, shape_type, left: float, top: float, width: float, height: float, fill: RGBColor,
          line: RGBColor | None = None):
     shape = slide.shapes.add_shape(shape_type, Inches(left), Inches(top), Inches(width), Inches(height))
     shape.fill.solid()
@@ -92,8 +106,8 @@ def _box(slide, shape_type, left: float, top: float, width: float, height: float
 
 def _lane(deck: Deck, slide, stage: dict[str, Any], left: float, width: float, step_page: int) -> None:
     lane_bottom = _EXIT_TOP + _EXIT_H
-    _box(slide, MSO_SHAPE.RECTANGLE, left, BODY_TOP, width, lane_bottom - BODY_TOP + 0.05, LANE_FILL)
-    header = _box(slide, MSO_SHAPE.PENTAGON, left, BODY_TOP, width, _HEADER_H, ACCENT)
+    box(slide, MSO_SHAPE.RECTANGLE, left, BODY_TOP, width, lane_bottom - BODY_TOP + 0.05, LANE_FILL)
+    header = box(slide, MSO_SHAPE.PENTAGON, left, BODY_TOP, width, _HEADER_H, ACCENT)
     header.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
     set_text(header.text_frame, [clip(stage["name"], 56)], pt=14, bold=True, color=WHITE)
 
@@ -105,7 +119,7 @@ def _lane(deck: Deck, slide, stage: dict[str, Any], left: float, width: float, s
         top = _STEP_TOP + k * (_STEP_H + _STEP_GAP)
         _step(deck, slide, step, left + 0.1, top, width - 0.2)
 
-    exit_box = _box(slide, MSO_SHAPE.RECTANGLE, left + 0.1, _EXIT_TOP, width - 0.2, _EXIT_H, EXIT_FILL, line=ACCENT)
+    exit_box = box(slide, MSO_SHAPE.RECTANGLE, left + 0.1, _EXIT_TOP, width - 0.2, _EXIT_H, EXIT_FILL, line=ACCENT)
     frame = exit_box.text_frame
     set_text(frame, [deck.t("deck.exit_criteria")], pt=SMALL_PT, bold=True, color=ACCENT)
     items = fit_lines(stage.get("exit_criteria", []), 70, 3, width - 0.2,
@@ -120,13 +134,13 @@ def _lane(deck: Deck, slide, stage: dict[str, Any], left: float, width: float, s
 
 
 def _muted(deck: Deck, slide, left: float, width: float) -> None:
-    box = slide.shapes.add_textbox(Inches(left + 0.1), Inches(_STEP_TOP), Inches(width - 0.2), Inches(0.6))
-    set_text(box.text_frame, [deck.t("deck.no_steps")], pt=SMALL_PT, color=MUTED)
+    note = slide.shapes.add_textbox(Inches(left + 0.1), Inches(_STEP_TOP), Inches(width - 0.2), Inches(0.6))
+    set_text(note.text_frame, [deck.t("deck.no_steps")], pt=SMALL_PT, color=MUTED)
 
 
 def _step(deck: Deck, slide, step: dict[str, Any], left: float, top: float, width: float) -> None:
     hidden = bool(get("step", step, "behind_the_scenes"))
-    shape = _box(slide, MSO_SHAPE.ROUNDED_RECTANGLE, left, top, width, _STEP_H,
+    shape = box(slide, MSO_SHAPE.ROUNDED_RECTANGLE, left, top, width, _STEP_H,
                  HIDDEN_FILL if hidden else WHITE, line=HIDDEN_LINE if hidden else ACCENT)
     if hidden:
         shape.line.dash_style = MSO_LINE_DASH_STYLE.DASH
@@ -144,7 +158,7 @@ def _step(deck: Deck, slide, step: dict[str, Any], left: float, top: float, widt
 
 
 def _legend(deck: Deck, slide) -> None:
-    sample = _box(slide, MSO_SHAPE.ROUNDED_RECTANGLE, MARGIN, _LEGEND_TOP + 0.04, 0.5, 0.26, HIDDEN_FILL, line=HIDDEN_LINE)
+    sample = box(slide, MSO_SHAPE.ROUNDED_RECTANGLE, MARGIN, _LEGEND_TOP + 0.04, 0.5, 0.26, HIDDEN_FILL, line=HIDDEN_LINE)
     sample.line.dash_style = MSO_LINE_DASH_STYLE.DASH
-    box = slide.shapes.add_textbox(Inches(MARGIN + 0.6), Inches(_LEGEND_TOP), Inches(WIDTH - 2 * MARGIN - 0.6), Inches(0.35))
-    set_text(box.text_frame, [deck.t("deck.legend")], pt=SMALL_PT, color=MUTED)
+    label = slide.shapes.add_textbox(Inches(MARGIN + 0.6), Inches(_LEGEND_TOP), Inches(WIDTH - 2 * MARGIN - 0.6), Inches(0.35))
+    set_text(label.text_frame, [deck.t("deck.legend")], pt=SMALL_PT, color=MUTED)

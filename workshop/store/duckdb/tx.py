@@ -26,6 +26,7 @@ from ...model.rounds import Round
 from ...ports import LoggedChange
 from ...rules.index import Entry, MapIndex
 from .feed import Feed
+from .shares import PlanShares
 from .rows import ELEMENT_COLUMNS, element, element_row, utc_now
 
 #: a workshop's rows beside its elements (deleted with it)
@@ -41,7 +42,7 @@ _WORKSHOP_TABLES_DELETES = (
 )
 
 
-class DuckTx:
+class DuckTx(PlanShares):
     def __init__(self, cursor, feed: Feed, indexes: dict[str, MapIndex]):
         self._cur = cursor
         self._feed = feed
@@ -262,17 +263,6 @@ class DuckTx:
             "INSERT INTO participant_tokens (token_hash, workshop_id, participant_id, created_at) VALUES (?, ?, ?, ?)",
             [token_hash, workshop_id, participant_id, utc_now()],
         )
-
-    def share_plan(self, token_hash: str, workshop_id: str, deal_id: str) -> None:
-        """The deal's one link: a new share ends the one before (only its hash was kept)."""
-        self._write("DELETE FROM plan_shares WHERE workshop_id = ? AND deal_id = ?", [workshop_id, deal_id])
-        self._write(
-            "INSERT INTO plan_shares (token_hash, workshop_id, deal_id, created_at) VALUES (?, ?, ?, ?)",
-            [token_hash, workshop_id, deal_id, utc_now()],
-        )
-
-    def revoke_plan(self, workshop_id: str, deal_id: str) -> None:
-        self._write("DELETE FROM plan_shares WHERE workshop_id = ? AND deal_id = ?", [workshop_id, deal_id])
 
     # -- facilitation (append-only tables: the row of the highest seq wins) -------------------
     def facilitation(self, workshop_id: str) -> FacilitationState:

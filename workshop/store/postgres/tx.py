@@ -38,6 +38,7 @@ from ...model.rounds import Round
 from ...ports import LoggedChange
 from ...rules.index import Entry, MapIndex
 from .feed import CHANNEL, Feed, read_facilitation
+from .shares import PlanShares
 
 ELEMENT_COLUMNS = "eid, kind, parent, pos, data, lists, version, author"
 
@@ -87,7 +88,7 @@ class IndexCache:
         self._kept[workshop_id] = (version, idx)
 
 
-class PgTx:
+class PgTx(PlanShares):
     def __init__(self, conn, feed: Feed, indexes: IndexCache):
         self._cur = conn.cursor()
         self._feed = feed
@@ -163,10 +164,8 @@ class PgTx:
         eids = list(dict.fromkeys(eids))
         if not eids:
             return {}
-        rows = self._read(
-            f"SELECT {ELEMENT_COLUMNS} FROM elements WHERE workshop_id = %s AND eid = ANY(%s)", [workshop_id, eids]
-        )
-        return {r[0]: element(r) for r in rows}
+        sql = f"SELECT {ELEMENT_COLUMNS} FROM elements WHERE workshop_id = %s AND eid = ANY(%s)"
+        return {r[0]: element(r) for r in self._read(sql, [workshop_id, eids])}
 
     def of_kinds(self, workshop_id: str, kinds: Sequence[str]) -> list[Element]:
         self._touch(workshop_id)
@@ -311,19 +310,6 @@ class PgTx:
             "INSERT INTO participant_tokens (token_hash, workshop_id, participant_id, created_at) VALUES (%s, %s, %s, now())",
             [token_hash, workshop_id, participant_id],
         )
-
-    def share_plan(self, token_hash: str, workshop_id: str, deal_id: str) -> None:
-        """The deal's one link: a new share ends the one before (only its hash was kept)."""
-        self._touch(workshop_id)
-        self._write("DELETE FROM plan_shares WHERE workshop_id = %s AND deal_id = %s", [workshop_id, deal_id])
-        self._write(
-            "INSERT INTO plan_shares (token_hash, workshop_id, deal_id, created_at) VALUES (%s, %s, %s, now())",
-            [token_hash, workshop_id, deal_id],
-        )
-
-    def revoke_plan(self, workshop_id: str, deal_id: str) -> None:
-        self._touch(workshop_id)
-        self._write("DELETE FROM plan_shares WHERE workshop_id = %s AND deal_id = %s", [workshop_id, deal_id])
 
     # -- facilitation (append-only tables: the row of the highest seq wins) -------------------
     def facilitation(self, workshop_id: str) -> FacilitationState:
