@@ -44,6 +44,7 @@ class _State:
     elements: dict[str, dict[str, Element]] = field(default_factory=dict)  # version and by set
     events: list[dict[str, Any]] = field(default_factory=list)
     tokens: dict[str, tuple[str, str]] = field(default_factory=dict)
+    shares: dict[str, tuple[str, str, datetime]] = field(default_factory=dict)  # hash -> (wid, deal, when)
     fac: dict[str, FacilitationState] = field(default_factory=dict)
     ratings: list[tuple] = field(default_factory=list)  # (wid, round, participant, about, field, value, seq)
     round_notes: list[tuple] = field(default_factory=list)  # (wid, round, note_id, poster, seq)
@@ -166,11 +167,19 @@ class MemoryTx:
         self.s.elements.pop(workshop_id, None)
         self.s.fac.pop(workshop_id, None)
         self.s.tokens = {h: v for h, v in self.s.tokens.items() if v[0] != workshop_id}
+        self.s.shares = {h: v for h, v in self.s.shares.items() if v[0] != workshop_id}
         self.s.ratings = [r for r in self.s.ratings if r[0] != workshop_id]
         self.s.round_notes = [r for r in self.s.round_notes if r[0] != workshop_id]
 
     def add_token(self, token_hash, workshop_id, participant_id):
         self.s.tokens[token_hash] = (workshop_id, participant_id)
+
+    def share_plan(self, token_hash, workshop_id, deal_id):
+        self.revoke_plan(workshop_id, deal_id)
+        self.s.shares[token_hash] = (workshop_id, deal_id, datetime.now(timezone.utc))
+
+    def revoke_plan(self, workshop_id, deal_id):
+        self.s.shares = {h: v for h, v in self.s.shares.items() if v[:2] != (workshop_id, deal_id)}
 
     # facilitation
     def facilitation(self, workshop_id):
@@ -287,6 +296,15 @@ class MemoryStore(Commands):
         if found is None or found[0] not in self._s.workshops:
             raise NotFound("this link is no longer valid: join the workshop again")
         return found
+
+    def plan_for_token(self, token):
+        found = self._s.shares.get(hash_key(token or ""))
+        if found is None or found[0] not in self._s.workshops:
+            raise NotFound("this link does not open a plan: it may have been ended", key="error.plan_link")
+        return found
+
+    def plan_shares(self, workshop_id):
+        return {deal: when for wid, deal, when in self._s.shares.values() if wid == workshop_id}
 
     def events(self, workshop_id, limit=None):
         mine = [copy.deepcopy({k: v for k, v in e.items() if k != "workshop_id"}) for e in reversed(self._s.events) if e["workshop_id"] == workshop_id]

@@ -45,9 +45,9 @@ def segment_of(
     holder = lookup(parent) if parent else None  # a step: its stage's segment
     if holder is None:
         return None
-    if holder.kind == "deal":  # a line of a deal's plan: the deal's segment
-        data = getattr(holder, "data", None) or {}
-        return data.get("segment")
+    if holder.kind == "deal":  # a line of a deal's plan: the deal's segment (an index entry
+        # carries it as ``segment``, an element in its fields)
+        return getattr(holder, "segment", None) or (getattr(holder, "data", None) or {}).get("segment")
     return holder.parent
 
 

@@ -33,6 +33,7 @@ ID_PREFIX = {
     "note": "n",
     "deal": "d",
     "action": "a",
+    "plan_item": "plan",
 }
 
 

@@ -17,7 +17,7 @@ from ..model.rounds import Round
 from ..ports import Created, Transaction
 from . import editing
 from . import facilitation as fac
-from . import workshops
+from . import plans, workshops
 
 T = TypeVar("T")
 
@@ -67,6 +67,20 @@ class Commands:
         """Add a participant; returns it with a fresh token for its browser."""
         token = workshops.new_secret()
         return self.submit(lambda tx: workshops.add_participant(tx, workshop_id, data, actor, token)), token
+
+    # -- deal plans -----------------------------------------------------------------------
+    def add_plan_draft(self, workshop_id: str, deal_id: str, lines: list[dict[str, Any]], *,
+                       actor: str | None = None) -> list[Element]:
+        return self.submit(lambda tx: plans.add_draft(tx, workshop_id, deal_id, [dict(x) for x in lines], actor))
+
+    def share_plan(self, workshop_id: str, deal_id: str, *, actor: str | None = None) -> str:
+        """Share the deal's plan; returns the new link's token (the link before it ends)."""
+        token = workshops.new_secret(24)
+        self.submit(lambda tx: plans.share(tx, workshop_id, deal_id, actor, token))
+        return token
+
+    def revoke_plan(self, workshop_id: str, deal_id: str, *, actor: str | None = None) -> None:
+        self.submit(lambda tx: plans.revoke(tx, workshop_id, deal_id, actor))
 
     # -- facilitation ---------------------------------------------------------------------
     def change_facilitation(self, workshop_id: str, change: Callable[[FacilitationState], FacilitationState], *,

@@ -32,8 +32,9 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def new_secret() -> str:
-    return secrets.token_urlsafe(18)
+def new_secret(nbytes: int = 18) -> str:
+    """A random secret for a link or key: 18 bytes (144 bits) unless asked for more."""
+    return secrets.token_urlsafe(nbytes)
 
 
 def normalise_code(code: str) -> str:
