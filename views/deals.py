@@ -13,9 +13,11 @@ from ui.fields import deal_fields, option
 from ui.forms import add_box, add_form, edit_button, edit_form, is_editing
 from ui.layout import workshop_page
 from ui.notes import note_adder, show_notes
+from ui.plan_editor import plan_section
 from workshop.analysis import advice, analyze
 from workshop.analysis.followup import deal_health, deals_by_stage, deals_tally, deciding_roles, segment_deals
 from workshop.i18n import t
+from workshop.services import plans
 
 page = workshop_page("deals")
 db, me, snap, lang = page.db, page.me, page.snap, page.lang
@@ -23,7 +25,8 @@ seg, sid = page.segment, page.segment_id
 stages = seg.get("stages", [])
 roles = {r["id"]: r["name"] for r in seg.get("roles", [])}
 deals = segment_deals(snap.doc, sid)
-findings = analyze(snap.doc, lang).segment(sid).findings
+shared = plans.shared(db, me.workshop_id)  # deal id -> when its plan was shared with the customer
+findings = analyze(snap.doc, lang, shared=shared).segment(sid).findings
 health = {d["id"]: deal_health(seg, d, findings) for d in deals}
 involvement = option("involvement", lang)
 
@@ -61,6 +64,12 @@ def _stage_side(i: int, stage: dict) -> None:
             st.text(f"• {r['name']} ({involvement(r['involvement'][stage['id']])})")
 
 
+def plan_energy(deal: dict) -> list:
+    """The plan's findings of the deal (an overdue line, a milestone nobody owns, a quiet customer)."""
+    mine = {deal["id"], *(el.eid for el in plans.lines(snap, deal["id"]))}
+    return [f for f in findings if f.code.startswith("plan_") and f.about in mine]
+
+
 def _deal(deal: dict) -> None:
     el = snap.element(deal["id"])
     h = health[deal["id"]]
@@ -90,6 +99,9 @@ def _deal(deal: dict) -> None:
         if deal.get("notes"):
             st.caption("✎ " + md_escape(deal["notes"]))
         show_notes(page, deal["id"])
+        for f in plan_energy(deal):
+            st.warning(f.message, icon=":material/battery_alert:")
+        plan_section(page, deal, shared.get(deal["id"]))
         if is_editing(el.eid):
             edit_form(me, snap, el, deal_fields(snap.doc, seg, lang), key=f"deal:{deal['id']}", lang=lang)
 

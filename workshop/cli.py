@@ -82,6 +82,13 @@ def _parser() -> argparse.ArgumentParser:
     bak.add_argument("--out", required=True)
     bak.add_argument("--db", help=db_help)
 
+    shr = sub.add_parser("share", help="print the link that shows a deal's plan to the customer, or end it")
+    shr.add_argument("workshop")
+    shr.add_argument("--deal", required=True, help="the deal's id")
+    shr.add_argument("--revoke", action="store_true", help="end the deal's link: it opens nothing any more")
+    shr.add_argument("--url", help="the app's address for the link (default: $KOPKARTA_PUBLIC_URL, else this machine's)")
+    shr.add_argument("--db", help=db_help)
+
     mig = sub.add_parser("migrate", help="move a DuckDB file's workshops into a PostgreSQL database, and check them")
     mig.add_argument("--from", dest="source", required=True, metavar="FILE.duckdb", help="the DuckDB file (not in use)")
     mig.add_argument("--to", dest="target", required=True, metavar="postgresql://...", help="the PostgreSQL database")
@@ -308,6 +315,22 @@ def _cmd_backup(args) -> int:
     return 0
 
 
+def _cmd_share(args) -> int:
+    from .services import plans, sharing
+
+    with _store(args) as store:
+        if args.revoke:
+            plans.revoke_deal(store, args.workshop, args.deal, "cli")
+            print(f"the plan link of deal {args.deal} is ended")
+            return 0
+        token = plans.share_deal(store, args.workshop, args.deal, "cli")
+    base = sharing.app_base(args.url or "http://localhost:8501/")
+    print(plans.link(base.link, token))
+    if base.local_only:
+        _err(f"{PROG} share: only this machine can open that address; set KOPKARTA_PUBLIC_URL or --url")
+    return 0
+
+
 def _cmd_migrate(args) -> int:
     from .services.migrate import migrate
     from .store import open_store, scheme_of
@@ -334,4 +357,5 @@ _COMMANDS = {
     "backup": _cmd_backup,
     "explore": _cmd_explore,
     "migrate": _cmd_migrate,
+    "share": _cmd_share,
 }

@@ -93,11 +93,24 @@ def _line_id(store: Storage, workshop_id: str, eid: str) -> str:
 
 def share(store: Storage, me: Identity, deal_id: str) -> str:
     """Share the deal's plan: returns the token of a new link (the deal's link before it ends)."""
-    return store.share_plan(me.workshop_id, deal_id, actor=me.participant_id)
+    return share_deal(store, me.workshop_id, deal_id, me.participant_id)
 
 
 def revoke(store: Storage, me: Identity, deal_id: str) -> None:
-    store.revoke_plan(me.workshop_id, deal_id, actor=me.participant_id)
+    revoke_deal(store, me.workshop_id, deal_id, me.participant_id)
+
+
+def share_deal(store: Storage, workshop_id: str, deal_id: str, actor: str | None) -> str:
+    """:func:`share` for an operator (the command line), who is no participant."""
+    if not store.exists(workshop_id):
+        raise NotFound(f"no workshop '{workshop_id}'")
+    return store.share_plan(workshop_id, deal_id, actor=actor)
+
+
+def revoke_deal(store: Storage, workshop_id: str, deal_id: str, actor: str | None) -> None:
+    if not store.exists(workshop_id):
+        raise NotFound(f"no workshop '{workshop_id}'")
+    store.revoke_plan(workshop_id, deal_id, actor=actor)
 
 
 def shared(store: Storage, workshop_id: str) -> dict[str, dt.datetime]:

@@ -61,6 +61,25 @@ def share(app_url: str, code: str, *, env: Mapping[str, str] | None = None,
     return Share(join_link(app_url, code), True)
 
 
+def app_base(app_url: str = "", *, env: Mapping[str, str] | None = None,
+             address: Callable[[], str | None] = network_address) -> Share:
+    """The app's address as others can open it, by the same rules as the join link (for the
+    customer's link to a deal plan); ``local_only`` when only this machine can."""
+    env = os.environ if env is None else env
+    public = (env.get(PUBLIC_URL_ENV) or "").strip()
+    if public:
+        return Share(public.rstrip("/") + "/", False)
+    parts = urlsplit(app_url or "http://localhost:8501/")
+    host = (parts.hostname or "").lower()
+    if host not in _LOOPBACK:
+        return Share(f"{parts.scheme or 'http'}://{parts.netloc}/", False)
+    found = address()
+    port = f":{parts.port}" if parts.port else ""
+    if found:
+        return Share(f"{parts.scheme or 'http'}://{found}{port}/", False)
+    return Share(f"{parts.scheme or 'http'}://{parts.netloc or 'localhost:8501'}/", True)
+
+
 def join_link(app_url: str, code: str, *, keep_path: bool = False) -> str:
     """``<app>/?join=CODE`` for the app at ``app_url`` (any page's address will do; with
     ``keep_path`` the app lives under that path, as a published address may)."""
