@@ -70,6 +70,10 @@ def _navigation(lang: str) -> dict:
             ]
             for section, pages in PAGES.items()
         }
+        # the customer's page of a shared deal plan: reached by its link only, never listed
+        built[lang][t("nav.section.after", lang)].append(
+            st.Page("views/plan.py", title=t("plan.page.title", lang), icon=":material/handshake:", url_path="plan", visibility="hidden")
+        )
     return {section: [copy.copy(p) for p in pages] for section, pages in built[lang].items()}
 
 
