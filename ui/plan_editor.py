@@ -104,7 +104,7 @@ def _table(page, deal: dict[str, Any], lines) -> None:
             "id": None,
             "stage": st.column_config.SelectboxColumn(t("plan.col.stage", lang), options=list(stages), required=True),
             "kind": st.column_config.SelectboxColumn(t("plan.col.kind", lang), options=list(kinds), required=True),
-            "text": st.column_config.TextColumn(t("plan.col.text", lang), required=True, max_chars=4000, width="large"),
+            "text": st.column_config.TextColumn(t("plan.col.text", lang), required=True, max_chars=4000, width="medium"),
             "role": st.column_config.TextColumn(t("plan.col.role", lang), disabled=True),
             "owner": st.column_config.TextColumn(t("plan.col.owner", lang), max_chars=200),
             "due": st.column_config.DateColumn(t("plan.col.due", lang), format="YYYY-MM-DD"),

@@ -14,7 +14,7 @@ from ui.forms import add_box, add_form, edit_button, edit_form, is_editing
 from ui.layout import workshop_page
 from ui.notes import note_adder, show_notes
 from ui.plan_editor import plan_section
-from workshop.analysis import advice, analyze
+from workshop.analysis import advice, analyze, title
 from workshop.analysis.followup import deal_health, deals_by_stage, deals_tally, deciding_roles, segment_deals
 from workshop.i18n import t
 from workshop.services import plans
@@ -64,10 +64,22 @@ def _stage_side(i: int, stage: dict) -> None:
             st.text(f"• {r['name']} ({involvement(r['involvement'][stage['id']])})")
 
 
-def plan_energy(deal: dict) -> list:
-    """The plan's findings of the deal (an overdue line, a milestone nobody owns, a quiet customer)."""
+def _plan(deal: dict) -> None:
+    """The deal's plan at the card's full width, after its findings: one warning per kind of
+    gap (a line past its date, milestones nobody owns, a quiet customer) with its lines listed."""
     mine = {deal["id"], *(el.eid for el in plans.lines(snap, deal["id"]))}
-    return [f for f in findings if f.code.startswith("plan_") and f.about in mine]
+    by_code: dict[str, list] = {}
+    for f in findings:
+        if f.code.startswith("plan_") and f.about in mine:
+            by_code.setdefault(f.code, []).append(f)
+    for code, found in by_code.items():
+        if len(found) == 1:
+            st.warning(found[0].message, icon=":material/battery_alert:")
+        else:
+            with st.expander(f"{title(code, lang)} ({len(found)})", icon=":material/battery_alert:"):
+                for f in found:
+                    st.text("• " + f.message)
+    plan_section(page, deal, shared.get(deal["id"]))
 
 
 def _deal(deal: dict) -> None:
@@ -99,9 +111,6 @@ def _deal(deal: dict) -> None:
         if deal.get("notes"):
             st.caption("✎ " + md_escape(deal["notes"]))
         show_notes(page, deal["id"])
-        for f in plan_energy(deal):
-            st.warning(f.message, icon=":material/battery_alert:")
-        plan_section(page, deal, shared.get(deal["id"]))
         if is_editing(el.eid):
             edit_form(me, snap, el, deal_fields(snap.doc, seg, lang), key=f"deal:{deal['id']}", lang=lang)
 
@@ -113,6 +122,7 @@ def _board() -> None:
                 st.markdown("#### :material/help_center: " + t("deals.no_stage", lang))
                 for deal in row.deals:
                     _deal(deal)
+                    _plan(deal)
             continue
         i = stages.index(row.stage)
         if not row.deals:
@@ -125,6 +135,8 @@ def _board() -> None:
             with main:
                 for deal in row.deals:
                     _deal(deal)
+            for deal in row.deals:
+                _plan(deal)
 
 
 if deals:
