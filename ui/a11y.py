@@ -55,9 +55,14 @@ export default function (component) {
 _DOCUMENT = st.components.v2.component("kopkarta_document", js=_JS)
 
 
+#: the part draws nothing; its empty box must not take a row's gap at the top of the page
+_HIDDEN = "<style>.st-key-kk_document { display: none; }</style>"
+
+
 def document_semantics(lang: str) -> None:
-    """The page's ``lang`` and the navigation's list semantics, in the browser (see above)."""
+    """The page's ``lang`` and the navigation's list semantics, in the browser (see above).
+    In the main area, not the sidebar: the projector has none (:mod:`ui.projector`)."""
     if lang not in LANGUAGES:
         lang = "en"
-    with st.sidebar:
-        _DOCUMENT(data={"lang": lang}, key="kk_document")
+    st.html(_HIDDEN)  # a style alone: Streamlit puts it out of the page's flow
+    _DOCUMENT(data={"lang": lang}, key="kk_document")

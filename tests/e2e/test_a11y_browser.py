@@ -132,7 +132,8 @@ def test_the_projector_and_a_stranger_s_home_page(room, tab):
 def test_the_page_s_lang_follows_the_workshop_s_language(room, tab, lang):
     """Streamlit serves ``<html lang="en">``; a Swedish or Norwegian workshop's pages say so
     (a screen reader picks its voice by it), on the page after joining and on every other page,
-    and a viewer's own choice of language is followed too."""
+    and a viewer's own choice of language is followed too; the projector opened by the join
+    code, with nobody joined, is in the workshop's language (it was English)."""
     token = join(tab, room.url, room.codes[lang], "Sigrid")
     tab.wait_for_function(f"document.documentElement.lang === '{lang}'", timeout=60000)
     tab.goto(f"{room.url}/process?t={token}")
@@ -141,3 +142,7 @@ def test_the_page_s_lang_follows_the_workshop_s_language(room, tab, lang):
     assert_accessible(tab, f"/process ({lang})")
     tab.goto(f"{room.url}/group?t={token}&lang=en")  # the viewer reads it in English
     tab.wait_for_function("document.documentElement.lang === 'en'", timeout=60000)
+    # the projector, opened by the join code with nobody joined: the workshop's language too
+    tab.goto(f"{room.url}/present?w={ {'sv': SV, 'nb': NB}[lang] }&code={room.codes[lang]}")
+    settled(tab)
+    tab.wait_for_function(f"document.documentElement.lang === '{lang}'", timeout=60000)
