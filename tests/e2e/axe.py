@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 AXE_JS = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FAILING = ("serious", "critical")
@@ -50,3 +52,20 @@ def assert_accessible(page, where: str = "") -> None:
     """No serious or critical violation on ``page``; the message lists each one found."""
     bad = [v for v in violations(page) if v["impact"] in FAILING]
     assert not bad, f"axe found serious or critical problems on {where or page.url}:\n{describe(bad)}"
+
+
+_SEMANTICS_SET = """() => {
+  const ul = document.querySelector('ul[data-testid="stSidebarNavItems"]');
+  return !ul || ul.getAttribute('role') === 'none';
+}"""
+
+
+def settled(page) -> None:
+    """The page's script has finished (no running indicator, nothing stale), every live part
+    has its state (``data-v``) and the app's document part has run (:mod:`ui.a11y`, it loads
+    after the script's run), so axe sees what a person sees."""
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=60000)
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=60000)
+    expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=60000)
+    expect(page.locator(".kk-live:not([data-v])")).to_have_count(0, timeout=60000)
+    page.wait_for_function(_SEMANTICS_SET, timeout=60000)

@@ -12,11 +12,9 @@ joining, adding a step and voting is in ``test_keyboard_browser.py``.
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
-
 from workshop import demo
 
-from .axe import assert_accessible
+from .axe import assert_accessible, settled
 from .conftest import Server, import_workshop
 
 pytestmark = pytest.mark.browser
@@ -48,23 +46,6 @@ def tab(browser):
     context.set_default_timeout(60000)
     yield context.new_page()
     context.close()
-
-
-_SEMANTICS_SET = """() => {
-  const ul = document.querySelector('ul[data-testid="stSidebarNavItems"]');
-  return !ul || ul.getAttribute('role') === 'none';
-}"""
-
-
-def settled(page) -> None:
-    """The page's script has finished (no running indicator, nothing stale), every live part
-    has its state (``data-v``) and the app's document part has run (:mod:`ui.a11y`, it loads
-    after the script's run), so axe sees what a person sees."""
-    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=60000)
-    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=60000)
-    expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=60000)
-    expect(page.locator(".kk-live:not([data-v])")).to_have_count(0, timeout=60000)
-    page.wait_for_function(_SEMANTICS_SET, timeout=60000)
 
 
 def join(page, url: str, code: str, name: str) -> str:

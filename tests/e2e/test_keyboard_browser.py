@@ -4,7 +4,8 @@ and a name, goes to the buying process, adds a step, and casts a dot in a dot vo
 Only ``keyboard.press`` and typing drive the participant's browser (Tab, Shift+Tab, Enter,
 Space): the test reads where the focus is to know when to stop tabbing, never clicks. The
 facilitator, in a browser of their own, opens the round on the console with the mouse, as in
-``test_vote_browser.py``. axe checks the process page with the ballot open as well.
+``test_vote_browser.py``. axe checks the process page with the ballot open, and the console and
+the projector during the round, as well.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pytest
 
 from workshop import demo
 
-from .axe import assert_accessible
+from .axe import assert_accessible, settled
 from .conftest import Server, import_workshop
 
 pytestmark = pytest.mark.browser
@@ -116,5 +117,13 @@ def test_join_add_a_step_and_vote_with_the_keyboard_alone(room, browser):
         kim.get_by_text("You have 1 of 3 dots left").wait_for(timeout=60000)
         # the console counts Kim among those who voted
         facilitator.get_by_text(re.compile(r"^1 of \d+ have taken part")).first.wait_for(timeout=60000)
+        # and the console and the projector pass axe during the round
+        settled(facilitator)
+        assert_accessible(facilitator, "/facilitate during a dot vote")
+        screen = facilitator.context.new_page()
+        screen.goto(f"{room.url}/present?w={WID}&code={room.join_code}")
+        screen.get_by_text(PROMPT).first.wait_for(timeout=60000)
+        settled(screen)
+        assert_accessible(screen, "/present during a dot vote")
     finally:
         context.close()
