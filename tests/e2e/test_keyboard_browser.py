@@ -5,7 +5,7 @@ Only ``keyboard.press`` and typing drive the participant's browser (Tab, Shift+T
 Space): the test reads where the focus is to know when to stop tabbing, never clicks. The
 facilitator, in a browser of their own, opens the round on the console with the mouse, as in
 ``test_vote_browser.py``. axe checks the process page with the ballot open, and the console and
-the projector during the round, as well.
+the projector during the round and after the reveal, as well.
 """
 
 from __future__ import annotations
@@ -125,5 +125,12 @@ def test_join_add_a_step_and_vote_with_the_keyboard_alone(room, browser):
         screen.get_by_text(PROMPT).first.wait_for(timeout=60000)
         settled(screen)
         assert_accessible(screen, "/present during a dot vote")
+        # the reveal: the ranked dots on the projector and on Kim's page
+        facilitator.get_by_role("button", name=re.compile("Reveal")).first.click()
+        screen.locator(".kk-live[data-view='results'] .kk-bars [role='listitem']").first.wait_for(timeout=60000)
+        kim.locator("[class*='st-key-vote_results']").first.wait_for(timeout=60000)
+        for page, where in ((screen, "/present"), (kim, "/process")):
+            settled(page)
+            assert_accessible(page, f"{where} after the reveal")
     finally:
         context.close()
