@@ -127,3 +127,41 @@ def test_the_page_s_lang_follows_the_workshop_s_language(room, tab, lang):
     tab.goto(f"{room.url}/present?w={ {'sv': SV, 'nb': NB}[lang] }&code={room.codes[lang]}")
     settled(tab)
     tab.wait_for_function(f"document.documentElement.lang === '{lang}'", timeout=60000)
+
+
+def test_a_silent_rating_and_a_brainstorm_on_a_participant_s_screen(room, browser):
+    """The round panels a participant gets (the dot vote's is checked in
+    ``test_keyboard_browser.py``): a silent rating, then a brainstorm with a posted note, on
+    the process page. Last in the module: it leaves a round open."""
+    contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in range(2)]
+    for c in contexts:
+        c.set_default_timeout(60000)
+    console, rut = (c.new_page() for c in contexts)
+    try:
+        join(console, room.url, room.join_code, "Facilitator")
+        console.goto(console.url.replace("/?", "/facilitate?"))
+        console.locator(".st-key-fac_key input").fill(room.key)
+        console.locator(".st-key-fac_key input").press("Enter")
+        token = join(rut, room.url, room.join_code, "Rut")
+        rut.goto(f"{room.url}/process?t={token}")
+        settled(rut)
+
+        console.get_by_role("tab", name="Silent rating").click()
+        console.locator(".st-key-fac_rate_prompt input").fill(rating := "How severe is each objection?")
+        console.get_by_role("button", name="Start the silent rating").click()
+        rut.get_by_text(rating).first.wait_for(timeout=60000)
+        settled(rut)
+        assert_accessible(rut, "/process with a silent rating open")
+
+        console.get_by_role("tab", name="Brainstorm").click()
+        console.locator(".st-key-fac_bs_prompt input").fill(prompt := "What keeps them awake at night?")
+        console.get_by_role("button", name="Start the brainstorm").click()
+        rut.get_by_text(prompt).first.wait_for(timeout=60000)
+        rut.locator("[class*='st-key-brainstorm'] textarea").first.fill(idea := "Fuel bills in the winter")
+        rut.get_by_role("button", name="Post the note").click()
+        rut.locator(".kk-live[data-view='results'] .kk-note-line", has_text=idea).wait_for(timeout=60000)
+        settled(rut)
+        assert_accessible(rut, "/process with a brainstorm open")
+    finally:
+        for c in contexts:
+            c.close()
