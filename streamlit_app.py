@@ -11,6 +11,7 @@ import gc
 import streamlit as st
 
 from ui import live
+from ui.a11y import document_semantics
 from ui.session import app_language
 from web import run_count, server
 from workshop.i18n import t
@@ -79,4 +80,5 @@ def _navigation(lang: str) -> dict:
 
 page = st.navigation(_navigation(lang), expanded=True)  # every page listed: no "View N more" in English on a Swedish screen
 live.new_run(page.url_path)  # which live parts are on the screen already (ui.live)
+document_semantics(lang)  # <html lang> and the navigation's lists, set in the browser (ui.a11y)
 page.run()

@@ -3,9 +3,10 @@
 # - Chromium, its driver and fonts for the browser tests (they use /usr/bin/chromium);
 # - PostgreSQL and HAProxy for the server setup (scripts/pg.sh, scripts/serve.sh) and the tests
 #   that run on PostgreSQL. The project runs its own clusters (scripts/pg.sh); the cluster the
-#   Debian package may create and start on port 5432 is not used.
+#   Debian package may create and start on port 5432 is not used;
 # - LibreOffice Impress, the Carlito font (metric-compatible with Calibri, the decks' font) and
-#   poppler-utils (pdftotext) for the test that renders the slide decks to PDF and measures them.
+#   poppler-utils (pdftotext) for the test that renders the slide decks to PDF and measures them;
+# - Node.js and npm, which install axe-core for the browser tests' accessibility checks.
 # Only what is missing is installed, after one `apt-get update`; when nothing is missing it
 # checks a few paths and does nothing else, so every start can run it.
 set -euo pipefail
@@ -20,6 +21,8 @@ command -v openssl >/dev/null || missing+=(openssl)  # the TLS test's throwaway 
 command -v soffice >/dev/null || missing+=(libreoffice-impress libreoffice-core)  # the deck rendering test
 [ -f /usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf ] || missing+=(fonts-crosextra-carlito)
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
+command -v node >/dev/null || missing+=(nodejs)  # npm installs axe-core for the browser tests (scripts/setup_node.sh)
+command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

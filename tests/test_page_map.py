@@ -84,3 +84,21 @@ def test_map_in_swedish(app):
     at = app.open("map", "demo", lang="sv")
     assert not at.exception
     assert "Fas i köpprocessen" in _html(at)
+
+
+def test_map_has_a_table_of_what_the_drawing_shows(app):
+    """The drawing is a canvas a screen reader cannot read: an expander lists every connection
+    of the drawn graph as text (issue 17, item 7), in the page's language."""
+    from workshop.graph.build import View, map_graph
+    from workshop.graph.table import connections
+
+    at = app.open("map", "demo")
+    assert any(e.label == "The network as a table" for e in at.expander)
+    table = at.table[0].value
+    assert list(table.columns) == ["From", "Connection", "To"]
+    doc = snapshot(app.store, "fleet-launch").doc
+    drawn = connections(map_graph(doc, doc["segments"][0]["id"], View()))
+    assert len(table) == len(drawn) > 10
+    assert "contains the step" in set(table["Connection"])
+    assert any("leads to" in v for v in table["Connection"])
+    assert "Fleet manager notices rising fuel cost" in set(table["To"])

@@ -26,7 +26,7 @@ def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
 
 def test_every_script_is_there_and_executable():
     names = {p.name for p in ALL}
-    assert {"install_system.sh", "setup_env.sh", "start.sh", "test.sh", "pg.sh", "serve.sh"} <= names
+    assert {"install_system.sh", "setup_env.sh", "setup_node.sh", "start.sh", "test.sh", "pg.sh", "serve.sh"} <= names
     assert all(os.access(p, os.X_OK) for p in ALL)  # the scripts call one another directly
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from workshop.errors import NotFound
-from workshop.services.live import Identity, identify, snapshot
+from workshop.services.live import Identity, identify, presenter_access, snapshot
 
 from . import current_language, store
 
@@ -71,10 +71,21 @@ def app_language() -> str:
     if "lang" in st.session_state:
         return st.session_state["lang"]
     me = current_identity(in_url=False)  # the page puts the token in the address (or, the presenter, not)
+    workshop_id = me.workshop_id if me is not None else _projected()
     default = None
-    if me is not None:
+    if workshop_id is not None:
         try:
-            default = snapshot(store(), me.workshop_id).language
+            default = snapshot(store(), workshop_id).language
         except NotFound:
             default = None
     return current_language(default)
+
+
+def _projected() -> str | None:
+    """The workshop a projector opened by its join code (``/present?w=...&code=...``), so a
+    Swedish workshop's projector is Swedish, its ``<html lang>`` too (issue 17, item 7); it
+    showed English before, with nobody joined to take the language from."""
+    wanted, code = st.query_params.get("w"), st.query_params.get("code")
+    if wanted and code and presenter_access(store(), wanted, code):
+        return wanted
+    return None

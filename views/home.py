@@ -142,7 +142,7 @@ def _my_workshop() -> None:
         c[3].metric(t("home.risk", lang), f"{row['risk']}/100")
         st.page_link("views/process.py", label=t("home.go_process", lang), icon="🧭")
     with right:
-        st.image(sharing.qr_png(link), caption=t("home.qr_caption", lang), width=220)
+        st.image(sharing.qr_png(link), caption=t("home.qr_caption", lang), width=220, alt=t("home.qr_alt", lang))
     if st.button(t("home.leave", lang), key="leave"):
         forget()
         st.rerun()

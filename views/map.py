@@ -14,7 +14,8 @@ from ui.fields import option
 from ui.layout import workshop_page
 from ui.notes import note_adder
 from workshop.graph import View, most_connected, role_metrics
-from workshop.graph.build import VIEWS
+from workshop.graph.build import VIEWS, map_graph
+from workshop.graph.table import connections
 from workshop.i18n import t
 from workshop.render.network import cached_map_html
 
@@ -44,6 +45,24 @@ def _empty() -> None:
         st.page_link("views/group.py", label=t("map.go_group", lang), icon=":material/groups:")
 
 
+def _how(kind: str, detail: str | None) -> str:
+    if kind == "flow":
+        return t("map.table.flow", lang, kind=option("flow_kind", lang)(detail))
+    if kind == "relation":
+        return t("map.table.relation", lang, kind=option("relation_kind", lang)(detail))
+    return t(f"map.table.{kind}", lang)
+
+
+def _as_table() -> None:
+    """What the drawing shows, as a table a screen reader reads (the drawing is a canvas):
+    one row per connection (:mod:`workshop.graph.table`); user text escaped, as text."""
+    cols = [t(f"map.table.{c}", lang) for c in ("from", "link", "to")]
+    rows = [{cols[0]: md_escape(c.source), cols[1]: _how(c.kind, c.detail), cols[2]: md_escape(c.target)}
+            for c in connections(map_graph(snap.doc, page.segment_id, view))]
+    with st.expander(t("map.table.title", lang), icon=":material/table_rows:"):
+        st.table(rows, hide_index=True, border="horizontal")
+
+
 drawable = (view.journey and stages) or (view.group and roles) or (view.objections and objections)
 if not drawable:
     _empty()
@@ -55,6 +74,7 @@ else:
     network = cached_map_html((snap.doc["workshop"]["id"], snap.version), snap.doc, page.segment_id, view, lang)
     st.iframe(network, height="content", alt=t("map.alt", lang, segment=seg["name"]))
     st.caption(t("map.hint", lang))
+    _as_table()
 
 if view.group:
     st.subheader(t("map.metrics.title", lang))

@@ -19,10 +19,11 @@ SEVERITY_COLOURS: dict[int, tuple[str, str]] = {
     5: ("#7f1d1d", "#ffffff"),
 }
 
-#: consensus statuses: yes green, partly amber, no red, unknown grey
-STATUS_COLOURS: dict[str, str] = {"yes": "#15803d", "partly": "#d97706", "no": "#dc2626", "unknown": "#64748b"}
+#: consensus statuses: yes green, partly amber, no red, unknown grey (each with white text at 4.5:1
+#: or more: the amber is a dark one, #d97706 gave 3.18:1)
+STATUS_COLOURS: dict[str, str] = {"yes": "#15803d", "partly": "#b45309", "no": "#dc2626", "unknown": "#64748b"}
 
-#: action statuses: open grey, in progress blue, done green
+#: action statuses: open grey, in progress blue, done green (white text on each at 4.5:1 or more)
 ACTION_COLOURS: dict[str, str] = {"open": "#64748b", "doing": "#2563eb", "done": "#15803d"}
 
 _PILL = (
