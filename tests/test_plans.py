@@ -168,3 +168,21 @@ def test_the_analysis_reads_energy_from_the_plan(seller):
     assert any(c == "plan_milestone_unowned" for c, _ in codes)
     assert not [f for f in analyze(doc, today=dt.date(2027, 1, 1), shared=shared).all_findings() if f.code == "plan_step_overdue"]
     assert token
+
+
+def test_the_pipeline_and_the_coaching_sheet_read_the_plan(seller):
+    """Issue 20, item 3: the pipeline's red flag and the coaching sheet use the plan."""
+    from workshop.services import pipeline as pl
+
+    store, me, _ = seller
+    deal = _deals(store)[0]
+    lines = plans.draft(store, me, deal["id"])
+    line = next(el for el in lines if el.data["kind"] == "customer")
+    plans.change_line(store, me, line.eid, {"due": "2001-01-31", "owner": "Kim Berg"}, line.version)
+    [card] = [c for c in pl.pipeline(store, [W], "en").cards if c.id == deal["id"]]
+    assert "plan_step_overdue" in card.codes and card.lacks_energy
+    assert any(line.data["text"][:20] in f.message for f in card.findings)
+    sheet = pl.coaching(store, [W], W, deal["id"], "en")
+    assert "## The plan with the customer" in sheet
+    assert f"0 of {len(lines)} done" in sheet and "Kim Berg" in sheet
+    assert "was due on 2001-01-31" in sheet  # the overdue line among the deal's findings

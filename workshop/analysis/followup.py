@@ -82,9 +82,15 @@ class DealHealth:
 
 
 def deal_health(seg: Json, deal: Json, findings: Iterable[Finding]) -> DealHealth:
-    """The deal's own findings (``deal_no_next_step``, ``deal_roles_missing``), with each missing
-    role's name and how it takes part in the deal's stage."""
-    mine = [f for f in findings if f.about == deal["id"] and f.code in ("deal_no_next_step", "deal_roles_missing")]
+    """The deal's own findings (``deal_no_next_step``, ``deal_roles_missing``, and its plan's:
+    ``plan_*`` about the deal or a line of its plan), with each missing role's name and how it
+    takes part in the deal's stage."""
+    lines = {line["id"] for line in deal.get("plan") or []}
+    mine = [
+        f for f in findings
+        if (f.about == deal["id"] and f.code in ("deal_no_next_step", "deal_roles_missing", "plan_customer_quiet"))
+        or (f.about in lines and f.code in ("plan_step_overdue", "plan_milestone_unowned"))
+    ]
     roles = {r["id"]: r for r in seg.get("roles") or []}
     missing = []
     for f in mine:

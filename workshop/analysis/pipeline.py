@@ -6,7 +6,8 @@ is "which part of the customer's decision process lacks energy?". So each deal i
 segment's buying stages (the customer's, not ours), and, because maps differ in how many stages
 they have, also on a normalised axis (0 = the segment's first stage, 1 = its last) so deals of
 different workshops can be compared on one line. The findings come from the analysis
-(``deal_no_next_step``, ``deal_roles_missing``), with messages in the viewer's language; the
+(``deal_no_next_step``, ``deal_roles_missing``, and the plan shared with the customer:
+``plan_step_overdue``, ``plan_milestone_unowned``, ``plan_customer_quiet``), with messages in the viewer's language; the
 stage's exit criteria and questions say what to verify and ask next.
 
 Pure (no store, no streamlit): every function here takes a map document (or the cards made
@@ -29,7 +30,9 @@ from .result import Analysis, Finding
 Json = dict[str, Any]
 
 #: the analysis codes that judge a live deal
-DEAL_CODES: tuple[str, ...] = ("deal_no_next_step", "deal_roles_missing")
+DEAL_CODES: tuple[str, ...] = (
+    "deal_no_next_step", "deal_roles_missing", "plan_step_overdue", "plan_milestone_unowned", "plan_customer_quiet",
+)
 
 
 @dataclass(frozen=True)

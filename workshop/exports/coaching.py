@@ -5,7 +5,8 @@ consensus is missing, plan one activity — becomes one page of Markdown: the cu
 what the customer must achieve there, the exit criteria to verify (as a checklist), the
 questions to ask, the roles engaged and the deciding ones not engaged, the customer's next
 internal step (or the finding that nobody knows it), the objections of that stage with their
-answers, the segment's no-decision risk, and one activity to plan.
+answers, the segment's no-decision risk, the plan shared with the customer (how far, when the
+customer last touched it, the next open lines), and one activity to plan.
 
 It is per deal, so it is not one of :data:`workshop.exports.FORMATS` (those are per map).
 CommonMark with every user text through :func:`~workshop.exports.lookup.md_line` (which uses
@@ -23,10 +24,14 @@ from ..analysis.followup import deal_health
 from ..errors import NotFound
 from ..i18n import t
 from ..model.defaults import get
+from ..model.plan import last_customer_activity, progress, status_of
 from .lookup import answered
 from .lookup import md_line as _esc
 
 Json = dict[str, Any]
+
+#: how many open lines of the deal's plan the sheet lists
+NEXT_LINES = 5
 
 
 def _find(doc: Json, deal_id: str) -> tuple[Json, Json]:
@@ -59,6 +64,32 @@ def _activity(deal: Json, stage: Json | None, missing: list[tuple[str, str]], la
     if stage.get("exit_criteria"):
         return t("coaching.activity.verify", lang, criterion=_esc(stage["exit_criteria"][0]))
     return t("coaching.activity.default", lang)
+
+
+def _plan(deal: Json, stages: list[Json], lang: str) -> list[str]:
+    """The plan shared with the customer: how far it is, when the customer last touched it, and
+    the next open lines (their gaps are among the deal's findings above)."""
+    plan = deal.get("plan") or []
+    out = [f"## {t('coaching.plan', lang)}", ""]
+    if not plan:
+        return out + [t("coaching.plan_none", lang), ""]
+    done, total = progress(plan)
+    last = last_customer_activity(plan)
+    out += [t("plan.progress", lang, done=done, total=total) + ". "
+            + (t("plan.last_activity", lang, date=last.date().isoformat()) if last else t("plan.no_activity", lang)), ""]
+    names = {s["id"]: s["name"] for s in stages}
+    open_lines = [line for line in plan if status_of(line) != "done"][:NEXT_LINES]
+    if open_lines:
+        out += [f"### {t('coaching.plan_next', lang)}", ""]
+    for line in open_lines:
+        bits = [t(f"plan.kind.{line['kind']}", lang), _esc(names.get(line["stage"], line["stage"]))]
+        if line.get("owner"):
+            bits.append(_esc(line["owner"]))
+        if line.get("due"):
+            bits.append(line["due"])
+        bits.append(t(f"plan.status.{status_of(line)}", lang))
+        out.append(f"- [ ] {_esc(line['text'])} ({' · '.join(bits)})")
+    return out + [""]
 
 
 def coaching_sheet(doc: Json, deal_id: str, lang: str | None = None, *, analysis: Analysis | None = None) -> str:
@@ -134,6 +165,8 @@ def coaching_sheet(doc: Json, deal_id: str, lang: str | None = None, *, analysis
     )
     if top:
         lines.append("")
+
+    lines += _plan(deal, stages, lang)
 
     missing = [(m.name, how(m.involvement)) for m in health.missing]
     lines += [f"## {t('coaching.activity', lang)}", ""]

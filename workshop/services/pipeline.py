@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..analysis import analyze
 from ..analysis.pipeline import Filters, Lane, Pipeline, deal_cards, lanes
 from ..errors import Forbidden, NotFound
 from ..exports.coaching import coaching_sheet
@@ -28,7 +29,7 @@ def pipeline(store: Storage, workshop_ids: Iterable[str], lang: str, filters: Fi
         except NotFound:  # deleted since the caller listed it
             continue
         workshops.append((wid, doc["workshop"].get("title") or wid))
-        cards = deal_cards(doc, lang)
+        cards = deal_cards(doc, lang, analyze(doc, lang, shared=store.plan_shares(wid)))
         seen: dict[str, str] = {}
         for c in cards:
             seen.setdefault(c.segment_id, c.segment_name)
@@ -42,4 +43,6 @@ def coaching(store: Storage, visible: Iterable[str], workshop_id: str, deal_id: 
     given; a workshop outside the viewer's scope is :class:`Forbidden`, never read."""
     if workshop_id not in set(visible):
         raise Forbidden(f"workshop '{workshop_id}' is not in your view")
-    return coaching_sheet(snapshot(store, workshop_id).doc, deal_id, lang)
+    doc = snapshot(store, workshop_id).doc
+    analysis = analyze(doc, lang, shared=store.plan_shares(workshop_id))
+    return coaching_sheet(doc, deal_id, lang, analysis=analysis)
