@@ -53,6 +53,7 @@ def plan_section(page, deal: dict[str, Any], shared_at: dt.datetime | None) -> N
         _table(page, deal, lines)
         _order(page, deal, lines)
         _share(page, deal, shared_at)
+        downloads(plans.files(store(), page.me.workshop_id, deal["id"], lang), lang, key=deal["id"])
 
 
 def _activity(lines, shared_at: dt.datetime | None, lang: str) -> None:
@@ -195,6 +196,15 @@ def _order(page, deal: dict[str, Any], lines) -> None:
         else:
             _flash("info", t("plan.undone", lang))
             st.rerun()
+
+
+def downloads(made: plans.PlanFiles, lang: str, key: str) -> None:
+    """The plan as PDF and its milestones as a calendar, made when clicked (not on every run)."""
+    pdf_col, ics_col = st.columns(2)
+    pdf_col.download_button(t("plan.download_pdf", lang), made.pdf, file_name=made.name("pdf"), mime="application/pdf",
+                            key=f"plan_pdf:{key}", icon=":material/picture_as_pdf:", on_click="ignore")
+    ics_col.download_button(t("plan.download_ics", lang), made.ics, file_name=made.name("ics"), mime="text/calendar",
+                            key=f"plan_ics:{key}", icon=":material/calendar_month:", on_click="ignore")
 
 
 def _share(page, deal: dict[str, Any], shared_at: dt.datetime | None) -> None:

@@ -12,6 +12,7 @@ import streamlit as st
 
 from ui import customer_plan as ui
 from ui import md_escape
+from ui.plan_editor import downloads
 from ui.session import store
 from workshop.errors import KopkartaError
 from workshop.i18n import error_text, t
@@ -56,6 +57,7 @@ def _plan() -> None:
             ui.line(token, item, shared.versions[item["id"]], lang, today)
     if shared.stages:
         ui.add_step(token, shared, lang)
+    downloads(plans.customer_files(store(), token, lang), lang, key="customer")
 
 
 _plan()

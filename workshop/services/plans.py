@@ -221,3 +221,46 @@ def customer_add(store: Storage, token: str, stage_id: str, text: str, owner: st
     if due:
         data["due"] = due
     return store.add(plan.workshop_id, "plan_item", data, parent=plan.deal_id, actor=_customer(plan.deal_id))
+
+
+# -- out of the app -----------------------------------------------------------------------------
+
+
+def files(store: Storage, workshop_id: str, deal_id: str, lang: str) -> "PlanFiles":
+    """The plan's PDF and calendar, made when asked (each is made from what the customer may
+    see, so the seller may send them on)."""
+    return PlanFiles(store, workshop_id, deal_id, lang)
+
+
+def customer_files(store: Storage, token: str, lang: str) -> "PlanFiles":
+    plan = open_shared(store, token)
+    return PlanFiles(store, plan.workshop_id, plan.deal_id, lang)
+
+
+@dataclass(frozen=True)
+class PlanFiles:
+    store: Storage
+    workshop_id: str
+    deal_id: str
+    lang: str
+
+    def _doc(self) -> dict[str, Any]:
+        return snapshot(self.store, self.workshop_id).doc
+
+    def pdf(self) -> bytes:
+        from ..exports.plan_files import plan_pdf
+
+        return plan_pdf(self._doc(), self.deal_id, self.lang)
+
+    def ics(self) -> bytes:
+        from ..exports.plan_files import plan_ics
+
+        return plan_ics(self._doc(), self.deal_id, self.lang)
+
+    def name(self, extension: str) -> str:
+        """``<deal>-<plan>.<ext>`` from the deal's name, in the viewer's language."""
+        from ..exports.names import slug
+        from ..i18n import t
+
+        deal = next(d for d in self._doc().get("deals", []) if d["id"] == self.deal_id)
+        return f"{slug(deal['name']) or 'deal'}-{slug(t('plan.file', self.lang))}.{extension}"
