@@ -17,10 +17,12 @@ import streamlit as st
 
 from ui import md_escape, store
 from ui.fields import option
+from ui.follow import follow
 from ui.scope import across_page, filter_select
 from workshop.analysis import title as finding_title
 from workshop.analysis.pipeline import Filters, sheet_file_name, tally
 from workshop.i18n import t
+from workshop.model.plan import progress as plan_progress
 from workshop.render.pipeline_chart import pipeline_figure
 from workshop.services.pipeline import coaching, pipeline
 
@@ -29,6 +31,7 @@ lang, view, visible = across_page("pipeline")
 involvement = option("involvement", lang)
 
 everything = pipeline(db, visible, lang)
+follow(db, visible)  # a change in any of these workshops (a customer's tick) runs the page again
 if not everything.cards:
     st.info(t("pipeline.no_deals", lang), icon=":material/lightbulb:")
     st.stop()
@@ -78,6 +81,10 @@ def _card(card) -> None:
             st.badge(t("pipeline.badge.ok", lang), icon=":material/check_circle:", color="green")
         for m in card.missing:
             st.text("⚠ " + m.name)
+        plan = card.deal.get("plan") or []
+        if plan:
+            done, total = plan_progress(plan)
+            st.caption(":material/handshake: " + t("plan.progress", lang, done=done, total=total))
 
 
 def _bullets(title_key: str, icon: str, items: list[str]) -> None:
@@ -107,6 +114,9 @@ def _details(card) -> None:
                 st.text(card.next_internal_step)
             else:
                 st.warning(finding_title("deal_no_next_step", lang), icon=":material/bolt:")
+        for f in card.findings:
+            if f.code.startswith("plan_"):  # the plan shared with the customer
+                st.warning(f.message, icon=":material/battery_alert:")
         st.download_button(
             t("pipeline.download", lang),
             data=functools.partial(coaching, db, visible, card.workshop_id, card.id),
