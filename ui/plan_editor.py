@@ -50,6 +50,7 @@ def plan_section(page, deal: dict[str, Any], shared_at: dt.datetime | None) -> N
             return
         st.session_state[f"plan_open:{deal['id']}"] = True
         _activity(lines, shared_at, lang)
+        _latest(lines, lang)
         _table(page, deal, lines)
         _order(page, deal, lines)
         _share(page, deal, shared_at)
@@ -62,6 +63,30 @@ def _activity(lines, shared_at: dt.datetime | None, lang: str) -> None:
     if shared_at:
         bits.append(t("plan.last_activity", lang, date=last.date().isoformat()) if last else t("plan.no_activity", lang))
     st.caption(" ".join(bits))
+
+
+#: how many of the customer's latest changes the seller sees above the table
+LATEST = 5
+
+
+def _latest(lines, lang: str) -> None:
+    """What the customer did lately (ticked, dated, commented, added), newest first: the table
+    shows the plan, this line shows the customer moving."""
+    touched = sorted((el for el in lines if el.data.get("customer_changed")), key=lambda el: el.data["customer_changed"], reverse=True)
+    if not touched:
+        return
+    st.markdown(f"**:material/person_check: {t('plan.latest', lang)}**")
+    for el in touched[:LATEST]:
+        d = el.data
+        bits = [t(f"plan.status.{plan_rules.status_of(d)}", lang)]
+        if d.get("due"):
+            bits.append(d["due"])
+        if d.get("by_customer"):
+            bits.append(t("plan.by_customer", lang))
+        if d.get("comments"):
+            last = d["comments"][-1]
+            bits.append(f"💬 {last['by']}: {last['text'][:120]}")
+        st.text(f"• {d['text'][:120]} — {' · '.join(bits)} ({d['customer_changed'][:10]})")
 
 
 def _rows(snap, deal: dict[str, Any], lines, lang: str) -> tuple[list[dict[str, Any]], dict[str, str], dict[str, str]]:
