@@ -19,16 +19,12 @@ import streamlit as st
 
 from ui.admin import configured_admin_key
 from ui.failure import on_script_error
-from web import aliases, assets, client, events, health, run_count, server, startup
+from web import aliases, assets, events, health, run_count, server, startup
 from workshop.services import explore
 from workshop.services.app import shared_store
 from workshop.services.stream import Broadcaster
 
 _live: dict[str, object] = {}
-
-# Which proxy's X-Forwarded-For names the client (KOPKARTA_TRUSTED_PROXY; none unless set): read
-# by uvicorn when it starts, after this file is loaded (web.client)
-client.trust_proxy()
 
 # Before uvicorn listens: a store that cannot open, or an admin key too short, stops the server
 # with one line and status 1 rather than serving pages that can only fail (web.startup).

@@ -67,8 +67,8 @@ def viewer(store: Storage, token: str | None, workshop_id: str | None, code: str
         if caller is not None:
             kind = "token" if token else "join"
             g = guard or GUARD
+            g.check(kind, caller)  # past the limit: 429 (and not counted again)
             g.failed(kind, caller)
-            g.check(kind, caller)
         raise
 
 
