@@ -151,6 +151,17 @@ def test_routes_have_no_session_and_count_at_the_address():
     assert g.wait("token", route) == 900
 
 
+def test_an_ipv6_network_is_one_address():
+    g = Guard(Policy(address_limit=3), clock=Clock())
+    for n in range(3):  # a guesser walking through the addresses of its own network
+        g.failed("join", Caller(f"s{n}", f"2001:db8:1:2{n}::{n + 1}"))
+    assert g.wait("join", Caller("s9", "2001:db8:1:ff::99")) > 0
+    assert g.wait("join", Caller("s9", "2001:db8:1:100::1")) == 0  # another /56
+    for n in range(3):
+        g.failed("join", Caller(f"t{n}", "::ffff:192.0.2.1"))
+    assert g.wait("join", Caller("t9", "192.0.2.1")) > 0  # the same IPv4 client, written as IPv6
+
+
 def test_memory_is_bounded(monkeypatch):
     monkeypatch.setattr(Guard, "MAX_RECORDS", 10)
     g = Guard(Policy(), clock=Clock())

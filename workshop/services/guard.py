@@ -32,6 +32,7 @@ The clock is injectable (``Guard(clock=...)``) so the tests need no sleeps.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import threading
 import time
@@ -201,7 +202,21 @@ class Guard:
 
 
 def _address(caller: Caller) -> str:
-    return caller.address or LOCAL
+    """The address a caller is counted at: an IPv4 address as it is, an IPv6 address by its /56
+    network (one home or office gets at least a /64 and often a /56 of its own: counting each of
+    its addresses apart would give a guesser billions of them)."""
+    address = caller.address
+    if not address:
+        return LOCAL
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/56", strict=False))
 
 
 #: the process's guard, which the pages and routes use
