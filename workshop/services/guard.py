@@ -138,7 +138,9 @@ class Guard:
                 s.last = now
                 if s.failures >= p.lock_after:
                     s.locked_until = now + p.lock_seconds
-            times = self._record(self._addresses, (kind, _address(caller)), deque)
+            # only the last ``address_limit`` failures matter: the oldest of them says when the
+            # address is back under the limit
+            times = self._record(self._addresses, (kind, _address(caller)), lambda: deque(maxlen=p.address_limit))
             times.append(now)
             self._expire(times, now)
 
