@@ -15,6 +15,9 @@
 #   KOPKARTA_SERVE_DIR  logs, pid files and haproxy.cfg (default sessions/serve)
 #   KOPKARTA_TLS_PEM    a PEM file with the certificate and its key: HAProxy speaks HTTPS on
 #                       KOPKARTA_PORT and sends HSTS (default: plain HTTP, see the README)
+#   KOPKARTA_TRUSTED_PROXY  the proxy whose X-Forwarded-For names the client, for the count of
+#                       wrong keys per address (default 127.0.0.1: this HAProxy; uvicorn's
+#                       FORWARDED_ALLOW_IPS, web/client.py)
 #
 # Why HAProxy with a cookie: Streamlit keeps a browser's session in one process's memory, so
 # every request of a browser must reach the same process. A cookie (KOPKARTA_SRV) does that per
@@ -52,6 +55,8 @@ number KOPKARTA_PG_PORT "$pg_port"
   bad "KOPKARTA_PORT must leave room for the app processes above it (1024..$((65535 - processes)))"
 [[ "$bind" =~ ^[0-9A-Za-z.:*-]+$ ]] || bad "KOPKARTA_BIND must be an address, not '$bind'"
 tls=${KOPKARTA_TLS_PEM:-}
+trusted_proxy=${KOPKARTA_TRUSTED_PROXY:-127.0.0.1}
+[[ "$trusted_proxy" =~ ^[0-9A-Fa-f.:/,]+$ ]] || bad "KOPKARTA_TRUSTED_PROXY must be addresses or networks (comma-separated), not '$trusted_proxy'"
 if [ -n "$tls" ]; then
   [ -r "$tls" ] || bad "KOPKARTA_TLS_PEM names no readable file: '$tls'"
   tls=$(realpath "$tls")
@@ -173,7 +178,8 @@ for i in $(seq 1 "$processes"); do
   log=$state/app-$i.log
   if [ -f "$log" ]; then mv -f "$log" "$log.prev"; fi
   # setsid: a Ctrl-C in the terminal reaches this script alone, which stops everything in order
-  KOPKARTA_DB=$db STREAMLIT_SERVER_COOKIE_SECRET=$secret setsid \
+  # HAProxy connects from 127.0.0.1 and names the browser in X-Forwarded-For (option forwardfor)
+  KOPKARTA_DB=$db STREAMLIT_SERVER_COOKIE_SECRET=$secret FORWARDED_ALLOW_IPS=$trusted_proxy setsid \
     .venv/bin/python -m streamlit run app.py --server.address 127.0.0.1 \
     --server.port $((port + i)) "$@" </dev/null >"$log" 2>&1 9>&- &
   app_pids+=($!)

@@ -92,3 +92,21 @@ def pytest_sessionfinish(session, exitstatus):
     """The test cluster stops when the tests end (``atexit`` is only the safety net)."""
     if "pg_support" in sys.modules:
         sys.modules["pg_support"].stop_cluster()
+
+
+@pytest.fixture(autouse=True)
+def _no_counted_guesses():
+    """Wrong secrets are counted in the process's memory (workshop.services.guard): every test
+    starts with none counted, the default limits and the real clock, so tests that type wrong
+    keys on purpose never lock out the next one."""
+    import time
+
+    from workshop.services.guard import GUARD, Policy
+
+    def fresh():
+        GUARD.clear()
+        GUARD.policy, GUARD.clock = Policy(), time.monotonic
+
+    fresh()
+    yield
+    fresh()

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from workshop.cli import main
+from workshop.rules.workshops import JOIN_LENGTH
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "workshop" / "data"
@@ -71,7 +72,7 @@ def test_import_list_export_analyze_round_trip(tmp_path, capsys, cli_db):
     listed = json.loads(capsys.readouterr().out)
     assert [w["id"] for w in listed] == ["kommun-lansering", new_id]
     first = listed[0]
-    assert first["language"] == "sv" and len(first["join_code"]) == 6
+    assert first["language"] == "sv" and len(first["join_code"]) == JOIN_LENGTH
     assert first["counts"]["step"] == 3 and first["last_change"]
 
     out_file = tmp_path / "out.json"

@@ -3,7 +3,9 @@
 ``explore`` and ``pipeline`` show every workshop only to someone holding the server's admin
 key; everyone else sees the workshops this browser session has joined. The key is typed once in
 the sidebar and kept in the session, so moving between the two pages keeps the view. A wrong
-key is refused with a message and shows nothing beyond the joined workshops.
+key is refused with a message and shows nothing beyond the joined workshops; too many wrong keys
+are refused for a while without being looked at (:mod:`workshop.services.guard`), and a wrong key
+left in the field is not counted again on the page's next runs.
 """
 
 from __future__ import annotations
@@ -12,10 +14,13 @@ import streamlit as st
 
 from workshop.errors import Forbidden
 from workshop.i18n import t
+from workshop.i18n import error_text
 from workshop.services.access import Scope, scope
+from workshop.services.guard import TooManyAttempts
 
 from . import language_picker, store
 from .admin import configured_admin_key
+from .client import caller, known_wrong, note_wrong
 from .session import current_identity, joined_workshops
 
 
@@ -28,12 +33,19 @@ def viewer_scope(lang: str) -> Scope:
     if not configured:
         box.caption(t("access.not_configured", lang))
         return scope(None, None, joined_workshops())
-    given = box.text_input(t("access.key", lang), type="password", key="admin_key")
+    given = box.text_input(t("access.key", lang), type="password", key="admin_key").strip()
     try:
-        view = scope(configured, given.strip() or None, joined_workshops())
+        if given and known_wrong("admin", given):
+            raise Forbidden("wrong admin key")
+        view = scope(configured, given or None, joined_workshops(), caller=caller())
+    except TooManyAttempts as exc:
+        box.error(error_text(exc, lang), icon=":material/timer:")
+        return scope(configured, None, joined_workshops())
     except Forbidden:
+        note_wrong("admin", given)
         box.error(t("access.wrong_key", lang), icon=":material/block:")
         return scope(configured, None, joined_workshops())
+    note_wrong("admin", None)
     box.caption(t("access.admin" if view.admin else "access.joined_only", lang))
     return view
 

@@ -4,7 +4,9 @@ ratings, brainstorm triage, the lock, ending and deleting the workshop.
 Reached only with the facilitator key (asked here once per browser tab: kept in the tab's
 session storage once it checks out, so a reload does not ask again, :mod:`ui.keep`); without
 it the page is refused and shows nothing else. The services check the key
-again on every action, so hiding the controls is not what protects them.
+again on every action, so hiding the controls is not what protects them. Wrong keys are counted
+(:mod:`workshop.services.guard`): after a few, each next try waits, then the browser is locked
+out for a while, told when to try again; a wrong key left in the field is not counted again.
 
 Live: the countdown is a live part (:func:`ui.live.clock`); the console is drawn again on every
 change of the map and whenever who has taken part in the round changed (its watcher asks for
@@ -22,6 +24,7 @@ from functools import partial
 import streamlit as st
 
 from ui import console_rounds, keep
+from ui.client import caller, known_wrong, note_wrong
 from ui.console import FLASH, Console
 from ui import live as live_ui
 from ui.layout import workshop_page
@@ -31,6 +34,7 @@ from workshop.i18n import error_text, t
 from workshop.model.facilitation import AGENDA_PAGES
 from workshop.services import facilitation as fs
 from workshop.services import live
+from workshop.services.guard import TooManyAttempts
 
 page = workshop_page("facilitate", live=False, panel=False)
 db, me, snap, lang = page.db, page.me, page.snap, page.lang
@@ -41,30 +45,38 @@ st.title(t("nav.facilitate", lang))
 # -- the key ---------------------------------------------------------------------------------------
 keys = st.session_state.setdefault("fac_keys", {})
 key = keys.get(wid)
-if key is None:  # a key this tab kept (a reload), checked again before it is used
-    from_tab = keep.kept(wid)
-    if from_tab and fs.is_facilitator(db, wid, from_tab):
-        key = keys[wid] = from_tab
-    elif from_tab:
+who_asks = caller()
+try:
+    if key is None:  # a key this tab kept (a reload), checked again before it is used
+        from_tab = keep.kept(wid)
+        if from_tab and fs.is_facilitator(db, wid, from_tab, caller=who_asks):
+            key = keys[wid] = from_tab
+        elif from_tab:
+            keep.forget_key(wid)
+    if key and not fs.is_facilitator(db, wid, key):
+        keys.pop(wid, None)
         keep.forget_key(wid)
-if key and not fs.is_facilitator(db, wid, key):
-    keys.pop(wid, None)
-    keep.forget_key(wid)
-    key = None
-if key is None:
-    typed = st.text_input(t("facilitate.key", lang), type="password", key="fac_key", help=t("facilitate.key_help", lang))
-    if typed and fs.is_facilitator(db, wid, typed.strip()):
-        keys[wid] = typed.strip()
-        st.session_state.pop("fac_key", None)
-        st.session_state["fac_keep_new"] = keys[wid]
-        st.rerun()
-    st.error(t("facilitate.refused_wrong" if typed else "facilitate.refused", lang), icon="🔒")
+        key = None
+    if key is None:
+        typed = st.text_input(t("facilitate.key", lang), type="password", key="fac_key", help=t("facilitate.key_help", lang)).strip()
+        if typed and not known_wrong("facilitator", typed) and fs.is_facilitator(db, wid, typed, caller=who_asks):
+            note_wrong("facilitator", None)
+            keys[wid] = typed
+            st.session_state.pop("fac_key", None)
+            st.session_state["fac_keep_new"] = keys[wid]
+            st.rerun()
+        if typed:
+            note_wrong("facilitator", typed)
+        st.error(t("facilitate.refused_wrong" if typed else "facilitate.refused", lang), icon="🔒")
+        st.stop()
+except TooManyAttempts as exc:
+    st.error(error_text(exc, lang), icon=":material/timer:")
     st.stop()
 if st.session_state.get("fac_keep_new") == key:
     keep.keep(wid, key)  # kept for this tab: a reload does not ask again
     st.session_state.pop("fac_keep_new", None)
 
-fac = fs.as_facilitator(me, key)
+fac = fs.as_facilitator(me, key, who_asks)
 console = Console(page, fac, key)
 _act, _kind_name, _status = console.act, console.kind_name, console.status
 state = page.state

@@ -1,7 +1,9 @@
 """Home: join a workshop with its code, create one, or see the one you are in.
 
 ``/?join=CODE`` fills in the code; ``/?join=CODE&name=NAME`` joins at once (what the QR code on
-the projector opens on a phone). A wrong code says only that it is wrong. Someone who joins
+the projector opens on a phone). A wrong code says only that it is wrong; too many wrong codes
+from this browser (or its address) are refused for a while, saying when to try again
+(:mod:`workshop.services.guard`). Someone who joins
 while the facilitator runs a phase lands on that phase's page, where the round is (issue 17).
 Once joined, Home is a page of the workshop like the others: the phase line, the round panel,
 and "bring everyone here" moves it too.
@@ -10,11 +12,13 @@ and "bring everyone here" moves it too.
 import streamlit as st
 
 from ui import keep, language_picker, md_escape, store
+from ui.client import caller
 from ui.layout import workshop_page
 from ui.session import current_identity, forget, remember
 from workshop.errors import KopkartaError, NotFound
 from workshop.i18n import LANGUAGES, LANGUAGE_NAMES, error_text, t
 from workshop.services import live, sharing
+from workshop.services.guard import TooManyAttempts
 from workshop.services.overview import workshop_overview
 from workshop.templates import TEMPLATES
 
@@ -38,7 +42,10 @@ def _join_at_once() -> None:
     code, name = st.query_params.get("join"), st.query_params.get("name")
     if me is None and code and name:
         try:
-            _joined(live.join(db, code, name, "other", known=keep.known_participants()))
+            _joined(live.join(db, code, name, "other", known=keep.known_participants(), caller=caller()))
+        except TooManyAttempts as exc:
+            st.session_state["join_error"] = error_text(exc, lang)
+            del st.query_params["name"]
         except NotFound:
             st.session_state["join_error"] = t("home.wrong_code", lang)
             del st.query_params["name"]
@@ -58,7 +65,9 @@ def _join_form() -> None:
         st.error(error)
     if pressed:
         try:
-            _joined(live.join(db, code, name, function, known=keep.known_participants()))
+            _joined(live.join(db, code, name, function, known=keep.known_participants(), caller=caller()))
+        except TooManyAttempts as exc:
+            st.error(error_text(exc, lang), icon=":material/timer:")
         except NotFound:
             st.error(t("home.wrong_code", lang))
         except KopkartaError as exc:

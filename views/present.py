@@ -6,7 +6,8 @@ round's prompt, its big countdown and, once the facilitator reveals them, its re
 
 Reached by anyone who joined the workshop, or without joining by
 ``/present?w=<workshop id>&code=<join code>`` (a wrong code is refused:
-:func:`workshop.services.live.presenter_access`). The projector's address is on the wall and in
+:func:`workshop.services.live.presenter_access`, and counted as a wrong join code,
+:mod:`workshop.services.guard`). The projector's address is on the wall and in
 its browser's history, so it never holds a participant's token: a participant who opens
 ``/present?t=...`` gets ``?w=...&code=...`` in the address instead, and the page shows what the
 room may see (no one's hidden dots or notes), as the projector that opened it by the code would.
@@ -22,11 +23,13 @@ import streamlit as st
 
 from ui import current_language, language_picker, live, md_escape, store
 from ui.projector import CSS, phase_content
+from ui.client import caller
 from ui.session import current_identity
 from workshop.errors import NotFound
-from workshop.i18n import t
+from workshop.i18n import error_text, t
 from workshop.services import facilitation as fs
 from workshop.services import sharing
+from workshop.services.guard import TooManyAttempts
 from workshop.services.live import join_code, presenter_access
 from workshop.services.live_state import structure, viewer_snapshot
 
@@ -35,17 +38,21 @@ me = current_identity(in_url=False)  # the projector's address never holds a tok
 wanted, code = st.query_params.get("w"), st.query_params.get("code")
 
 
-def _stop(key: str, kind: str = "error") -> None:
+def _stop(key: str, kind: str = "error", error: Exception | None = None) -> None:
     """Nothing to project: say why (the app's sidebar stays, to find the way to a workshop)."""
     lang = language_picker()
     st.title(t("nav.present", lang), anchor=False)
-    getattr(st, kind)(t(key, lang))
+    getattr(st, kind)(error_text(error, lang) if error is not None else t(key, lang))
     st.page_link("views/home.py", label=t("session.go_home", lang), icon="🏠")
     st.stop()
 
 
 if wanted and code:
-    if not presenter_access(db, wanted, code):
+    try:
+        opens = presenter_access(db, wanted, code, caller=caller())
+    except TooManyAttempts as exc:
+        _stop("present.refused", error=exc)
+    if not opens:
         _stop("present.refused")
     workshop_id = wanted
 elif me is not None:

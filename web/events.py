@@ -11,7 +11,9 @@
   JSON (:func:`workshop.services.live_state.state_json`), read by the part after a reconnect or
   a change the stream describes only as "read again".
 
-A wrong token, or a token of another workshop, gets 403 and nothing else.
+A wrong token, or a token of another workshop, gets 403 and nothing else. Wrong ones are
+counted at the client's address (:mod:`workshop.services.guard`, :mod:`web.client`): past the
+address's limit the answer is 429 with ``Retry-After`` (seconds) until it is back under it.
 
 When the server is told to stop (SIGTERM, Ctrl+C) every open stream ends (:func:`end_on_exit`):
 uvicorn waits for every open response before the app's lifespan closes the store, and a stream
@@ -34,7 +36,10 @@ from starlette.routing import Route
 from workshop.errors import Forbidden, NotFound
 from workshop.ports import Storage
 from workshop.services import live_state
+from workshop.services.guard import TooManyAttempts
 from workshop.services.stream import END, Broadcaster, subscribe
+
+from .client import route_caller
 
 PATH = "/_kopkarta/events"
 STATE_PATH = "/_kopkarta/live"
@@ -44,6 +49,13 @@ RETRY_MS = 1000
 #: sent every HEARTBEAT seconds of silence: a browser that hears nothing for much longer takes
 #: the stream for dead (a phone that slept, a network that dropped it without a word) and reconnects
 PING = b"event: ping\ndata: {}\n\n"
+
+
+def too_many(exc: TooManyAttempts) -> Response:
+    """429 with the seconds to wait, for a client that gave too many wrong tokens or codes."""
+    return PlainTextResponse(str(exc), status_code=429, headers={"Retry-After": str(exc.retry_after)})
+
+
 def end_on_exit(broadcaster: Broadcaster) -> None:
     """End every open stream when the server is told to stop. Called in the app's lifespan,
     on the event loop, where uvicorn has put its own handlers of SIGTERM and SIGINT: they are
@@ -74,7 +86,11 @@ def routes(live: Callable[[], tuple[Storage, Broadcaster]]) -> list[Route]:
         q = request.query_params
         loop = asyncio.get_running_loop()
         try:  # the token's look-up reads the database: not on the event loop
-            sub, first = await run_in_threadpool(subscribe, store, broadcaster, q.get("t", ""), q.get("w"), loop, code=q.get("code"))
+            sub, first = await run_in_threadpool(
+                subscribe, store, broadcaster, q.get("t", ""), q.get("w"), loop, code=q.get("code"), caller=route_caller(request)
+            )
+        except TooManyAttempts as exc:
+            return too_many(exc)
         except Forbidden as exc:
             return PlainTextResponse(str(exc), status_code=403)
         if broadcaster.stopping:
@@ -105,13 +121,16 @@ def routes(live: Callable[[], tuple[Storage, Broadcaster]]) -> list[Route]:
     async def state(request: Request) -> Response:
         store, _ = live()
         q = request.query_params
+        caller = route_caller(request)
 
         def read() -> bytes:
-            wid, pid = live_state.viewer(store, q.get("t"), q.get("w"), q.get("code"))
+            wid, pid = live_state.viewer(store, q.get("t"), q.get("w"), q.get("code"), caller=caller)
             return live_state.state_json(store, wid, pid, q.get("view", "watch"), q.get("seg"))
 
         try:
             body = await run_in_threadpool(read)
+        except TooManyAttempts as exc:
+            return too_many(exc)
         except Forbidden as exc:
             return PlainTextResponse(str(exc), status_code=403)
         except NotFound as exc:  # a view that does not exist, a workshop deleted meanwhile

@@ -18,9 +18,14 @@ from ..ports import Created, Transaction
 from . import editing
 
 #: Join codes use letters and digits that cannot be mistaken for each other when read off a
-#: projector or typed on a phone (no 0/O, 1/I/L, 2/Z, 5/S, 8/B).
+#: projector or typed on a phone (no 0/O, 1/I/L, 2/Z, 5/S, 8/B); small letters, spaces and
+#: hyphens are forgiven (:func:`normalise_code`).
 JOIN_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
-JOIN_LENGTH = 6
+#: 7 characters: 25**7 = 6.1e9 codes. Under the guard's limit (400 wrong codes an hour per
+#: address, :mod:`workshop.services.guard`) a guesser with 1,000 addresses needs about 64 days
+#: to hit any of 10 open workshops; with 6 characters it was 2.5 days, for one character less
+#: to type (most phones scan the QR code instead). README "Guessing" has the sums.
+JOIN_LENGTH = 7
 
 
 def hash_key(key: str) -> str:

@@ -6,6 +6,7 @@ needs an admin key that only the server's operator can set (``KOPKARTA_ADMIN_KEY
 ``admin_key`` in Streamlit's secrets; the page reads them, this module only compares). Without
 the key a browser session sees only the workshops it has joined. A wrong key is refused; it
 never falls back silently to a smaller view, so the person knows their key did not work.
+Wrong keys are counted per browser session and address (:mod:`workshop.services.guard`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 
 from ..errors import BadInput, Forbidden
 from ..ports import Storage
+from .guard import Caller, guarded
 
 ADMIN_ENV = "KOPKARTA_ADMIN_KEY"
 #: an admin key opens every workshop of the server: at least this long, or the server will not
@@ -53,10 +55,11 @@ def is_admin_key(configured: str | None, given: str | None) -> bool:
     return hmac.compare_digest(configured.encode("utf-8"), given.encode("utf-8"))
 
 
-def scope(configured: str | None, given: str | None, joined: Iterable[str]) -> Scope:
-    """The viewer's scope; a key that is given but wrong raises :class:`Forbidden`."""
+def scope(configured: str | None, given: str | None, joined: Iterable[str], *, caller: Caller | None = None) -> Scope:
+    """The viewer's scope; a key that is given but wrong raises :class:`Forbidden` (and
+    ``TooManyAttempts``, a Forbidden too, once ``caller`` has given too many wrong ones)."""
     if given:
-        if not is_admin_key(configured, given):
+        if not guarded("admin", caller, lambda: is_admin_key(configured, given)):
             raise Forbidden("wrong admin key")
         return Scope(admin=True, joined=frozenset(joined))
     return Scope(admin=False, joined=frozenset(joined))

@@ -20,6 +20,7 @@ from ..model.elements import Element, assemble
 from ..model.reader import read_map
 from ..ports import Storage
 from ..templates import TEMPLATES, template_map
+from .guard import Caller, guarded
 from .maps import import_document
 
 FUNCTIONS = ("sales", "product", "marketing", "management", "customer_success", "other")
@@ -149,7 +150,7 @@ def create_workshop(
 
 
 def join(store: Storage, code: str, name: str, function: str = "other", *,
-         known: Mapping[str, str] | None = None) -> Identity:
+         known: Mapping[str, str] | None = None, caller: Caller | None = None) -> Identity:
     """Join a workshop by its code; a wrong code says only that it is wrong.
 
     ``known``: the participant tokens this browser kept, by workshop id. Someone who already
@@ -157,10 +158,13 @@ def join(store: Storage, code: str, name: str, function: str = "other", *,
     join link opened twice, a QR code scanned again) instead of a new one (issue 18: one
     workshop had 22 rows for one person). Another name from the same browser is another person
     (a shared laptop). An ended workshop lets its participants back in to read, and no one new.
+
+    ``caller``: the browser session and address trying the code; wrong codes are counted and
+    too many refused with :class:`~workshop.services.guard.TooManyAttempts` (issue 18).
     """
     if function not in FUNCTIONS:
         function = "other"
-    workshop_id = store.find_by_join_code(code or "")
+    workshop_id = guarded("join", caller, lambda: store.find_by_join_code(code or ""))
     name = _clean_line(name, "name")
     token = (known or {}).get(workshop_id)
     if token:
@@ -178,15 +182,20 @@ def join_code(store: Storage, workshop_id: str) -> str:
     return store.workshop(workshop_id).join_code
 
 
-def presenter_access(store: Storage, workshop_id: str, code: str | None) -> bool:
+def presenter_access(store: Storage, workshop_id: str, code: str | None, *, caller: Caller | None = None) -> bool:
     """Whether ``code`` opens the projector's view of ``workshop_id`` without joining: it must
-    be that workshop's join code (a wrong code, or another workshop's, opens nothing)."""
+    be that workshop's join code (a wrong code, or another workshop's, opens nothing; with a
+    ``caller`` it counts as a wrong join code, :mod:`workshop.services.guard`)."""
     if not workshop_id or not code:
         return False
-    try:
-        return store.find_by_join_code(code) == workshop_id
-    except NotFound:
-        return False
+
+    def opens() -> bool:
+        try:
+            return store.find_by_join_code(code) == workshop_id
+        except NotFound:
+            return False
+
+    return guarded("join", caller, opens)
 
 
 def version(store: Storage, workshop_id: str) -> int:

@@ -35,6 +35,7 @@ from ..ports import Storage
 from . import visibility
 from .brainstorm import round_notes
 from .facilitator import server_time
+from .guard import GUARD, Caller, Guard
 from .live import Snapshot, identify, presenter_access, snapshot
 from .votes import rating_results, vote_results
 
@@ -48,11 +49,30 @@ def element_json(el: Element) -> dict[str, Any]:
 
 
 # -- who is asking ---------------------------------------------------------------------------
-def viewer(store: Storage, token: str | None, workshop_id: str | None, code: str | None) -> tuple[str, str | None]:
+def viewer(store: Storage, token: str | None, workshop_id: str | None, code: str | None, *,
+           caller: Caller | None = None, guard: Guard | None = None) -> tuple[str, str | None]:
     """(workshop, participant) of whoever asks for a live state or stream: a participant's token
     (of ``workshop_id`` when given), or the workshop's join code for the projector's view
     without joining (:func:`workshop.services.live.presenter_access`: it sees what someone who
-    has not joined sees). Anything else raises :class:`Forbidden`."""
+    has not joined sees). Anything else raises :class:`Forbidden`.
+
+    With a ``caller`` (the live routes: an address, no session) a wrong token or code is
+    counted at the caller's address, and once the address is over its limit a wrong one raises
+    :class:`TooManyAttempts` (429) instead. A right one is always answered: these secrets
+    cannot be guessed (a token is 144 random bits; a code opens the stream only with the
+    workshop's id), and a room's streams must not stop for a guesser at the room's address."""
+    try:
+        return _viewer(store, token, workshop_id, code)
+    except Forbidden:
+        if caller is not None:
+            kind = "token" if token else "join"
+            g = guard or GUARD
+            g.check(kind, caller)  # past the limit: 429 (and not counted again)
+            g.failed(kind, caller)
+        raise
+
+
+def _viewer(store: Storage, token: str | None, workshop_id: str | None, code: str | None) -> tuple[str, str | None]:
     if token:
         try:
             me = identify(store, token)

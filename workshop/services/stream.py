@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 from ..model import change_messages as M
 from ..ports import LoggedChange, Storage
+from .guard import Caller
 from .live_state import participation, viewer
 
 _LOG = logging.getLogger(__name__)
@@ -210,13 +211,15 @@ class _Participation:
 
 
 def subscribe(
-    store: Storage, broadcaster: Broadcaster, token: str, workshop_id: str | None, loop, *, code: str | None = None
+    store: Storage, broadcaster: Broadcaster, token: str, workshop_id: str | None, loop, *, code: str | None = None,
+    caller: Caller | None = None,
 ) -> tuple[Subscription, bytes]:
     """Open a stream for the participant whose token this is (or, with no token, the projector
     that knows ``workshop_id``'s join ``code``); returns it and the first event (read the map
     as of now, and how many screens of the workshop this process serves). A wrong token, or
-    one of another workshop than ``workshop_id``, raises :class:`Forbidden` and opens nothing."""
-    wid, pid = viewer(store, token, workshop_id, code)
+    one of another workshop than ``workshop_id``, raises :class:`Forbidden` and opens nothing
+    (counted at ``caller``'s address: :func:`workshop.services.live_state.viewer`)."""
+    wid, pid = viewer(store, token, workshop_id, code, caller=caller)
     sub = Subscription(wid, pid, loop)
     broadcaster.add(sub)
     first = M.event("change", {**M.hello(store.version(wid), store.public_version(wid)), "n": broadcaster.count(wid)})
