@@ -186,3 +186,27 @@ def test_the_pipeline_and_the_coaching_sheet_read_the_plan(seller):
     assert "## The plan with the customer" in sheet
     assert f"0 of {len(lines)} done" in sheet and "Kim Berg" in sheet
     assert "was due on 2001-01-31" in sheet  # the overdue line among the deal's findings
+
+
+def test_guessing_plan_links_is_slowed_then_locked_and_the_customer_still_gets_in(seller):
+    """Issue 20: the share token is rate-limited like the other keys (workshop.services.guard)."""
+    from workshop.services.guard import Caller, TooManyAttempts
+
+    store, me, _ = seller
+    deal = _deals(store)[0]
+    plans.draft(store, me, deal["id"])
+    token = plans.share(store, me, deal["id"])
+    guesser = Caller(session="guesser", address="203.0.113.9")
+    refused = 0
+    for i in range(30):
+        try:
+            plans.open_shared(store, f"wrong-{i}", caller=guesser)
+        except TooManyAttempts:
+            refused += 1
+        except NotFound:
+            pass
+    assert refused > 0  # slowed down, then locked out
+    with pytest.raises(TooManyAttempts):
+        plans.open_shared(store, token, caller=guesser)  # locked out: not even the right link is looked at
+    customer = Caller(session="customer", address="203.0.113.9")  # the same office's address
+    assert plans.open_shared(store, token, caller=customer).deal_id == deal["id"]

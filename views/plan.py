@@ -12,6 +12,7 @@ import streamlit as st
 
 from ui import customer_plan as ui
 from ui import md_escape
+from ui.client import caller
 from ui.plan_editor import downloads
 from ui.session import store
 from workshop.errors import KopkartaError
@@ -27,10 +28,17 @@ if not token:
     st.stop()
 
 
+try:  # the link is checked (and a wrong one counted against guessing) once per page run
+    plans.open_shared(store(), token, caller=caller())
+except KopkartaError as exc:
+    st.error(error_text(exc, ui.language("en")), icon=":material/link_off:")
+    st.stop()
+
+
 @st.fragment(run_every=ui.REFRESH)
 def _plan() -> None:
     try:
-        shared = plans.open_shared(store(), token)
+        shared = plans.open_shared(store(), token)  # read again while open: ended meanwhile?
     except KopkartaError as exc:
         lang = ui.language("en")
         st.error(error_text(exc, lang), icon=":material/link_off:")

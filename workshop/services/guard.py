@@ -44,7 +44,7 @@ from typing import TypeVar
 from ..errors import Forbidden, NotFound
 
 #: the kinds of secret counted apart: a wrong join code does not bring a facilitator key's lockout
-KINDS = ("join", "facilitator", "admin", "token")
+KINDS = ("join", "facilitator", "admin", "token", "plan")
 #: the address of a caller whose address is unknown (a local browser: Streamlit names none)
 LOCAL = "local"
 

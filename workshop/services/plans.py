@@ -26,6 +26,7 @@ from ..errors import BadInput, NotFound, StaleEdit
 from ..model import plan as rules
 from ..model.elements import Element
 from ..ports import Storage
+from .guard import Caller, guarded
 from .live import Identity, Snapshot, snapshot
 
 #: the most comments a line keeps from the customer's page (a page of them is plenty)
@@ -139,10 +140,12 @@ class SharedPlan:
     version: int
 
 
-def open_shared(store: Storage, token: str) -> SharedPlan:
+def open_shared(store: Storage, token: str, *, caller: Caller | None = None) -> SharedPlan:
     """The plan behind a link; a wrong or ended link, or a deal gone, is NotFound (nothing else
-    is told: a guess learns nothing)."""
-    workshop_id, deal_id, _when = store.plan_for_token(token)
+    is told: a guess learns nothing). ``caller``: the browser that opens the link; wrong links
+    are counted like wrong keys, and a guesser waits, then is locked out
+    (:mod:`workshop.services.guard`; with 192 random bits a guess cannot succeed anyway)."""
+    workshop_id, deal_id, _when = guarded("plan", caller, lambda: store.plan_for_token(token))
     snap = snapshot(store, workshop_id)
     deal_el = snap.element(deal_id)
     if deal_el is None or deal_el.kind != "deal":
