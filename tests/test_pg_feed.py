@@ -119,7 +119,7 @@ def test_several_processes_start_at_once_on_an_empty_database(db_path):
     url = first.url
     first.close()
     with psycopg.connect(url, autocommit=True) as admin:
-        for table in ("schema_migrations", "round_notes", "ratings", "rounds", "facilitation_states", "participant_tokens",
+        for table in ("schema_migrations", "plan_shares", "round_notes", "ratings", "rounds", "facilitation_states", "participant_tokens",
                       "workshop_versions", "events", "elements", "workshops"):
             admin.execute(psycopg.sql.SQL("DROP TABLE {}").format(psycopg.sql.Identifier(table)))
     opened, errors = [], []
@@ -138,7 +138,7 @@ def test_several_processes_start_at_once_on_an_empty_database(db_path):
     try:
         assert errors == [] and len(opened) == 3
         with psycopg.connect(url, autocommit=True) as admin:
-            assert [r[0] for r in admin.execute("SELECT version FROM schema_migrations ORDER BY version")] == [1, 2, 3]
+            assert [r[0] for r in admin.execute("SELECT version FROM schema_migrations ORDER BY version")] == [1, 2, 3, 4]
     finally:
         for s in opened:
             s.close()
