@@ -73,6 +73,28 @@ class _Ids:
         return f"{prefix}-{self.n}" + (f"_{tail}" if tail else "")
 
 
+def _plan_line(draw: Callable[..., Any], new_id: Callable[[str], str], seg: dict[str, Any]) -> dict[str, Any]:
+    """A line of a deal's plan (docs/spec/deal-plan.md): its stage, step and role from the deal's segment."""
+    stage = draw(st.sampled_from(seg["stages"]))
+    line = {"id": new_id("pla"), "stage": stage["id"], "kind": draw(st.sampled_from(["milestone", "customer", "ours"])),
+            "text": draw(texts)}
+    steps = [s["id"] for s in stage.get("steps", [])]
+    if steps:
+        _maybe(draw, line, "step", st.sampled_from(steps))
+    roles = [r["id"] for r in seg.get("roles", [])]
+    if roles:
+        _maybe(draw, line, "role", st.sampled_from(roles))
+    _maybe(draw, line, "owner", lines)
+    _maybe(draw, line, "due", st.dates(dt.date(1990, 1, 1), dt.date(2100, 1, 1)).map(dt.date.isoformat))
+    _maybe(draw, line, "status", st.sampled_from(["not_started", "under_way", "done", "stuck"]))
+    _maybe(draw, line, "by_customer", st.booleans())
+    if draw(st.booleans()):
+        line["customer_changed"] = _date_time(draw)
+    if draw(st.booleans()):
+        line["comments"] = [{"text": draw(texts), "by": draw(lines), "at": _date_time(draw), "customer": draw(st.booleans())}]
+    return line
+
+
 def _maybe(draw: Callable[..., Any], out: dict[str, Any], key: str, strategy: st.SearchStrategy[Any]) -> None:
     """Sometimes set an optional field."""
     if draw(st.booleans()):
@@ -250,12 +272,15 @@ def maps(draw: Callable[..., Any]) -> dict[str, Any]:
         if draw(st.booleans()):
             deal["roles_engaged"] = _subset(draw, [r["id"] for r in seg.get("roles", [])])
         _maybe(draw, deal, "notes", texts)
+        if stage_ids and draw(st.booleans()):
+            deal["plan"] = [_plan_line(draw, new_id, seg) for _ in range(draw(st.integers(0, 3)))]
         doc["deals"].append(deal)
     n_actions = _count(draw, doc, "actions", 3)
     action_ids = [new_id("act") for _ in range(n_actions)]
 
     # every id in rule 1's namespace, for `about`
     everything = people + [u["id"] for u in usps] + note_ids + action_ids + [d["id"] for d in doc.get("deals", [])]
+    everything += [line["id"] for d in doc.get("deals", []) for line in d.get("plan", [])]
     for seg in segments:
         everything.append(seg["id"])
         for stage in seg["stages"]:
