@@ -72,3 +72,35 @@ def test_the_biggest_legal_maps_process_page_runs(app):
     at.toggle(key="process_arrange").set_value(True).run()
     assert not at.exception
     assert "Steps 1–25 of 67" in _captions(at)  # the map says English
+
+
+# -- the create form's upload (views/home.py) ---------------------------------------------------
+def _upload(app, data: bytes, lang: str = "sv"):
+    from apptest_support import ROOT
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    at.query_params["lang"] = lang  # the page's language (the form's own says the workshop's)
+    at.run()
+    at.radio(key="create_start").set_value("upload").run()
+    at.get("file_uploader")[0].upload("map.json", data, "application/json")
+    at.text_input(key="create_name").input("Karin")
+    at.button[1].click().run()
+    assert not at.exception
+    return at
+
+
+def test_the_create_form_refuses_the_100000_step_file_naming_the_place(app):
+    from test_limits import hundred_thousand_steps
+
+    at = _upload(app, hundred_thousand_steps())
+    errors = [e.value for e in at.error]
+    assert any("segments[0].steps: innehåller 100000 kundsteg; gränsen är 2000" in e for e in errors), errors
+    assert app.store.list_workshops() == []
+
+
+def test_the_create_form_takes_a_map_at_its_limits(app):
+    at = _upload(app, json.dumps(demo.biggest_map(segments=1)).encode(), lang="en")
+    assert not at.error
+    [ws] = app.store.list_workshops()
+    assert ws.counts["step"] == 2000
