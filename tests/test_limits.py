@@ -264,3 +264,13 @@ def test_limits_is_pure():
     for lib in ("streamlit", "duckdb", "jsonschema", "pyvis"):
         assert f"import {lib}" not in text
     assert "workshop.model.limits" in sys.modules
+
+
+def test_the_documented_limits_are_the_codes():
+    doc = (Path(__file__).parent.parent / "docs" / "limits.md").read_text(encoding="utf-8")
+    for what, per, limit in L.table():
+        assert f"| {what} | {per} | {limit:,} |" in doc
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "docs/limits.md" in readme
+    for lim in (L.STEPS, L.STAGES, L.SEGMENTS):
+        assert f"{lim.limit:,}" in readme
