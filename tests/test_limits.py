@@ -274,3 +274,23 @@ def test_the_documented_limits_are_the_codes():
     assert "docs/limits.md" in readme
     for lim in (L.STEPS, L.STAGES, L.SEGMENTS):
         assert f"{lim.limit:,}" in readme
+
+
+def test_a_new_dot_when_the_map_holds_the_most_votes_is_refused(store):
+    from workshop.services import facilitation as fs
+    from workshop.services.live import Identity
+    from workshop.services.maps import import_document
+
+    doc = demo.example("fleet")
+    people = [p["id"] for p in doc["participants"]]
+    votes = doc.setdefault("votes", [])
+    about = doc["segments"][0]["objections"][0]["id"]
+    votes += [{"participant": people[i % len(people)], "about": about, "dots": 1} for i in range(L.VOTES.limit - len(votes))]
+    created = import_document(store, doc).created
+    wid = doc["workshop"]["id"]
+    fac = fs.Facilitator(wid, created.facilitator_key, people[0])
+    n = fs.start_vote(store, fac, "objection", budget=4, max_per_element=3, prompt="Which?", now=1_700_000_000.0).no
+    with pytest.raises(BadInput) as info:
+        fs.set_dots(store, Identity(wid, people[1], "P", "token"), n, about, 1)
+    assert info.value.key == "error.limit"
+    assert "votes" in error_text(info.value, "en") and "röster" in error_text(info.value, "sv")
