@@ -14,8 +14,8 @@ from __future__ import annotations
 import secrets
 
 from ..errors import BadInput, Conflict, MapFormatError, Problem
-from ..model.elements import Element
 from ..model import limits
+from ..model.elements import Element
 from ..model.kinds import KINDS
 from ..model.limits import room_for
 from ..model.placement import segment_of
