@@ -78,7 +78,37 @@ def join(page, url: str, code: str) -> str:
     return page.url.split("t=")[1].split("&")[0]
 
 
-def browser(db: Path, code: str, small_code: str, rounds: int = 3) -> tuple[list[float], list[float], int, dict[str, float], list[float]]:
+def page_runs(db: Path, token: str, repeat: int = 3) -> list[tuple[str, float, float]]:
+    """(page, first run, median of later runs) in seconds of each page's script under AppTest,
+    for the participant whose link has ``token`` (the map has room for one who joins)."""
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    from bench.pages import PAGES
+    from workshop.services.app import shared_store
+
+    os.environ["KOPKARTA_DB"] = str(db)
+    out = []
+    for name in PAGES:
+        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=600)
+        at.query_params["t"] = token
+        at.run()
+        if name != "home":
+            at.switch_page(f"views/{name}.py")
+        times = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            at.run()
+            times.append(time.perf_counter() - t0)
+            if at.exception:
+                raise RuntimeError(f"{name}: {at.exception[0].value}")
+        out.append((name, times[0], statistics.median(times[1:])))
+    shared_store(db).close()
+    return out
+
+
+def browser(db: Path, code: str, small_code: str, rounds: int = 3) -> tuple[list[float], list[float], int, dict[str, float], list[float], str]:
     """(seconds to a drawn board, seconds to the next page of steps, steps on the screen, and
     seconds to a drawn board as the first page the server draws after a restart: the map is
     read from the database then), and the seconds to a drawn board of the small example, for
@@ -121,7 +151,7 @@ def browser(db: Path, code: str, small_code: str, rounds: int = 3) -> tuple[list
             chromium.close()
     finally:
         server.stop()
-    return opened, paged, shown, cold, small
+    return opened, paged, shown, cold, small, token
 
 
 def main() -> int:
@@ -146,7 +176,8 @@ def main() -> int:
             subprocess.run([sys.executable, "-m", "workshop", "list", "--json", "--db", str(db)], cwd=ROOT, check=True, capture_output=True, text=True).stdout
         )}
         small_id = demo.example("fleet")["workshop"]["id"]
-        opened, paged, shown, cold, small = browser(db, codes["biggest"], codes[small_id])
+        opened, paged, shown, cold, small, token = browser(db, codes["biggest"], codes[small_id])
+        runs = page_runs(db, token)
         load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else ["?"] * 3
     table = "\n".join(
         f"| {name} | {size / 1e6:.1f} MB | {read:.2f} s ({outcome}) | {took:.1f} s, exit {status}{(': ' + said) if said else ''} |"
@@ -173,6 +204,12 @@ def main() -> int:
         f"for it): {cold['biggest']:.2f} s (the small example's: {cold['small']:.2f} s). "
         f"For comparison, the small example's (fleet) process page at the same time: median {statistics.median(small):.2f} s. "
         f"Load average at the end: {' '.join(load)} (the machine is shared)."
+    )
+    body += (
+        "\n\nEach page's script run on the biggest map under AppTest (the whole app script; the first segment; "
+        "a page drawn by Streamlit draws the whole segment, only the process page pages it):\n\n"
+        "| page | first run | later runs (median) |\n|---|---|---|\n"
+        + "\n".join(f"| {name} | {first * 1000:.0f} ms | {later * 1000:.0f} ms |" for name, first, later in runs)
     )
     write_section("Biggest map", body)
     print(body)
