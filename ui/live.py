@@ -54,6 +54,12 @@ COMPONENT = st.components.v2.component("kopkarta_live", js=assets.loader_js(), i
 #: the safety net's poll of the page's structure (seconds): a missed change shows within this
 SAFETY_SECONDS = 30.0
 
+#: a segment with more steps than this is drawn a page of :data:`PAGE_SIZE` steps per stage
+#: at a time, on the board and when arranging it (issue 18: the biggest legal map has 2,000
+#: steps in a segment; drawn whole, its process page had not shown after 240 s)
+PAGE_AFTER = 300
+PAGE_SIZE = 25
+
 #: what the board draws, by kind of step (the page's arranging view draws the same)
 STEP_ICONS = {"action": "▸", "meeting": "👥", "decision": "⚖️", "approval": "✅", "document": "📄", "evaluation": "🔍"}
 
@@ -63,7 +69,8 @@ _TEXTS = {
         "process.steps", "process.no_steps", "process.exit_criteria", "process.no_exit", "process.must_be_true",
         "process.questions", "process.seller_side", "process.seller_activities", "process.buyer_enablement",
         "process.no_enablement", "process.hidden", "process.empty", "notes.anonymous", "live.reconnecting",
-        "live.note_here", "notes.text", "notes.post", "form.cancel", *(f"option.step_kind.{k}" for k in STEP_ICONS),
+        "live.note_here", "notes.text", "notes.post", "form.cancel", "process.page_of", "process.page_prev",
+        "process.page_next", *(f"option.step_kind.{k}" for k in STEP_ICONS),
     ),
     "clock": ("rounds.no_timer", "rounds.paused", "rounds.time_up", "live.voted", "live.reconnecting"),
     "results": (
@@ -125,7 +132,10 @@ def board(page, mode: str = "columns") -> None:
     sticky note put on a card (the card's 📝 button) is posted here, in the run the part asks
     for: through the services, as any change."""
     who = viewer_of(page)
-    options = {"mode": mode, "icons": STEP_ICONS, "defaults": DEFAULTS["step"], "note": not page.read_only}
+    options = {
+        "mode": mode, "icons": STEP_ICONS, "defaults": DEFAULTS["step"], "note": not page.read_only,
+        "pageAfter": PAGE_AFTER, "pageSize": PAGE_SIZE,
+    }
     if _drawn_before("board", page.segment_id) and not who.concealing:
         # on the screen since the page's last run, kept up to date by the stream: its state is
         # not sent again (on a busy board, most of a run's bytes; while a round hides things,

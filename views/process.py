@@ -30,6 +30,8 @@ class Board:
         self.seg = page.segment
         self.stages = self.seg.get("stages", [])
         self.roles = {r["id"]: r["name"] for r in self.seg.get("roles", [])}
+        # a big segment is arranged a page of steps per stage at a time, as the board shows it
+        self.paged = sum(len(s.get("steps", [])) for s in self.stages) > live.PAGE_AFTER
 
     def draw(self) -> None:
         st.title(t("process.title", self.lang))
@@ -142,10 +144,33 @@ class Board:
             steps = stage.get("steps", [])
             if not steps:
                 st.caption("⚠️ " + t("process.no_steps", self.lang))
-            for j, step in enumerate(steps):
-                self._step(stage, j, step)
+            start, end = self._page(stage["id"], len(steps))
+            for j in range(start, end):
+                self._step(stage, j, steps[j])
+            if self.paged and len(steps) > live.PAGE_SIZE:
+                self._pager(stage["id"], start, end, len(steps))
             st.markdown("\n\n".join(self._criteria_blocks(stage)))
         self._seller_card(stage)
+
+    def _page(self, stage_id: str, count: int) -> tuple[int, int]:
+        """The steps of a stage shown now: all, or (a big segment) one page of them."""
+        if not self.paged:
+            return 0, count
+        pages = max(1, -(-count // live.PAGE_SIZE))
+        page = min(st.session_state.get(f"steps_page:{stage_id}", 0), pages - 1)
+        return page * live.PAGE_SIZE, min(count, (page + 1) * live.PAGE_SIZE)
+
+    def _pager(self, stage_id: str, start: int, end: int, count: int) -> None:
+        key = f"steps_page:{stage_id}"
+        page = start // live.PAGE_SIZE
+        row = st.columns([1, 2, 1], vertical_alignment="center")
+        if row[0].button(t("process.page_prev", self.lang), key=f"prev:{stage_id}", disabled=page == 0, type="tertiary"):
+            st.session_state[key] = page - 1
+            st.rerun()
+        row[1].caption(t("process.page_of", self.lang, **{"from": start + 1, "to": end, "count": count}))
+        if row[2].button(t("process.page_next", self.lang), key=f"next:{stage_id}", disabled=end >= count, type="tertiary"):
+            st.session_state[key] = page + 1
+            st.rerun()
 
     def _goal_blocks(self, stage: dict) -> list[str]:
         """The stage's goal for the customer and the notes about the stage."""

@@ -244,3 +244,89 @@ def hostile_map(workshop_id: str = "hostile") -> dict[str, Any]:
     doc["workshop"]["id"] = workshop_id
     doc["workshop"]["language"] = "en"
     return doc
+
+
+def biggest_map(workshop_id: str = "biggest", *, segments: int | None = None) -> dict[str, Any]:
+    """The biggest map the limits allow (:mod:`workshop.model.limits`): every limit reached.
+
+    Every count limit is reached (segments, and in each segment its stages, steps, flows,
+    roles, relations, motives and objections; USPs, notes, votes, deals and actions; the
+    participants but one, so its creator can join it), and each limit on an element's own lists is reached by at least one element (the
+    first stage's lists of texts, the first motive's roles, ...). Texts are short, so the file
+    stays under the 10 MB limit. ``segments``: fewer segments, each still at its limits (the
+    tests' smaller variant). Deterministic.
+    """
+    from .model import limits as L
+
+    n_segments = L.SEGMENTS.limit if segments is None else segments
+    n_stages, n_steps, n_roles = L.STAGES.limit, L.STEPS.limit, L.ROLES.limit
+    segs, all_motives, addressable = [], [], []
+    for g in range(n_segments):
+        roles = [f"g{g}r{r}" for r in range(n_roles)]
+        stage_ids = [f"g{g}s{s}" for s in range(n_stages)]
+        step_ids = [f"g{g}t{k}" for k in range(n_steps)]
+        per_stage = -(-n_steps // n_stages)  # the steps spread over the stages, in order
+        stages = [
+            {
+                "id": sid,
+                "name": f"Stage {s + 1}",
+                "steps": [
+                    {"id": tid, "text": f"Step {k + 1}", "owner": roles[k % n_roles]}
+                    for k, tid in enumerate(step_ids[s * per_stage : (s + 1) * per_stage], start=s * per_stage)
+                ],
+                "exit_criteria": [f"Evidence {s + 1}"],
+            }
+            for s, sid in enumerate(stage_ids)
+        ]
+        for key in ("exit_criteria", "must_be_true", "seller_activities", "buyer_enablement", "questions"):
+            stages[0][key] = [f"{key} {i + 1}" for i in range(L.TEXTS.limit)]
+        flows = [{"from": a, "to": b} for a, b in zip(step_ids, step_ids[1:])]
+        flows += [
+            {"from": step_ids[(i * 7 + 5) % n_steps], "to": step_ids[(i * 3) % n_steps], "kind": "loop"}
+            for i in range(L.FLOWS.limit - len(flows))
+        ]
+        role_list = [{"id": rid, "name": f"Role {r + 1}", "influence": 1 + r % 5, "stance": r % 5 - 2} for r, rid in enumerate(roles)]
+        role_list[0]["involvement"] = {sid: "decides" for sid in stage_ids[: L.INVOLVEMENT.limit]}
+        relations = [
+            {"from": roles[i % n_roles], "to": roles[(i * 13 + 1 + i // n_roles) % n_roles], "kind": "influences"}
+            for i in range(L.RELATIONS.limit)
+        ]
+        relations = [r for r in relations if r["from"] != r["to"]]
+        relations += [{"from": roles[0], "to": roles[1], "kind": "trusts"}] * (L.RELATIONS.limit - len(relations))
+        motives = [{"id": f"g{g}m{m}", "text": f"Motive {m + 1}", "roles": [roles[m % n_roles]]} for m in range(L.MOTIVES.limit)]
+        motives[0]["roles"] = roles[: L.IDS.limit]
+        objections = [
+            {"id": f"g{g}o{o}", "text": f"Objection {o + 1}", "stage": stage_ids[o % n_stages]} for o in range(L.OBJECTIONS.limit)
+        ]
+        objections[0]["responses"] = [f"Answer {i + 1}" for i in range(L.TEXTS.limit)]
+        objections[0]["roles"] = roles[: L.IDS.limit]
+        segs.append({
+            "id": f"g{g}", "name": f"Segment {g + 1}", "stages": stages, "flows": flows, "roles": role_list,
+            "relations": relations, "motives": motives, "objections": objections,
+        })
+        all_motives.extend(m["id"] for m in motives)
+        addressable.extend(step_ids[:: max(1, n_steps // 100)])
+    # all but one: whoever creates the workshop from the file, or opens it, joins it as the last
+    people = [{"id": f"p{i}", "name": f"Participant {i + 1}"} for i in range(L.PARTICIPANTS.limit - 1)]
+    usps = [{"id": f"u{u}", "text": f"USP {u + 1}", "motives": [all_motives[u % len(all_motives)]]} for u in range(L.USPS.limit)]
+    usps[0]["motives"] = all_motives[: L.IDS.limit]
+    deals = [
+        {"id": f"d{d}", "name": f"Deal {d + 1}", "segment": segs[d % n_segments]["id"], "stage": segs[d % n_segments]["stages"][d % n_stages]["id"]}
+        for d in range(L.DEALS.limit)
+    ]
+    deals[0]["roles_engaged"] = [r["id"] for r in segs[0]["roles"][: L.IDS.limit]]
+    return {
+        "format": "kopkarta-map",
+        "version": 1,
+        "workshop": {"id": workshop_id, "title": "The biggest legal map", "language": "en"},
+        "participants": people,
+        "usps": usps,
+        "segments": segs,
+        "notes": [{"id": f"n{i}", "text": f"Note {i + 1}", "about": addressable[i % len(addressable)]} for i in range(L.NOTES.limit)],
+        "votes": [
+            {"participant": people[i % len(people)]["id"], "about": addressable[i % len(addressable)], "dots": 1}
+            for i in range(L.VOTES.limit)
+        ],
+        "deals": deals,
+        "actions": [{"id": f"a{i}", "text": f"Action {i + 1}"} for i in range(L.ACTIONS.limit)],
+    }

@@ -2,6 +2,9 @@
 // checklist), each with its steps, exit criteria and the mirrored seller stage, and the sticky
 // notes on any of them. The stream's elements are applied as they come (no run of the page);
 // a note put on a card goes to the page through the component's trigger (the services store it).
+// A big segment (more steps than the page's `pageAfter`, issue 18) shows a page of `pageSize`
+// steps per stage, with "previous" and "next" on each stage: the browser draws a few hundred
+// steps, not thousands, and the viewer moves through a stage's steps one page at a time.
 
 import { byPos, clamped, node } from "./dom.js";
 import { View } from "./view.js";
@@ -10,6 +13,7 @@ export class BoardView extends View {
   constructor(parent, style) {
     super(parent, style);
     this.elements = new Map();
+    this.pages = new Map(); // stage id -> the page of its steps shown (a big segment's)
   }
 
   loadState(state) {
@@ -61,10 +65,17 @@ export class BoardView extends View {
     const wanted = [];
     const kept = new Map();
     const names = JSON.stringify([...this.roles, ...this.people]); // every card shows some of them
+    const stepsOf = new Map(stages.map((stage) => [stage.id, this.of("step", stage.id)]));
+    let total = 0;
+    for (const steps of stepsOf.values()) total += steps.length;
+    const opts = this.cfg.options || {};
+    this.pageSize = opts.pageAfter && total > opts.pageAfter ? Math.max(1, opts.pageSize || 25) : 0;
     stages.forEach((stage, i) => {
-      const steps = this.of("step", stage.id);
+      const all = stepsOf.get(stage.id);
+      const page = this.pageOf(stage.id, all.length);
+      const steps = this.pageSize ? all.slice(page.from, page.to) : all;
       const sig = JSON.stringify([
-        i, stage.data, this.noteSig(stage.id), names,
+        i, stage.data, this.noteSig(stage.id), names, page,
         steps.map((st) => [st.id, st.data, this.noteSig(st.id)]), this.composing && this.composing.about,
       ]);
       const old = this.columns.get(stage.id);
@@ -72,6 +83,7 @@ export class BoardView extends View {
       if (!col) {
         col = mode === "columns" ? this.column(i, stage, steps) : this.checklistStage(i, stage, steps);
         col.dataset.stage = stage.id;
+        if (page.pages > 1) col.querySelector("[data-pager]").replaceWith(this.pager(stage.id, page));
       }
       kept.set(stage.id, { sig, node: col });
       wanted.push(col);
@@ -82,6 +94,38 @@ export class BoardView extends View {
     });
     while (this.grid.children.length > wanted.length) this.grid.lastChild.remove();
     this.placeComposer();
+  }
+
+  // which of a stage's steps are shown: all, or (a big segment) one page of them
+  pageOf(stageId, count) {
+    if (!this.pageSize) return { from: 0, to: count, count, page: 0, pages: 1 };
+    const pages = Math.max(1, Math.ceil(count / this.pageSize));
+    const page = Math.min(this.pages.get(stageId) || 0, pages - 1);
+    const from = page * this.pageSize;
+    return { from, to: Math.min(count, from + this.pageSize), count, page, pages };
+  }
+
+  pager(stageId, page) {
+    const bar = node("div", "kk-pager kk-row");
+    const button = (label, attr, to, disabled) => {
+      const b = node("button", "kk-secondary", label);
+      b.type = "button";
+      b.dataset[attr] = stageId;
+      b.disabled = disabled;
+      b.addEventListener("click", () => {
+        this.pages.set(stageId, to);
+        this.drawBoard();
+      });
+      return b;
+    };
+    const label = this.text("process.page_of", { from: page.from + 1, to: page.to, count: page.count });
+    bar.append(
+      button(this.text("process.page_prev"), "pagePrev", page.page - 1, page.page === 0),
+      node("span", "kk-gray", label),
+      button(this.text("process.page_next"), "pageNext", page.page + 1, page.page >= page.pages - 1),
+    );
+    bar.setAttribute("aria-label", label);
+    return bar;
   }
 
   noteSig(eid) {
@@ -157,6 +201,7 @@ export class BoardView extends View {
         ul.appendChild(li);
       }
       card.appendChild(ul);
+      card.appendChild(node("div")).dataset.pager = stage.id;
     }
     card.append(
       ...this.list("process.exit_criteria", d.exit_criteria, "process.no_exit"),
@@ -259,6 +304,7 @@ export class BoardView extends View {
       const hidden = step.data.behind_the_scenes ? " 🕶" : "";
       box.appendChild(node("p", "kk-mono", `☐ ${step.data.text}${owner}${hidden}`));
     }
+    box.appendChild(node("div")).dataset.pager = stage.id;
     box.appendChild(this.heading(this.text("process.exit_criteria")));
     const crit = stage.data.exit_criteria || [];
     // criteria to verify with the customer, not met ones: an open box, as the steps have

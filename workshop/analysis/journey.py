@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import Iterator
 
-import networkx as nx
-
 from workshop.model.defaults import get
 
 from .context import Hit, SegmentView, short
@@ -53,16 +51,22 @@ def dead_end(seg: SegmentView) -> Iterator[Hit]:
 
 
 def unreachable_step(seg: SegmentView) -> Iterator[Hit]:
-    """Steps no path of flows reaches from the first stage (whose steps are where paths start)."""
+    """Steps no path of flows reaches from the first stage (whose steps are where paths start).
+
+    One walk from all the starts at once: a walk from each start (networkx's ``descendants``
+    per start) cost starts × flows, 0.3 s a segment of the biggest legal map (issue 18)."""
     if not seg.flows:
         return
-    graph = nx.DiGraph()
-    graph.add_nodes_from(step["id"] for _, _, step in seg.steps())
-    graph.add_edges_from((f["from"], f["to"]) for f in seg.flows)
-    starts = {step["id"] for i, _, step in seg.steps() if i == 0}
-    reached = set(starts)
-    for start in starts:
-        reached |= nx.descendants(graph, start)
+    after: dict[str, list[str]] = {}
+    for f in seg.flows:
+        after.setdefault(f["from"], []).append(f["to"])
+    reached = {step["id"] for i, _, step in seg.steps() if i == 0}
+    frontier = list(reached)
+    while frontier:
+        for nxt in after.get(frontier.pop(), ()):
+            if nxt not in reached:
+                reached.add(nxt)
+                frontier.append(nxt)
     for i, stage, step in seg.steps():
         if i != 0 and step["id"] not in reached:
             yield _step_hit(stage, step)

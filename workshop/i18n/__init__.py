@@ -66,13 +66,16 @@ def error_text(error: BaseException, lang: str = DEFAULT_LANGUAGE) -> str:
         return "; ".join(shown) + (f" (+{more})" if more > 0 else "")
     key = getattr(error, "key", None)
     if key and key in catalogue(DEFAULT_LANGUAGE):
-        params = {k: t(v, lang) if isinstance(v, str) and v in catalogue(DEFAULT_LANGUAGE) else v
-                  for k, v in getattr(error, "params", {}).items()}
-        return t(key, lang, **params)
+        return t(key, lang, **_params(getattr(error, "params", {}), lang))
     return str(error)
+
+
+def _params(params: dict[str, Any], lang: str) -> dict[str, Any]:
+    """An error's values, those that are i18n keys (``limit.what.step``) said in ``lang``."""
+    return {k: t(v, lang) if isinstance(v, str) and v in catalogue(DEFAULT_LANGUAGE) else v for k, v in params.items()}
 
 
 def _problem(problem: Any, lang: str) -> str:
     key = getattr(problem, "key", None)
-    text = t(key, lang, **problem.params) if key and key in catalogue(DEFAULT_LANGUAGE) else problem.message
+    text = t(key, lang, **_params(problem.params, lang)) if key and key in catalogue(DEFAULT_LANGUAGE) else problem.message
     return f"{problem.place}: {text}" if problem.place else text

@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator
 
 from ..errors import Problem
 from .kinds import CONSENSUS_CRITERIA, KINDS
+from .limits import element_problems
 from .schema_words import describe
 
 
@@ -59,6 +60,9 @@ def check_element(kind: str, data: Mapping[str, Any]) -> list[Problem]:
         if name not in CONSENSUS_CRITERIA:
             problems.append(Problem("criterion", f"unknown consensus criterion {name!r}", "problem.enum",
                                     {"value": repr(name), "choices": ", ".join(CONSENSUS_CRITERIA)}))
+    too_many = element_problems(kind, fields)  # counted first: a list of 100,000 ids is not walked
+    if too_many:
+        return problems + too_many
     for err in sorted(_validator(kind).iter_errors(fields), key=lambda e: list(e.absolute_path)):
         for path, message, key, params in describe(err):
             problems.append(Problem(".".join(str(p) for p in path), _short(message), key, params))

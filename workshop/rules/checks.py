@@ -14,8 +14,10 @@ from __future__ import annotations
 import secrets
 
 from ..errors import BadInput, Conflict, MapFormatError, Problem
+from ..model import limits
 from ..model.elements import Element
 from ..model.kinds import KINDS
+from ..model.limits import room_for
 from ..model.placement import segment_of
 from ..model.references import REFERRING_KINDS, SEGMENT, references
 from ..ports import Transaction
@@ -58,6 +60,21 @@ def check_parent(idx: MapIndex, kind: str, parent: str | None) -> None:
     found = idx.get(parent)
     if found is None or found.kind != want:
         raise BadInput(f"a {kind} must be placed in a {want}; '{parent}' is not one")
+
+
+def check_room(idx: MapIndex, kind: str, parent: str | None) -> None:
+    """Refuse a new element of ``kind`` under ``parent`` when its list is full
+    (:mod:`workshop.model.limits`: a map a room can make must stay a map the app can import,
+    draw and export). Call after :func:`check_parent`."""
+    def count(scope: str) -> int:
+        if kind == "step":  # counted over every stage of the step's segment
+            stage = idx.get(parent)
+            return sum(idx.count("step", s.eid) for s in idx.siblings("stage", stage.parent if stage else None))
+        return idx.count(kind, parent)
+
+    full = room_for(kind, count)
+    if full is not None:
+        raise limits.no_room(full)
 
 
 def check_references(

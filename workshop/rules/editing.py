@@ -16,7 +16,7 @@ from ..model.elements import Element, criterion_id, new_internal_id
 from ..model.facilitation import refuse_if_read_only
 from ..model.kinds import KINDS
 from ..ports import Transaction
-from .checks import check_parent, check_references, fresh_id, position, raise_problems, refuse_if_referenced
+from .checks import check_parent, check_references, check_room, fresh_id, position, raise_problems, refuse_if_referenced
 from .index import MapIndex
 
 #: what a participant's undo takes back (facilitation, votes and imports are not in it)
@@ -72,6 +72,7 @@ def add(
     if eid in idx:
         raise Conflict(f"the id '{eid}' is already used in this workshop")
     check_parent(idx, kind, parent)
+    check_room(idx, kind, parent)
     check_references(idx, Element(eid, kind, parent, 0.0, data))
     pos = position(tx, idx, workshop_id, kind, parent, index, exclude=None)
     el = Element(eid, kind, parent, pos, data)
@@ -172,6 +173,10 @@ def undo_last(tx: Transaction, workshop_id: str, actor: str) -> dict[str, Any]:
     before = [from_snapshot(s) for s in (last.before or [])]
     after = [from_snapshot(s) for s in (last.after or [])]
     _check_undo(tx, idx, workshop_id, last.seq, before, after)
+    gone = {a.eid for a in after}
+    for b in before:  # what an undo puts back (a deleted element) must fit, as an add must
+        if b.eid not in gone and b.eid not in idx:
+            check_room(idx, b.kind, b.parent)
     new_seq = tx.record(
         workshop_id, actor, "undo", last.kind, last.eid, [snapshot(a) for a in after], [snapshot(b) for b in before],
         undoes=last.seq,

@@ -36,7 +36,7 @@ from ..model.rounds import Round
 from ..model.tallies import dots_of, round_of
 from ..ports import Transaction
 from . import editing
-from .checks import position, raise_problems
+from .checks import check_room, position, raise_problems
 from .index import MapIndex
 
 
@@ -105,6 +105,8 @@ def set_dots(
     if dots:
         data = {"participant": participant, "about": about, "round": round_no, "dots": dots}
         raise_problems(check_element("vote", data))
+        if not old:  # a new vote, not a change of dots
+            check_room(idx, "vote", None)
         pos = position(tx, idx, workshop_id, "vote", None, None, exclude=None)
         new = Element(new_internal_id("vote"), "vote", None, pos, data)
     with tx.privately(rnd.concealed):

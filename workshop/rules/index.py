@@ -60,6 +60,10 @@ class MapIndex:
         """Elements of ``kind`` directly under ``parent``, in order."""
         return sorted((e for e in self._children.get(parent, {}).values() if e.kind == kind), key=lambda e: e.pos)
 
+    def count(self, kind: str, parent: str | None) -> int:
+        """How many elements of ``kind`` are directly under ``parent``."""
+        return sum(1 for e in self._children.get(parent, {}).values() if e.kind == kind)
+
     def last_pos(self, kind: str, parent: str | None) -> float | None:
         return max((e.pos for e in self._children.get(parent, {}).values() if e.kind == kind), default=None)
 

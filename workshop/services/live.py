@@ -16,6 +16,7 @@ from typing import Any
 from ..errors import BadInput, NotFound
 from ..i18n import LANGUAGES
 from ..memo import Memo
+from ..model import limits
 from ..model.elements import Element, assemble
 from ..model.reader import read_map
 from ..ports import Storage
@@ -136,6 +137,8 @@ def create_workshop(
     name = _clean_line(name, "name")
     if upload is not None:
         doc = read_map(upload)
+        if len(doc.get("participants", [])) >= limits.PARTICIPANTS.limit:  # its creator joins it
+            raise limits.no_room(limits.PARTICIPANTS)
     else:
         if template not in TEMPLATES:
             raise BadInput(f"unknown starting point '{template}'")
