@@ -114,3 +114,20 @@ def test_activity_overdue_and_progress():
     assert plan.last_customer_activity(lines) == dt.datetime(2027, 1, 5, 8, tzinfo=dt.timezone.utc)
     assert [plan.overdue(line, dt.date(2027, 1, 11)) for line in lines] == [False, True, False]
     assert plan.progress(lines) == (1, 3)
+
+
+def test_a_plan_over_its_limits_is_refused_with_the_place_named():
+    """docs/limits.md: at most 500 lines a deal's plan, 50 comments a line."""
+    from workshop.model import limits
+
+    doc, seg, deal = _fleet()
+    stage = seg["stages"][0]["id"]
+    deal["plan"] = [{"id": f"pl{i}", "stage": stage, "kind": "customer", "text": "x"} for i in range(limits.PLAN_LINES.limit + 1)]
+    with pytest.raises(MapFormatError) as exc:
+        validate(doc)
+    assert f"deals[{doc['deals'].index(deal)}].plan: holds 501 plan lines; the limit is 500" in str(exc.value)
+    comment = {"text": "c", "by": "Kim", "at": "2027-01-01T00:00:00Z"}
+    deal["plan"] = [{"id": "pl1", "stage": stage, "kind": "customer", "text": "x", "comments": [comment] * 51}]
+    with pytest.raises(MapFormatError) as exc:
+        validate(doc)
+    assert "plan[0].comments: holds 51 comments" in str(exc.value)

@@ -53,6 +53,9 @@ ROLES = Limit("role", "segment", 200)
 RELATIONS = Limit("relation", "segment", 1_000)
 MOTIVES = Limit("motive", "segment", 200)
 OBJECTIONS = Limit("objection", "segment", 300)
+#: a deal's plan (docs/spec/deal-plan.md): its lines, and each line's comments
+PLAN_LINES = Limit("plan_item", "deal", 500)
+COMMENTS = Limit("comment", "list", 50)
 #: an element's own lists: texts (exit criteria, questions, responses, ...) and ids it names
 TEXTS = Limit("text", "list", 50)
 IDS = Limit("id", "list", 200)
@@ -62,7 +65,8 @@ INVOLVEMENT = Limit("involvement", "list", STAGES.limit)
 #: every limit on a kind of element, by kind (what a live add is checked against)
 BY_KIND: dict[str, Limit] = {
     lim.kind: lim
-    for lim in (SEGMENTS, PARTICIPANTS, USPS, NOTES, VOTES, DEALS, ACTIONS, STAGES, STEPS, FLOWS, ROLES, RELATIONS, MOTIVES, OBJECTIONS)
+    for lim in (SEGMENTS, PARTICIPANTS, USPS, NOTES, VOTES, DEALS, ACTIONS, STAGES, STEPS, FLOWS, ROLES, RELATIONS, MOTIVES, OBJECTIONS,
+                PLAN_LINES)
 }
 #: the document's top-level lists and the segment's lists, by key
 _TOP = {"segments": SEGMENTS, "participants": PARTICIPANTS, "usps": USPS, "notes": NOTES, "votes": VOTES, "deals": DEALS, "actions": ACTIONS}
@@ -73,7 +77,8 @@ OWN_LISTS: dict[str, dict[str, Limit]] = {
     "objection": {"responses": TEXTS, "roles": IDS},
     "motive": {"roles": IDS},
     "usp": {"motives": IDS},
-    "deal": {"roles_engaged": IDS},
+    "deal": {"roles_engaged": IDS, "plan": PLAN_LINES},
+    "plan_item": {"comments": COMMENTS},
     "role": {"involvement": INVOLVEMENT},
 }
 #: the kind each top-level or segment list holds
@@ -111,6 +116,11 @@ def _document(doc: dict[str, Any]) -> Iterator[Problem]:
                     yield from _segment(f"segments[{i}]", seg)
         else:
             yield from _own_lists(key, _KIND_OF[key], items)
+        if key == "deals":  # each deal's plan lines and their comments
+            for i, deal in enumerate(items[: DEALS.limit]):
+                plan = deal.get("plan") if isinstance(deal, dict) else None
+                if isinstance(plan, list):
+                    yield from _own_lists(f"deals[{i}].plan", "plan_item", plan[: PLAN_LINES.limit])
 
 
 def _segment(where: str, seg: dict[str, Any]) -> Iterator[Problem]:
@@ -182,6 +192,8 @@ _ENGLISH = {
     "text": "texts",
     "id": "ids",
     "involvement": "stages",
+    "plan_item": "plan lines",
+    "comment": "comments",
 }
 
 
@@ -205,4 +217,5 @@ def table() -> list[tuple[str, str, int]]:
     out += [("texts in one list of an element (exit criteria, questions, responses, ...)", "list", TEXTS.limit)]
     out += [("ids in one list of an element (a motive's roles, a USP's motives, ...)", "list", IDS.limit)]
     out += [("stages in a role's involvement", "role", INVOLVEMENT.limit)]
+    out += [(_ENGLISH["plan_item"], "deal", PLAN_LINES.limit), ("comments on one plan line", "plan line", COMMENTS.limit)]
     return out

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..errors import BadInput, Conflict, NotFound
 from ..model.element_schema import check_element
+from ..model import limits
 from ..model.elements import Element
 from ..ports import Transaction
 from .checks import check_references, position, raise_problems
@@ -35,6 +36,8 @@ def add_draft(tx: Transaction, workshop_id: str, deal_id: str, lines: list[dict[
     idx = tx.index(workshop_id)
     if idx.siblings("plan_item", deal_id):
         raise Conflict("this deal has a plan already", key="plan.has_plan")
+    if len(lines) > limits.PLAN_LINES.limit:
+        raise limits.no_room(limits.PLAN_LINES)
     if not lines:
         raise BadInput("the deal's segment has nothing to plan yet: no stage with exit criteria, steps or our activities", key="plan.nothing")
     base = position(tx, idx, workshop_id, "plan_item", deal_id, None, exclude=None)
