@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 from contextlib import asynccontextmanager
 
+import pandas  # noqa: F401  (before any page runs: see below)
 import streamlit as st
 
 from ui.admin import configured_admin_key
@@ -25,6 +26,11 @@ from workshop.services.app import shared_store
 from workshop.services.stream import Broadcaster
 
 _live: dict[str, object] = {}
+
+# pandas is imported here, once, before the server serves: Streamlit and plotly import it lazily
+# while a page runs, and plotly treats a module that another session's thread is still importing
+# as loaded. Two sessions racing on that first import gave one of them "partially initialized
+# module 'pandas' has no attribute 'Series'" in the pipeline's chart (seen in a test run).
 
 # Before uvicorn listens: a store that cannot open, or an admin key too short, stops the server
 # with one line and status 1 rather than serving pages that can only fail (web.startup).
