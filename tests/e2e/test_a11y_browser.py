@@ -84,8 +84,10 @@ def test_the_facilitator_console_and_the_presenter_view(room, tab):
     tab.locator(".st-key-fac_key input").press("Enter")
     tabs = tab.get_by_role("tab")
     tab.get_by_role("tab", name="Phases").wait_for(timeout=60000)
+    tab.get_by_role("tab", name="Workshop", exact=True).wait_for(timeout=60000)  # the last: all six are drawn
+    settled(tab)
     names = [n.strip() for n in tabs.all_inner_texts()]
-    assert len(names) >= 6
+    assert len(names) >= 6, names
     for name in names:
         tab.get_by_role("tab", name=name, exact=True).click()
         settled(tab)
