@@ -4,7 +4,7 @@ A seller drafts the plan of deal A on the deals page and shares it; the customer
 on a phone in another browser. The customer's page holds nothing internal in its DOM (the held
 back text of a role's stance and personal risk, an objection, the deal's notes, deal B); the
 customer ticks a line and adds a step of their own, and both show on the seller's open deals page
-without a reload. The link ended by the seller is refused. The customer's page passes axe.
+without a reload, and on the pipeline open in another tab. The link ended by the seller is refused. The customer's page passes axe.
 
 Every wait is for a state, with room for a busy two-core machine.
 """
@@ -79,6 +79,11 @@ def test_a_shared_plan_reaches_the_customer_and_their_changes_reach_the_seller(r
         link = re.search(r"/plan\?s=[A-Za-z0-9_-]+", code.inner_text()).group(0)
         assert seller.locator("[data-testid='stImage'] img").count() >= 1  # the link's QR code
 
+        # the sales manager's pipeline, open in another tab of the seller's browser
+        pipeline = laptop.new_page()
+        pipeline.goto(f"{room.url}/pipeline?t={token}")
+        pipeline.get_by_text(f"0 of {total} done").first.wait_for(timeout=60000)
+
         # the customer, in another browser, on a phone
         customer.goto(room.url + link)
         customer.get_by_text("Our plan together").wait_for(timeout=60000)
@@ -98,6 +103,7 @@ def test_a_shared_plan_reaches_the_customer_and_their_changes_reach_the_seller(r
         _progress(seller, 1, total).first.wait_for(timeout=60000)
         latest = seller.locator("[data-testid='stText']", has_text=ticked[:30])
         latest.first.wait_for(timeout=60000)
+        pipeline.get_by_text(f"1 of {total} done").first.wait_for(timeout=60000)  # no reload there either
 
         # a step of the customer's own: on the seller's page too
         customer.get_by_text("What else must happen on your side?").click()
