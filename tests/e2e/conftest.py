@@ -250,3 +250,19 @@ def import_workshop(db: Path, doc: dict, workshop_id: str) -> tuple[str, str]:
     found = re.search(r"join code (\S+); facilitator key (\S+) ", made.stderr)
     assert found, made.stderr
     return found.group(1), found.group(2)
+
+
+def type_number(page, container: str, value: str) -> None:
+    """Type ``value`` into the number input in ``container`` (a widget's ``.st-key-…`` class) and
+    wait until Streamlit has taken it: leaving the field (Tab) applies it, and the "Press Enter to
+    apply" hint goes.
+    A click on a button right after a bare ``fill`` could reach the server before the new value
+    on a busy machine (a vote started with the default 5 dots instead of the 3 typed)."""
+    field = page.locator(f"{container} input")
+    field.fill(value)
+    field.press("Tab")
+    page.locator(f"{container} [data-testid='InputInstructions']").wait_for(state="detached", timeout=60000)
+    page.wait_for_function(
+        "([sel, v]) => { const e = document.querySelector(sel + ' input'); return !!e && e.value === v; }",
+        arg=[container, value], timeout=60000,
+    )

@@ -17,7 +17,7 @@ import pytest
 from workshop import demo
 
 from .axe import assert_accessible, settled
-from .conftest import Server, import_workshop
+from .conftest import Server, import_workshop, type_number
 
 pytestmark = pytest.mark.browser
 
@@ -100,7 +100,7 @@ def test_join_add_a_step_and_vote_with_the_keyboard_alone(room, browser):
         # the facilitator opens a dot vote (three dots each); Kim's ballot comes up
         facilitator = _console(browser, room)
         facilitator.get_by_role("tab", name="Dot vote").click()
-        facilitator.locator(".st-key-fac_vote_budget input").fill("3")
+        type_number(facilitator, ".st-key-fac_vote_budget", "3")
         facilitator.locator(".st-key-fac_vote_prompt input").fill(PROMPT)
         facilitator.get_by_role("button", name="Start the dot vote").click()
         facilitator.get_by_text(re.compile(r"^0 of \d+ have taken part")).first.wait_for(timeout=60000)

@@ -25,7 +25,7 @@ import pytest
 
 from workshop import demo
 
-from .conftest import Server, import_workshop
+from .conftest import Server, import_workshop, type_number
 
 pytestmark = pytest.mark.browser
 
@@ -405,7 +405,7 @@ def test_the_projector_ticks_and_shows_a_revealed_vote(live, browser):
 
         # a dot vote: hidden until the reveal, then ranked in the results part
         console.page.get_by_role("tab", name="Dot vote").click()
-        console.page.locator(".st-key-fac_vote_budget input").fill("3")
+        type_number(console.page, ".st-key-fac_vote_budget", "3")
         console.page.locator(".st-key-fac_vote_prompt input").fill(vote := "Which objection weighs most?")
         console.page.get_by_role("button", name="Start the dot vote").click()
         screen.get_by_text(vote).first.wait_for(timeout=30000)

@@ -20,7 +20,7 @@ import pytest
 
 from workshop import demo
 
-from .conftest import Server, import_workshop
+from .conftest import Server, import_workshop, type_number
 
 pytestmark = pytest.mark.browser
 
@@ -124,7 +124,7 @@ def test_a_phone_participant_adds_a_step_posts_a_note_and_votes(room, browser, t
         console.locator(".st-key-fac_key input").fill(room.key)
         console.locator(".st-key-fac_key input").press("Enter")
         console.get_by_role("tab", name="Dot vote").click()
-        console.locator(".st-key-fac_vote_budget input").fill("3")
+        type_number(console, ".st-key-fac_vote_budget", "3")
         console.locator(".st-key-fac_vote_prompt input").fill(prompt := "Which objection weighs most for them?")
         console.get_by_role("button", name="Start the dot vote").click()
 

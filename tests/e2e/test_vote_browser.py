@@ -17,7 +17,7 @@ import pytest
 
 from workshop import demo
 
-from .conftest import Server, import_workshop
+from .conftest import Server, import_workshop, type_number
 
 pytestmark = pytest.mark.browser
 
@@ -81,7 +81,7 @@ def test_one_dot_vote_from_start_to_reveal(room, browser):
 
     # the console starts a ten-minute dot vote on objections with three dots each
     facilitator.get_by_role("tab", name="Dot vote").click()
-    facilitator.locator(".st-key-fac_vote_budget input").fill("3")
+    type_number(facilitator, ".st-key-fac_vote_budget", "3")
     facilitator.locator(".st-key-fac_vote_prompt input").fill(PROMPT)
     facilitator.locator(".st-key-fac_vote_minutes input").fill("10")
     facilitator.get_by_role("button", name="Start the dot vote").click()
