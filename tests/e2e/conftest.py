@@ -252,17 +252,25 @@ def import_workshop(db: Path, doc: dict, workshop_id: str) -> tuple[str, str]:
     return found.group(1), found.group(2)
 
 
-def type_number(page, container: str, value: str) -> None:
-    """Type ``value`` into the number input in ``container`` (a widget's ``.st-key-…`` class) and
-    wait until Streamlit has taken it: leaving the field (Tab) applies it, and the "Press Enter to
-    apply" hint goes.
-    A click on a button right after a bare ``fill`` could reach the server before the new value
-    on a busy machine (a vote started with the default 5 dots instead of the 3 typed)."""
+def _idle(page) -> None:
+    """The page's script is not running (Streamlit marks the app while a run is under way)."""
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=60000)
+
+
+def type_number(page, container: str, value: str, tries: int = 3) -> None:
+    """Type ``value`` into the number input in ``container`` (a widget's ``.st-key-…`` class)
+    and wait until the page shows it applied: typed while the page is not running, applied by
+    leaving the field (Tab), and still there once the run that follows has drawn the page. On a
+    busy machine a bare ``fill`` and a click could reach the server in the wrong order (a vote
+    started with the default 5 dots, not the 3 typed), and a value typed while a slow run was
+    still drawing the field could be drawn over; then it is typed again."""
     field = page.locator(f"{container} input")
-    field.fill(value)
-    field.press("Tab")
-    page.locator(f"{container} [data-testid='InputInstructions']").wait_for(state="detached", timeout=60000)
-    page.wait_for_function(
-        "([sel, v]) => { const e = document.querySelector(sel + ' input'); return !!e && e.value === v; }",
-        arg=[container, value], timeout=60000,
-    )
+    for _ in range(tries):
+        _idle(page)
+        field.fill(value)
+        field.press("Tab")
+        page.locator(f"{container} [data-testid='InputInstructions']").wait_for(state="detached", timeout=60000)
+        _idle(page)
+        if field.input_value() == value:
+            return
+    raise AssertionError(f"{container} never kept the value {value!r}")
