@@ -45,7 +45,7 @@ def test_the_table_is_drawn_and_its_changes_go_through_the_services(app):
     snap = snapshot(app.store, app.me.workshop_id)
     deal = next(d for d in snap.doc["deals"] if d["id"] == DEAL)
     lines = _lines(app)
-    rows, stage_names, _ = plan_editor._rows(snap, deal, lines, "en")
+    rows, stage_names = plan_editor._rows(snap, deal, lines, "en")
     stages = {name: sid for sid, name in stage_names.items()}
     kinds = {"Milestone": "milestone", "Customer's step": "customer", "What we do": "ours"}
     statuses = {"Not started": "not_started", "Under way": "under_way", "Done": "done", "Stuck": "stuck"}

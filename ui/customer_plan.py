@@ -19,7 +19,7 @@ from ui import md_escape
 from ui.session import store
 from workshop.errors import KopkartaError, StaleEdit
 from workshop.i18n import LANGUAGE_NAMES, LANGUAGES, error_text, t
-from workshop.model import plan as plan_rules
+from workshop.exports.plan_files import line_facts
 from workshop.services import plans
 
 #: seconds between two reads of the plan while the page is open
@@ -79,21 +79,7 @@ def line(token: str, item: dict[str, Any], version: int, lang: str, today: dt.da
         else:
             key = f"plan_tick:{item['id']}:{version}"
             st.checkbox(text, value=status == "done", key=key, on_change=_tick, args=(token, item["id"], version, key, lang))
-        facts = [t(f"plan.kind.{item['kind']}", lang)]
-        if item["kind"] == "ours":
-            facts.append(t("plan.page.ours", lang))
-        if item.get("role_name"):
-            facts.append(item["role_name"])
-        if item.get("owner"):
-            facts.append(t("plan.page.owner", lang, owner=item["owner"]))
-        if item.get("due"):
-            facts.append(t("plan.page.due", lang, date=item["due"]))
-            if plan_rules.overdue(item, today):
-                facts.append("⚠ " + t("plan.page.overdue", lang))
-        facts.append(t(f"plan.status.{status}", lang))
-        if item.get("by_customer"):
-            facts.append(t("plan.by_customer", lang))
-        st.caption(md_escape(" · ".join(facts)))
+        st.caption(md_escape(line_facts(item, lang, today)))
         for c in item.get("comments") or []:
             st.text(f"💬 {c['by']} ({c['at'][:10]}): {c['text']}")
         with st.popover(t("plan.page.change", lang), icon=":material/edit_calendar:"):

@@ -89,7 +89,7 @@ def _latest(lines, lang: str) -> None:
         st.text(f"• {d['text'][:120]} — {' · '.join(bits)} ({d['customer_changed'][:10]})")
 
 
-def _rows(snap, deal: dict[str, Any], lines, lang: str) -> tuple[list[dict[str, Any]], dict[str, str], dict[str, str]]:
+def _rows(snap, deal: dict[str, Any], lines, lang: str) -> tuple[list[dict[str, Any]], dict[str, str]]:
     seg = snap.segment(deal["segment"])
     stage_names = {s["id"]: s["name"] for s in seg.get("stages", [])}
     role_names = {r["id"]: r["name"] for r in seg.get("roles", [])}
@@ -107,12 +107,12 @@ def _rows(snap, deal: dict[str, Any], lines, lang: str) -> tuple[list[dict[str, 
             "status": t(f"plan.status.{plan_rules.status_of(d)}", lang),
             "by_customer": "✓" if d.get("by_customer") else "",
         })
-    return rows, stage_names, role_names
+    return rows, stage_names
 
 
 def _table(page, deal: dict[str, Any], lines) -> None:
     lang, snap = page.lang, page.snap
-    rows, stage_names, _roles = _rows(snap, deal, lines, lang)
+    rows, stage_names = _rows(snap, deal, lines, lang)
     kinds = {t(f"plan.kind.{k}", lang): k for k in plan_rules.LINE_KINDS}
     statuses = {t(f"plan.status.{s}", lang): s for s in plan_rules.STATUSES}
     stages = {name: sid for sid, name in stage_names.items()}

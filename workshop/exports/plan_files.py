@@ -26,14 +26,21 @@ from .documents import pdf
 Json = dict[str, Any]
 
 
-def _facts(line: Json, lang: str) -> str:
+def line_facts(line: Json, lang: str, today: dt.date | None = None) -> str:
+    """One line of the customer's view in a few words: its kind (ours said so), role, owner,
+    date (past its date, when ``today`` is given and it is not done), status, who added it.
+    The customer's page, the PDF and the calendar say it the same way."""
     bits = [t(f"plan.kind.{line['kind']}", lang)]
+    if line["kind"] == "ours":
+        bits.append(t("plan.page.ours", lang))
     if line.get("role_name"):
         bits.append(line["role_name"])
     if line.get("owner"):
         bits.append(t("plan.page.owner", lang, owner=line["owner"]))
     if line.get("due"):
         bits.append(t("plan.page.due", lang, date=line["due"]))
+        if today is not None and rules.overdue(line, today):
+            bits.append("⚠ " + t("plan.page.overdue", lang))
     bits.append(t(f"plan.status.{line['status']}", lang))
     if line.get("by_customer"):
         bits.append(t("plan.by_customer", lang))
@@ -56,7 +63,7 @@ def plan_document(doc: Json, deal_id: str, lang: str | None = None) -> b.Documen
         for line in stage["lines"]:
             comments = [f"{c['by']} ({c['at'][:10]}): {c['text']}" for c in line.get("comments") or []]
             done_mark = t("plan.status.done", lang) if line["status"] == "done" else None  # a word: every font has it
-            items.append(b.item(line["text"], label=done_mark, note=_facts(line, lang), sub=comments))
+            items.append(b.item(line["text"], label=done_mark, note=line_facts(line, lang), sub=comments))
         blocks.append(b.bullets(items))
     if not view["stages"]:
         blocks.append(b.empty(t("plan.page.empty", lang)))
@@ -89,7 +96,7 @@ def plan_ics(doc: Json, deal_id: str, lang: str | None = None, *, stamp: dt.date
             event.add("dtstart", day)
             event.add("dtend", day + dt.timedelta(days=1))
             event.add("summary", f"🏁 {line['text']}")
-            event.add("description", f"{stage['name']}\n{_facts(line, lang)}")
+            event.add("description", f"{stage['name']}\n{line_facts(line, lang)}")
             event.add("status", "CONFIRMED")
             event.add("transp", "TRANSPARENT")  # a milestone, not a meeting: it does not block time
             cal.add_component(event)
